@@ -1,0 +1,55 @@
+"""Fixtures shared by every test: projects built the way users build them (by migrating).
+
+`example_project` is the bundled peer-support example, copied fresh for each test; `run` invokes
+the CLI in-process through click's CliRunner and returns the result.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workbench.cli import cli
+from workbench.cli.project_cmds import build_project
+from workbench.core.example import example_files
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def _example_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("template") / "peer-support"
+    f = example_files()
+    build_project(folder, f["codebook"], f["sources"], f["excerpts"], f["codings"], f["summaries"], "example")
+    return folder
+
+
+@pytest.fixture
+def example_dir(_example_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the bundled example project (a folder with workbench.db)."""
+    target = tmp_path / "peer-support"
+    shutil.copytree(_example_template, target)
+    return target
+
+
+@pytest.fixture
+def example_project(example_dir: Path):  # type: ignore[no-untyped-def]
+    from workbench.store.api import Project
+
+    with Project.open(example_dir) as project:
+        yield project
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """run(*args) → click Result; the CLI exactly as a user calls it, in-process."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke

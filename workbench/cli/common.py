@@ -1,0 +1,106 @@
+"""What every command shares: the project it works on, who is coding, where output goes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from workbench.core.errors import UserError
+
+BINARY_FORMATS = {"docx", "xlsx", "png", "qdpx", "qdc_zip", "pdf"}
+
+
+@dataclass
+class Context:
+    project_dir: Path
+    db: str | None
+    coder_option: str | None
+
+    def open(self):  # type: ignore[no-untyped-def]  # -> Project
+        """The project named by -p/--db (one factory for CLI, TUI and tests)."""
+        from workbench.store.api import Project
+
+        return Project.open(self.project_dir, self.db)
+
+    def coder(self, required: bool = True) -> str:
+        """--coder, then WORKBENCH_CODER, then the user settings; the CLI never guesses."""
+        name = self.coder_option or os.environ.get("WORKBENCH_CODER")
+        if not name:
+            from workbench.settings import load_user_settings
+
+            name = load_user_settings().get("coder")
+        if not name and required:
+            raise UserError("who is coding? give --coder NAME (before the command) or set WORKBENCH_CODER")
+        return name or ""
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def output_options(formats: tuple[str, ...], default: str | None = None) -> Callable[[Any], Any]:
+    """`-o FILE` and `--format`: format from the extension unless --format says (DESIGN.md)."""
+
+    def decorate(f: Any) -> Any:
+        f = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="File to write (default: stdout for text, exports/ for binary formats).")(f)
+        f = click.option("--format", "fmt", type=click.Choice(formats), default=None,
+                         help=f"One of {', '.join(formats)} (default: from the file's extension"
+                              f"{', else ' + default if default else ''}).")(f)
+        return f
+
+    return decorate
+
+
+def choose_format(output: Path | None, fmt: str | None, formats: tuple[str, ...], default: str) -> str:
+    if fmt:
+        return fmt
+    if output is not None:
+        ext = output.suffix.lstrip(".").lower()
+        ext = {"yml": "yaml", "markdown": "md", "htm": "html", "ndjson": "jsonl"}.get(ext, ext)
+        if ext in formats:
+            return ext
+        raise UserError(f"cannot tell the format from '{output.name}'; add --format ({', '.join(formats)})")
+    return default
+
+
+@contextmanager
+def output_target(ctx: Context, output: Path | None, fmt: str, stem: str) -> Iterator[Path | IO[str]]:
+    """Where to write: -o FILE; else stdout for text, the project's exports/ for binary (path printed)."""
+    if output is None and fmt not in BINARY_FORMATS:
+        yield sys.stdout
+        return
+    if output is None:
+        folder = ctx.project_dir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        output = folder / f"{stem}.{fmt}"
+    if output.parent and not output.parent.exists():
+        raise UserError("no such folder", str(output.parent))
+    tmp = output.with_name(output.name + ".part")
+    try:
+        yield tmp
+        os.replace(tmp, output)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    click.echo(f"wrote {output}", err=fmt not in BINARY_FORMATS)
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on a terminal; silent when stderr is not one (DESIGN.md)."""
+    if not sys.stderr.isatty() or total < 1000:
+        yield lambda _done: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=min(done, total))

@@ -1,0 +1,171 @@
+"""Project-level commands: new, example, status, check, schema, log."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import Context, pass_ctx
+from workbench.core.errors import UserError
+
+
+def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, codings: Path | None,
+                  summaries: Path | None = None, actor: str = "") -> dict[str, str]:
+    """Read and check every input, then create the project in a scratch folder and move it into place,
+    so a bad row anywhere leaves no half-made project behind."""
+    from workbench.formats.codebook_yaml import load_codebook
+    from workbench.formats.records import read_codings, read_excerpts, read_sources, read_summaries
+    from workbench.store.api import Project
+
+    if folder.exists() and any(folder.iterdir()):
+        raise UserError("folder exists and is not empty", str(folder))
+    cb = load_codebook(codebook)
+    src_rows = read_sources(sources)
+    exc_rows = read_excerpts(excerpts)
+    cod_rows = read_codings(codings) if codings else []
+    sum_rows = read_summaries(summaries) if summaries else []
+    scratch = folder.with_name(f".{folder.name}.creating")
+    shutil.rmtree(scratch, ignore_errors=True)
+    report: dict[str, str] = {}
+    try:
+        with Project.create(scratch) as project:
+            project.load_codebook(cb, actor)
+            report["sources"] = str(project.add_sources(src_rows, actor, str(sources)))
+            report["excerpts"] = str(project.add_excerpts(exc_rows, actor, str(excerpts)))
+            if cod_rows:
+                report["codings"] = str(project.add_codings(cod_rows, actor, str(codings)))
+            if sum_rows:
+                from workbench.analysis.cells import derive_cells
+
+                derivation = derive_cells(project)
+                refs = {(c.subtheme, c.valence, c.perspective): ",".join(c.refs) for c in derivation.cells}
+                from dataclasses import replace
+
+                sum_rows = [(n, s if s.references else replace(s, references=refs.get(
+                    (s.subtheme, s.valence, s.perspective), ""))) for n, s in sum_rows]
+                report["summaries"] = f"{project.add_summaries(sum_rows, actor, str(summaries))} written"
+        if folder.exists():
+            folder.rmdir()
+        scratch.rename(folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return report
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--codebook", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Codebook YAML (see 'workbench schema codebook').")
+@click.option("--sources", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="sources.csv/.xlsx/.jsonl: ref, citation, year, design, quality, groups.")
+@click.option("--excerpts", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="excerpts.csv/.xlsx/.jsonl: id, source, text, perspective.")
+@click.option("--codings", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="codings.csv/.xlsx/.jsonl: excerpt, subtheme, coder, valence, perspective.")
+@click.option("--summaries", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="summaries.csv: subtheme, valence, perspective, summary.")
+@click.option("--qdpx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Make the project from a REFI-QDA project file instead.")
+@pass_ctx
+def new(ctx: Context, folder: Path, codebook: Path, sources: Path, excerpts: Path, codings: Path | None,
+        summaries: Path | None, qdpx: Path | None) -> None:
+    """Create a project FOLDER from text inputs.
+
+    Example: workbench new review --codebook codebook.yaml --sources sources.csv --excerpts excerpts.csv --codings codings.csv
+    """
+    report = build_project(folder, codebook, sources, excerpts, codings, summaries, ctx.coder(required=False))
+    click.echo(f"created {folder}: " + "; ".join(f"{k} {v}" for k, v in report.items()))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@pass_ctx
+def example(ctx: Context, folder: Path) -> None:
+    """Write a fresh copy of the bundled peer-support example project into FOLDER.
+
+    Example: workbench example peer-support && workbench -p peer-support status
+    """
+    from workbench.core.example import example_files
+
+    files = example_files()
+    report = build_project(folder, files["codebook"], files["sources"], files["excerpts"], files["codings"],
+                           files["summaries"], "example")
+    click.echo(f"created {folder}: " + "; ".join(f"{k} {v}" for k, v in report.items()))
+
+
+@click.command()
+@pass_ctx
+def status(ctx: Context) -> None:
+    """Print what the project holds: sources, excerpts, coders, codings per coder, what is left.
+
+    Example: workbench -p peer-support status
+    """
+    from workbench.store import queries
+
+    with ctx.open() as project:
+        with project.read() as conn:
+            s = queries.status_counts(conn)
+        name = project.setting("name") or str(ctx.project_dir)
+    click.echo(f"project    {name}")
+    click.echo(f"sources    {s['sources']}")
+    click.echo(f"excerpts   {s['excerpts']}")
+    click.echo(f"codebook   {s['themes']} themes, {s['subthemes']} subthemes")
+    click.echo(f"codings    {s['codings']}")
+    click.echo(f"summaries  {s['summaries']}")
+    click.echo(f"coders     {len(s['per_coder'])}")
+    for coder, n, e in s["per_coder"]:
+        click.echo(f"  {coder:<20} {n:>8} codings on {e} excerpts")
+    unused = s["unused_subthemes"]
+    click.echo(f"subthemes without codings: {len(unused)}" + (f" ({', '.join(unused[:10])}"
+                                                             f"{', …' if len(unused) > 10 else ''})" if unused else ""))
+    n = s["uncoded_count"]
+    sample = s["uncoded_sample"]
+    click.echo(f"excerpts nobody has coded: {n}" + (f" ({', '.join(sample[:10])}{', …' if n > 10 else ''})"
+                                                   if n else ""))
+
+
+@click.command()
+@pass_ctx
+def check(ctx: Context) -> None:
+    """Validate the project and its codebook; one problem per line, exit 1 if there are any.
+
+    Example: workbench -p peer-support check
+    """
+    from workbench.analysis.checks import run_checks
+
+    with ctx.open() as project:
+        problems = run_checks(project)
+    for p in problems:
+        click.echo(p)
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo("no problems found")
+
+
+@click.command()
+@click.argument("what", type=click.Choice(["codebook"]))
+def schema(what: str) -> None:
+    """Print the JSON Schema of the codebook file, for editors that check YAML.
+
+    Example: workbench schema codebook > codebook.schema.json
+    """
+    from workbench.formats.codebook_yaml import CODEBOOK_SCHEMA
+
+    click.echo(json.dumps(CODEBOOK_SCHEMA, indent=2))
+
+
+@click.command()
+@click.option("-n", "--limit", type=int, default=30, show_default=True, help="How many entries.")
+@pass_ctx
+def log(ctx: Context, limit: int) -> None:
+    """Show the audit log, newest first.
+
+    Example: workbench -p peer-support log -n 10
+    """
+    with ctx.open() as project:
+        for e in project.audit_log(limit):
+            click.echo(f"{e['time'][:19]}  {e['actor'] or '-':<12} {e['action']:<20} {e['detail']}")

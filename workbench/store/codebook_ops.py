@@ -1,0 +1,233 @@
+"""The grouping step's verbs: load a codebook, add, rename, merge, move, reorder, delete.
+
+Each verb is one transaction that also carries the codings and summaries it touches (DESIGN.md:
+"change together or not at all") and writes one audit entry.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+
+from workbench.core.errors import UserError
+from workbench.core.ids import stable_uuid
+from workbench.core.model import Codebook, Subtheme
+from workbench.store import schema as t
+
+
+def _sub_values(s: Subtheme) -> dict[str, Any]:
+    return dict(definition=s.definition, include=s.include, exclude=s.exclude, example=s.example, origin=s.origin)
+
+
+class CodebookOps:
+    """Mixin of Project: writing the codebook."""
+
+    def load_codebook(self, cb: Codebook, actor: str = "", conn: Connection | None = None) -> None:
+        """Put a whole codebook into a new project (settings, themes, subthemes, valences, perspectives)."""
+        if conn is None:
+            with self.write() as c:  # type: ignore[attr-defined]
+                return self.load_codebook(cb, actor, c)
+        for key, value in (("name", cb.name), ("citation", cb.citation), ("consensus_coder", cb.consensus_coder),
+                           ("labels", json.dumps(cb.labels, ensure_ascii=False))):
+            self.set_setting(key, value, actor, conn)  # type: ignore[attr-defined]
+        position = 0
+        for i, th in enumerate(cb.themes, start=1):
+            theme_id = conn.execute(insert(t.theme).values(
+                uuid=th.uuid or stable_uuid("theme", th.name), name=th.name, position=i)).inserted_primary_key[0]
+            for s in th.subthemes:
+                position += 1
+                conn.execute(insert(t.subtheme).values(uuid=s.uuid or stable_uuid("subtheme", s.name), name=s.name,
+                                                       theme_id=theme_id, position=position, **_sub_values(s)))
+        for s in cb.ungrouped:
+            position += 1
+            conn.execute(insert(t.subtheme).values(uuid=s.uuid or stable_uuid("subtheme", s.name), name=s.name,
+                                                   theme_id=None, position=position, **_sub_values(s)))
+        for i, v in enumerate(cb.valences, start=1):
+            conn.execute(insert(t.valence).values(uuid=cb.valence_uuids.get(v) or stable_uuid("valence", v),
+                                                  name=v, position=i))
+        for i, p in enumerate(cb.perspectives, start=1):
+            conn.execute(insert(t.perspective).values(
+                uuid=p.uuid or stable_uuid("perspective", p.name), name=p.name, position=i, mixed=p.mixed,
+                synonyms=json.dumps(list(p.synonyms), ensure_ascii=False)))
+        self.log(conn, actor, "load codebook", "codebook", "", themes=len(cb.themes))  # type: ignore[attr-defined]
+
+    # ----- helpers -------------------------------------------------------------------------
+    def _subtheme_row(self, conn: Connection, name: str) -> Any:
+        row = conn.execute(select(t.subtheme).where(t.subtheme.c.name == name)).first()
+        if row is None:
+            raise UserError(f"unknown subtheme '{name}'")
+        return row
+
+    def _theme_row(self, conn: Connection, name: str) -> Any:
+        row = conn.execute(select(t.theme).where(t.theme.c.name == name)).first()
+        if row is None:
+            raise UserError(f"unknown theme '{name}'")
+        return row
+
+    def _name_free(self, conn: Connection, table: Any, name: str) -> None:
+        if not name.strip():
+            raise UserError("a name cannot be empty")
+        if conn.execute(select(table.c.id).where(table.c.name == name)).first() is not None:
+            raise UserError(f"'{name}' already exists")
+
+    # ----- subthemes -----------------------------------------------------------------------
+    def add_subtheme(self, name: str, theme: str | None, actor: str, definition: str = "",
+                     origin: str = "new", **more: str) -> str:
+        with self.write() as conn:  # type: ignore[attr-defined]
+            self._name_free(conn, t.subtheme, name)
+            theme_id = self._theme_row(conn, theme).id if theme else None
+            position = conn.execute(select(func.coalesce(func.max(t.subtheme.c.position), 0))).scalar_one() + 1
+            uuid = stable_uuid("subtheme", name)
+            if conn.execute(select(t.subtheme.c.id).where(t.subtheme.c.uuid == uuid)).first():
+                from workbench.core.ids import new_uuid
+
+                uuid = new_uuid()
+            conn.execute(insert(t.subtheme).values(
+                uuid=uuid, name=name, theme_id=theme_id, position=position,
+                **_sub_values(Subtheme(name, definition, more.get("include", ""), more.get("exclude", ""),
+                                       more.get("example", ""), origin))))
+            self.log(conn, actor, "add subtheme", "subtheme", uuid, name=name, theme=theme)  # type: ignore[attr-defined]
+            return uuid
+
+    def rename_subtheme(self, old: str, new: str, actor: str) -> None:
+        with self.write() as conn:  # type: ignore[attr-defined]
+            row = self._subtheme_row(conn, old)
+            self._name_free(conn, t.subtheme, new)
+            conn.execute(update(t.subtheme).where(t.subtheme.c.id == row.id).values(name=new))
+            self.log(conn, actor, "rename subtheme", "subtheme", row.uuid, old=old, new=new)  # type: ignore[attr-defined]
+
+    def edit_subtheme(self, name: str, actor: str, **fields: str) -> None:
+        allowed = {"definition", "include", "exclude", "example", "origin"}
+        with self.write() as conn:  # type: ignore[attr-defined]
+            row = self._subtheme_row(conn, name)
+            values = {k: v for k, v in fields.items() if k in allowed and v is not None}
+            if values:
+                conn.execute(update(t.subtheme).where(t.subtheme.c.id == row.id).values(**values))
+                self.log(conn, actor, "edit subtheme", "subtheme", row.uuid, name=name,  # type: ignore[attr-defined]
+                         old={k: getattr(row, k) for k in values}, new=values)
+
+    def move_subtheme(self, name: str, theme: str | None, actor: str) -> None:
+        """Put a subtheme under another overarching theme, or back among the ungrouped (theme=None)."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            row = self._subtheme_row(conn, name)
+            theme_id = self._theme_row(conn, theme).id if theme else None
+            old = conn.execute(select(t.theme.c.name).where(t.theme.c.id == row.theme_id)).scalar()
+            conn.execute(update(t.subtheme).where(t.subtheme.c.id == row.id).values(theme_id=theme_id))
+            self.log(conn, actor, "move subtheme", "subtheme", row.uuid, name=name, old=old, new=theme)  # type: ignore[attr-defined]
+
+    def reorder(self, kind: str, name: str, position: int, actor: str) -> None:
+        """Move a theme or subtheme to a 1-based position among its siblings."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            if kind == "theme":
+                row = self._theme_row(conn, name)
+                table, siblings_q = t.theme, select(t.theme.c.id).order_by(t.theme.c.position, t.theme.c.id)
+            else:
+                row = self._subtheme_row(conn, name)
+                table = t.subtheme
+                siblings_q = select(t.subtheme.c.id).order_by(t.subtheme.c.position, t.subtheme.c.id)
+                siblings_q = siblings_q.where(t.subtheme.c.theme_id == row.theme_id if row.theme_id is not None
+                                              else t.subtheme.c.theme_id.is_(None))
+            siblings = [r[0] for r in conn.execute(siblings_q)]
+            if not 1 <= position <= len(siblings):
+                raise UserError(f"position must be between 1 and {len(siblings)}")
+            base = conn.execute(select(func.min(table.c.position)).where(table.c.id.in_(siblings))).scalar_one()
+            siblings.remove(row.id)
+            siblings.insert(position - 1, row.id)
+            for i, sid in enumerate(siblings):
+                conn.execute(update(table).where(table.c.id == sid).values(position=base + i))
+            self.log(conn, actor, f"reorder {kind}", kind, row.uuid, name=name, position=position)  # type: ignore[attr-defined]
+
+    def merge_subthemes(self, source: str, into: str, actor: str) -> dict[str, int]:
+        """Fold `source` into `into`: codings move (duplicates collapse), summaries join cell by cell."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            src = self._subtheme_row(conn, source)
+            dst = self._subtheme_row(conn, into)
+            if src.id == dst.id:
+                raise UserError("cannot merge a subtheme into itself")
+            moved = dropped = 0
+            for c in conn.execute(select(t.coding).where(t.coding.c.subtheme_id == src.id)).all():
+                clash = conn.execute(select(t.coding.c.id).where(and_(
+                    t.coding.c.subtheme_id == dst.id, t.coding.c.excerpt_id == c.excerpt_id,
+                    t.coding.c.coder_id == c.coder_id,
+                    func.coalesce(t.coding.c.valence_id, 0) == (c.valence_id or 0),
+                    func.coalesce(t.coding.c.perspective_id, 0) == (c.perspective_id or 0),
+                    func.coalesce(t.coding.c.start, -1) == (-1 if c.start is None else c.start),
+                    func.coalesce(t.coding.c.end, -1) == (-1 if c.end is None else c.end)))).first()
+                if clash:
+                    conn.execute(delete(t.coding).where(t.coding.c.id == c.id))
+                    dropped += 1
+                else:
+                    conn.execute(update(t.coding).where(t.coding.c.id == c.id).values(subtheme_id=dst.id))
+                    moved += 1
+            joined = 0
+            for s in conn.execute(select(t.summary).where(t.summary.c.subtheme_id == src.id)).all():
+                other = conn.execute(select(t.summary).where(and_(
+                    t.summary.c.subtheme_id == dst.id,
+                    func.coalesce(t.summary.c.valence_id, 0) == (s.valence_id or 0),
+                    t.summary.c.perspective_id == s.perspective_id))).first()
+                if other is None:
+                    conn.execute(update(t.summary).where(t.summary.c.id == s.id).values(subtheme_id=dst.id))
+                else:
+                    text = other.text if s.text.strip() in other.text else f"{other.text.rstrip()} {s.text.strip()}"
+                    conn.execute(update(t.summary).where(t.summary.c.id == other.id).values(
+                        text=text, version=other.version + 1))
+                    conn.execute(delete(t.summary).where(t.summary.c.id == s.id))
+                    joined += 1
+            # CERQual judgements were made about the old finding; they do not carry over to the merged one.
+            conn.execute(delete(t.judgement).where(t.judgement.c.subtheme_id == src.id))
+            conn.execute(update(t.decision).where(t.decision.c.subtheme_id == src.id).values(subtheme_id=dst.id))
+            conn.execute(delete(t.subtheme).where(t.subtheme.c.id == src.id))
+            self.log(conn, actor, "merge subthemes", "subtheme", dst.uuid, source=source, into=into,  # type: ignore[attr-defined]
+                     source_uuid=src.uuid, moved=moved, duplicates=dropped, summaries_joined=joined,
+                     source_fields={k: getattr(src, k) for k in ("definition", "include", "exclude", "example",
+                                                                 "origin")})
+            return {"moved": moved, "duplicates": dropped, "summaries_joined": joined}
+
+    def delete_subtheme(self, name: str, actor: str, move_to: str | None = None) -> None:
+        """Delete a subtheme; refused while codings use it, unless they are moved to another."""
+        if move_to:
+            self.merge_subthemes(name, move_to, actor)
+            return
+        with self.write() as conn:  # type: ignore[attr-defined]
+            row = self._subtheme_row(conn, name)
+            used = conn.execute(select(func.count()).select_from(t.coding)
+                                .where(t.coding.c.subtheme_id == row.id)).scalar_one()
+            if used:
+                raise UserError(f"'{name}' is used by {used} codings; move them first (--move-to SUBTHEME)")
+            for table in (t.summary, t.judgement, t.decision):
+                conn.execute(delete(table).where(table.c.subtheme_id == row.id))
+            conn.execute(delete(t.subtheme).where(t.subtheme.c.id == row.id))
+            self.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name)  # type: ignore[attr-defined]
+
+    # ----- themes --------------------------------------------------------------------------
+    def add_theme(self, name: str, actor: str) -> str:
+        with self.write() as conn:  # type: ignore[attr-defined]
+            self._name_free(conn, t.theme, name)
+            position = conn.execute(select(func.coalesce(func.max(t.theme.c.position), 0))).scalar_one() + 1
+            uuid = stable_uuid("theme", name)
+            if conn.execute(select(t.theme.c.id).where(t.theme.c.uuid == uuid)).first():
+                from workbench.core.ids import new_uuid
+
+                uuid = new_uuid()
+            conn.execute(insert(t.theme).values(uuid=uuid, name=name, position=position))
+            self.log(conn, actor, "add theme", "theme", uuid, name=name)  # type: ignore[attr-defined]
+            return uuid
+
+    def rename_theme(self, old: str, new: str, actor: str) -> None:
+        with self.write() as conn:  # type: ignore[attr-defined]
+            row = self._theme_row(conn, old)
+            self._name_free(conn, t.theme, new)
+            conn.execute(update(t.theme).where(t.theme.c.id == row.id).values(name=new))
+            self.log(conn, actor, "rename theme", "theme", row.uuid, old=old, new=new)  # type: ignore[attr-defined]
+
+    def delete_theme(self, name: str, actor: str) -> int:
+        """Delete an overarching theme; its subthemes become ungrouped (nothing coded is lost)."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            row = self._theme_row(conn, name)
+            subs = [r[0] for r in conn.execute(select(t.subtheme.c.name).where(t.subtheme.c.theme_id == row.id))]
+            conn.execute(update(t.subtheme).where(t.subtheme.c.theme_id == row.id).values(theme_id=None))
+            conn.execute(delete(t.theme).where(t.theme.c.id == row.id))
+            self.log(conn, actor, "delete theme", "theme", row.uuid, name=name, subthemes=subs)  # type: ignore[attr-defined]
+            return len(subs)

@@ -1,0 +1,47 @@
+"""Bringing a database to the newest schema with Alembic — the only module that imports it.
+
+Alembic is imported here, and only when a project is created or upgraded, so everyday commands do
+not pay its import time. Before an upgrade of an existing SQLite project the database file is
+copied to `backups/` (Taguette does the same): a failed migration must never cost a user's codings.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from workbench.core.ids import now
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(connection: Connection):  # -> alembic.config.Config
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(connection: Connection, revision: str = "heads") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), revision)
+
+
+def script_heads() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(None)  # type: ignore[arg-type]
+    return list(ScriptDirectory.from_config(config).get_heads())
+
+
+def backup_sqlite(db_file: Path, current: str) -> Path:
+    folder = db_file.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{db_file.stem}-schema{current}-{now()[:19].replace(':', '')}.db"
+    shutil.copy2(db_file, target)
+    return target

@@ -1,0 +1,211 @@
+"""The project: one database, opened once, with the API the CLI and the TUI both use.
+
+`Project` gathers the store's operations (records, codebook edits, summaries) as mixins, so there
+is one object to pass around while each concern keeps its own module. Every user action is one
+transaction (`self.write()`), and every change lands in the audit log inside that transaction.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from workbench.core.errors import UserError
+from workbench.core.ids import now
+from workbench.core.model import Codebook, Perspective, Subtheme, Theme
+from workbench.store import schema as t
+from workbench.store.engine import (
+    DB_NAME,
+    current_revision,
+    database_url,
+    make_engine,
+    require_project_folder,
+)
+from workbench.store.migrations import HEAD
+
+_open_engines: list[Engine] = []
+
+
+@atexit.register
+def _dispose_all() -> None:
+    """Close every pool at exit, so SQLite checkpoints and removes its -wal/-shm files: a command
+    that only read leaves the project folder byte-for-byte as it was."""
+    for engine in _open_engines:
+        engine.dispose()
+
+
+class ProjectBase:
+    """Connection handling, settings, the audit log and the codebook as a whole."""
+
+    def __init__(self, engine: Engine, folder: Path | None) -> None:
+        self.engine = engine
+        self.folder = folder
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        _open_engines.append(engine)
+
+    # ----- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, folder: Path | None, url: str | None = None):  # -> Project
+        if url is None and folder is not None and not url_from_env():
+            require_project_folder(folder)
+        engine = make_engine(database_url(folder, url))
+        revision = current_revision(engine)
+        if revision is None:
+            engine.dispose()
+            raise UserError("not a workbench project (empty database)", str(folder or url))
+        if revision != HEAD:
+            from workbench.store.migrate import script_heads
+
+            if revision not in _known_revisions():
+                engine.dispose()
+                raise UserError(f"made by a newer workbench (schema {revision}); upgrade workbench to open it",
+                                str(folder or url))
+            project = cls(engine, folder)
+            project.upgrade()
+            assert script_heads()
+            return project
+        return cls(engine, folder)
+
+    @classmethod
+    def create(cls, folder: Path | None, url: str | None = None):  # -> Project
+        """A new, empty project at the newest schema (built by the migrations, never by create_all)."""
+        if url is None and folder is not None:
+            if (folder / DB_NAME).exists():
+                raise UserError("a project already exists here", str(folder))
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "exports").mkdir(exist_ok=True)
+        engine = make_engine(database_url(folder, url))
+        from workbench.store.migrate import upgrade
+
+        with engine.begin() as conn:
+            upgrade(conn)
+        return cls(engine, folder)
+
+    def upgrade(self) -> None:
+        from workbench.store.migrate import backup_sqlite, upgrade
+
+        if self.is_sqlite and self.folder is not None:
+            backup_sqlite(self.folder / DB_NAME, current_revision(self.engine) or "none")
+        with self.engine.begin() as conn:
+            upgrade(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- transactions --------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One user action: everything inside commits together or not at all."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    def log(self, conn: Connection, actor: str, action: str, entity: str = "", entity_uuid: str = "",
+            **detail: Any) -> None:
+        """Append to the audit log (who did what, when) inside the caller's transaction."""
+        conn.execute(insert(t.audit).values(
+            time=now(), actor=actor, action=action, entity=entity, entity_uuid=entity_uuid,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""))
+
+    def audit_log(self, limit: int | None = None) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            q = select(t.audit).order_by(t.audit.c.id.desc())
+            if limit:
+                q = q.limit(limit)
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    # ----- settings ------------------------------------------------------------------------
+    def setting(self, key: str, default: str = "") -> str:
+        with self.read() as conn:
+            value = conn.execute(select(t.setting.c.value).where(t.setting.c.key == key)).scalar()
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str, actor: str = "", conn: Connection | None = None) -> None:
+        def _do(c: Connection) -> None:
+            old = c.execute(select(t.setting.c.value).where(t.setting.c.key == key)).scalar()
+            if old is None:
+                c.execute(insert(t.setting).values(key=key, value=value))
+            else:
+                c.execute(t.setting.update().where(t.setting.c.key == key).values(value=value))
+            self.log(c, actor, "setting", "setting", "", key=key, old=old, new=value)
+
+        if conn is not None:
+            _do(conn)
+        else:
+            with self.write() as c:
+                _do(c)
+
+    # ----- the codebook as a whole ---------------------------------------------------------
+    def codebook(self, conn: Connection | None = None) -> Codebook:
+        if conn is None:
+            with self.read() as c:
+                return self.codebook(c)
+        settings = dict(conn.execute(select(t.setting.c.key, t.setting.c.value)).all())
+        subs = conn.execute(select(t.subtheme).order_by(t.subtheme.c.position, t.subtheme.c.id)).all()
+
+        def _sub(r: Any) -> Subtheme:
+            return Subtheme(r.name, r.definition, r.include, r.exclude, r.example, r.origin, r.uuid)
+
+        themes = []
+        for th in conn.execute(select(t.theme).order_by(t.theme.c.position, t.theme.c.id)):
+            themes.append(Theme(th.name, tuple(_sub(s) for s in subs if s.theme_id == th.id), th.uuid))
+        valences = conn.execute(select(t.valence).order_by(t.valence.c.position, t.valence.c.id)).all()
+        perspectives = tuple(
+            Perspective(p.name, bool(p.mixed), tuple(json.loads(p.synonyms or "[]")), p.uuid)
+            for p in conn.execute(select(t.perspective).order_by(t.perspective.c.position, t.perspective.c.id)))
+        return Codebook(
+            name=settings.get("name", ""),
+            themes=tuple(themes),
+            ungrouped=tuple(_sub(s) for s in subs if s.theme_id is None),
+            valences=tuple(v.name for v in valences),
+            perspectives=perspectives,
+            citation=settings.get("citation", "numeric"),
+            consensus_coder=settings.get("consensus_coder", "consensus"),
+            labels=json.loads(settings.get("labels", "{}")),
+            valence_uuids={v.name: v.uuid for v in valences},
+        )
+
+    def ids(self, conn: Connection, table: Any, key: str = "name") -> dict[str, int]:
+        """name → id for a lookup table (subthemes, perspectives, valences, coders, sources, excerpts)."""
+        return {k: i for k, i in conn.execute(select(table.c[key], table.c.id))}
+
+    def counts(self) -> dict[str, int]:
+        with self.read() as conn:
+            return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                    for name, table in (("sources", t.source), ("excerpts", t.excerpt),
+                                        ("codings", t.coding), ("coders", t.coder),
+                                        ("subthemes", t.subtheme), ("themes", t.theme),
+                                        ("summaries", t.summary))}
+
+
+def url_from_env() -> bool:
+    import os
+
+    return bool(os.environ.get("WORKBENCH_DB"))
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from workbench.store.migrate import alembic_config
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config(None)).walk_revisions()}  # type: ignore[arg-type]

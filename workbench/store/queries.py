@@ -1,0 +1,85 @@
+"""Read-only queries that analyses build on; the SQL lives here, the meaning in analysis/."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from workbench.store import schema as t
+
+
+def cell_sources(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
+    """One row per subtheme × valence × perspective × source with its excerpts and coders.
+
+    Grouped in SQL over the covering index ix_coding_cell, so 500,000 codings become a few
+    thousand rows before Python sees them.
+    """
+    q = (select(t.coding.c.subtheme_id, t.coding.c.valence_id, t.coding.c.perspective_id,
+                t.excerpt.c.source_id,
+                func.group_concat(t.excerpt.c.key.distinct()).label("excerpts")
+                if conn.dialect.name == "sqlite" else
+                func.string_agg(t.excerpt.c.key.distinct(), ",").label("excerpts"),
+                func.group_concat(t.coder.c.name.distinct()).label("coders")
+                if conn.dialect.name == "sqlite" else
+                func.string_agg(t.coder.c.name.distinct(), ",").label("coders"),
+                func.count().label("n"))
+         .join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
+         .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+         .group_by(t.coding.c.subtheme_id, t.coding.c.valence_id, t.coding.c.perspective_id,
+                   t.excerpt.c.source_id))
+    if coders is not None:
+        q = q.where(t.coder.c.name.in_(list(coders)))
+    return conn.execute(q).all()
+
+
+def lookup_names(conn: Connection) -> dict[str, dict[int, Any]]:
+    """id → row for the small tables the derivation labels its cells with."""
+    return {
+        "subtheme": {r.id: r for r in conn.execute(select(t.subtheme))},
+        "valence": {r.id: r for r in conn.execute(select(t.valence))},
+        "perspective": {r.id: r for r in conn.execute(select(t.perspective))},
+        "source": {r.id: r for r in conn.execute(select(t.source))},
+        "theme": {r.id: r for r in conn.execute(select(t.theme))},
+    }
+
+
+def coder_has_codings(conn: Connection, coder: str) -> bool:
+    return conn.execute(select(t.coding.c.id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                        .where(t.coder.c.name == coder).limit(1)).first() is not None
+
+
+def coded_excerpt_count(conn: Connection, coders: Sequence[str] | None) -> int:
+    q = select(func.count(t.coding.c.excerpt_id.distinct())).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+    if coders is not None:
+        q = q.where(t.coder.c.name.in_(list(coders)))
+    return conn.execute(q).scalar_one()
+
+
+def status_counts(conn: Connection) -> dict[str, Any]:
+    """What `workbench status` prints, in a handful of aggregate queries (fast on 500,000 codings)."""
+    per_coder = conn.execute(
+        select(t.coder.c.name, func.count(t.coding.c.id), func.count(t.coding.c.excerpt_id.distinct()))
+        .select_from(t.coder).outerjoin(t.coding, t.coding.c.coder_id == t.coder.c.id)
+        .group_by(t.coder.c.name).order_by(t.coder.c.name)).all()
+    used = select(t.coding.c.subtheme_id).distinct()
+    unused = [r[0] for r in conn.execute(select(t.subtheme.c.name).where(t.subtheme.c.id.not_in(used))
+                                         .order_by(t.subtheme.c.position))]
+    coded = select(t.coding.c.excerpt_id)
+    marked = select(t.nothing_applies.c.excerpt_id)
+    uncoded_q = select(t.excerpt.c.key).where(t.excerpt.c.id.not_in(coded), t.excerpt.c.id.not_in(marked))
+    uncoded_n = conn.execute(select(func.count()).select_from(uncoded_q.subquery())).scalar_one()
+    uncoded = [r[0] for r in conn.execute(uncoded_q.order_by(t.excerpt.c.position).limit(20))]
+    return {
+        "sources": conn.execute(select(func.count()).select_from(t.source)).scalar_one(),
+        "excerpts": conn.execute(select(func.count()).select_from(t.excerpt)).scalar_one(),
+        "codings": conn.execute(select(func.count()).select_from(t.coding)).scalar_one(),
+        "themes": conn.execute(select(func.count()).select_from(t.theme)).scalar_one(),
+        "subthemes": conn.execute(select(func.count()).select_from(t.subtheme)).scalar_one(),
+        "summaries": conn.execute(select(func.count()).select_from(t.summary)).scalar_one(),
+        "per_coder": [(n, c, e) for n, c, e in per_coder],
+        "unused_subthemes": unused,
+        "uncoded_count": uncoded_n,
+        "uncoded_sample": uncoded,
+    }

@@ -1,0 +1,292 @@
+"""Sources, excerpts, coders and codings: bulk imports and single durable actions.
+
+Imports validate every row against the project before the first write and then insert in one
+transaction, so a file whose last row is bad changes nothing. A row already present (same natural
+key) is skipped and counted; ids come from the file's `uuid` column where given, else a uuid5 of
+the natural key, so two sites importing the same spreadsheet agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, select
+
+from workbench.core.errors import UserError
+from workbench.core.ids import new_uuid, now, stable_uuid
+from workbench.core.model import Coding, Excerpt, Source
+from workbench.store import schema as t
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    already: int
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.already} already present"
+
+
+def _on_conflict_ignore(conn: Connection, table: Any):  # type: ignore[no-untyped-def]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
+def coding_uuid(c: Coding) -> str:
+    return c.uuid or stable_uuid("coding", c.excerpt, c.subtheme, c.coder, c.valence or "",
+                                 c.perspective or "", c.start, c.end)
+
+
+class RecordOps:
+    """Mixin of Project: the records researchers import and code."""
+
+    # ----- sources -------------------------------------------------------------------------
+    def sources(self, conn: Connection | None = None) -> list[Source]:
+        if conn is None:
+            with self.read() as c:  # type: ignore[attr-defined]
+                return self.sources(c)
+        rows = conn.execute(select(t.source).order_by(t.source.c.position, t.source.c.id))
+        return [Source(r.ref, r.citation, r.year, r.design, r.quality, r.groups, r.doi, r.uuid) for r in rows]
+
+    def add_sources(self, rows: Sequence[tuple[int, Source]], actor: str = "", file: str = "") -> ImportResult:
+        with self.write() as conn:  # type: ignore[attr-defined]
+            known = self.ids(conn, t.source, "ref")  # type: ignore[attr-defined]
+            seen: dict[str, int] = {}
+            for line, s in rows:
+                if s.ref in seen:
+                    raise UserError(f"duplicate source ref '{s.ref}' (also row {seen[s.ref]})", file, line, "row")
+                seen[s.ref] = line
+            position = conn.execute(select(func.coalesce(func.max(t.source.c.position), 0))).scalar_one()
+            new = [s for _, s in rows if s.ref not in known]
+            values = []
+            for i, s in enumerate(new, start=1):
+                values.append(dict(uuid=s.uuid or stable_uuid("source", s.ref), ref=s.ref, citation=s.citation,
+                                   year=s.year, design=s.design, quality=s.quality, groups=s.groups,
+                                   doi=s.doi, position=position + i))
+            if values:
+                conn.execute(insert(t.source), values)
+            self.log(conn, actor, "import sources", "source", "", added=len(values), file=file)  # type: ignore[attr-defined]
+            return ImportResult(len(values), len(rows) - len(values))
+
+    # ----- excerpts ------------------------------------------------------------------------
+    def excerpts(self, conn: Connection | None = None) -> list[Excerpt]:
+        if conn is None:
+            with self.read() as c:  # type: ignore[attr-defined]
+                return self.excerpts(c)
+        q = (select(t.excerpt, t.source.c.ref).join(t.source, t.source.c.id == t.excerpt.c.source_id)
+             .order_by(t.excerpt.c.position, t.excerpt.c.id))
+        return [Excerpt(r.key, r.ref, r.text, r.perspective, r.location, r.uuid, r.start, r.end)
+                for r in conn.execute(q)]
+
+    def add_excerpts(self, rows: Sequence[tuple[int, Excerpt]], actor: str = "", file: str = "") -> ImportResult:
+        with self.write() as conn:  # type: ignore[attr-defined]
+            sources = self.ids(conn, t.source, "ref")  # type: ignore[attr-defined]
+            known = self.ids(conn, t.excerpt, "key")  # type: ignore[attr-defined]
+            perspectives = set(self.ids(conn, t.perspective))  # type: ignore[attr-defined]
+            seen: dict[str, int] = {}
+            for line, e in rows:
+                if e.key in seen:
+                    raise UserError(f"duplicate excerpt id '{e.key}' (also row {seen[e.key]})", file, line, "row")
+                seen[e.key] = line
+                if e.source not in sources:
+                    raise UserError(f"unknown source '{e.source}'", file, line, "row")
+                if e.perspective and e.perspective not in perspectives:
+                    raise UserError(f"unknown perspective '{e.perspective}'", file, line, "row")
+                if not e.text.strip():
+                    raise UserError("empty excerpt text", file, line, "row")
+            position = conn.execute(select(func.coalesce(func.max(t.excerpt.c.position), 0))).scalar_one()
+            values = []
+            for _, e in rows:
+                if e.key in known:
+                    continue
+                position += 1
+                values.append(dict(uuid=e.uuid or stable_uuid("excerpt", e.key), key=e.key,
+                                   source_id=sources[e.source], text=e.text, perspective=e.perspective,
+                                   location=e.location, start=e.start, end=e.end, position=position))
+            if values:
+                conn.execute(insert(t.excerpt), values)
+            self.log(conn, actor, "import excerpts", "excerpt", "", added=len(values), file=file)  # type: ignore[attr-defined]
+            return ImportResult(len(values), len(rows) - len(values))
+
+    # ----- coders --------------------------------------------------------------------------
+    def coders(self, conn: Connection | None = None) -> list[str]:
+        if conn is None:
+            with self.read() as c:  # type: ignore[attr-defined]
+                return self.coders(c)
+        return [r[0] for r in conn.execute(select(t.coder.c.name).order_by(t.coder.c.name))]
+
+    def coder_id(self, conn: Connection, name: str) -> int:
+        """The coder's id, registering a coder the first time they code."""
+        found = conn.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()
+        if found is not None:
+            return found
+        return conn.execute(insert(t.coder).values(uuid=stable_uuid("coder", name), name=name)).inserted_primary_key[0]
+
+    # ----- codings -------------------------------------------------------------------------
+    def codings(self, coders: Iterable[str] | None = None, conn: Connection | None = None) -> list[Coding]:
+        if conn is None:
+            with self.read() as c:  # type: ignore[attr-defined]
+                return self.codings(coders, c)
+        q = (select(t.coding, t.excerpt.c.key, t.subtheme.c.name.label("subtheme"),
+                    t.coder.c.name.label("coder"), t.valence.c.name.label("valence"),
+                    t.perspective.c.name.label("perspective"))
+             .join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
+             .join(t.subtheme, t.subtheme.c.id == t.coding.c.subtheme_id)
+             .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+             .outerjoin(t.valence, t.valence.c.id == t.coding.c.valence_id)
+             .outerjoin(t.perspective, t.perspective.c.id == t.coding.c.perspective_id)
+             .order_by(t.coding.c.id))
+        if coders is not None:
+            q = q.where(t.coder.c.name.in_(list(coders)))
+        return [Coding(r.key, r.subtheme, r.coder, r.valence, r.perspective, r.start, r.end, r.note,
+                       r.uuid, r.time, r.origin) for r in conn.execute(q)]
+
+    def _resolve_codings(self, conn: Connection, rows: Sequence[tuple[int, Coding]], file: str,
+                         progress: Progress | None = None) -> list[dict[str, Any]]:
+        excerpts = self.ids(conn, t.excerpt, "key")  # type: ignore[attr-defined]
+        subthemes = self.ids(conn, t.subtheme)  # type: ignore[attr-defined]
+        valences = self.ids(conn, t.valence)  # type: ignore[attr-defined]
+        perspectives = self.ids(conn, t.perspective)  # type: ignore[attr-defined]
+        coders = self.ids(conn, t.coder)  # type: ignore[attr-defined]
+        lengths: dict[int, int] = {}
+        out: list[dict[str, Any]] = []
+        stamp = now()
+        for n, (line, c) in enumerate(rows):
+            e = excerpts.get(c.excerpt)
+            if e is None:
+                raise UserError(f"unknown excerpt '{c.excerpt}'", file, line, "row")
+            s = subthemes.get(c.subtheme)
+            if s is None:
+                raise UserError(f"unknown subtheme '{c.subtheme}'", file, line, "row")
+            if not c.coder:
+                raise UserError("empty coder", file, line, "row")
+            v = None
+            if c.valence:
+                v = valences.get(c.valence)
+                if v is None:
+                    raise UserError(f"unknown valence '{c.valence}'", file, line, "row")
+            p = None
+            if c.perspective:
+                p = perspectives.get(c.perspective)
+                if p is None:
+                    raise UserError(f"unknown perspective '{c.perspective}'", file, line, "row")
+            if (c.start is None) != (c.end is None):
+                raise UserError("a span needs both start and end", file, line, "row")
+            if c.start is not None and c.end is not None:
+                if e not in lengths:
+                    lengths[e] = conn.execute(select(func.length(t.excerpt.c.text)).where(t.excerpt.c.id == e)).scalar_one()
+                if not 0 <= c.start < c.end <= lengths[e]:
+                    raise UserError(f"span {c.start}-{c.end} lies outside the excerpt's text", file, line, "row")
+            out.append(dict(uuid=coding_uuid(c), excerpt_id=e, subtheme_id=s, coder_id=c.coder,
+                            valence_id=v, perspective_id=p, start=c.start, end=c.end, note=c.note,
+                            origin=c.origin, time=c.time or stamp))
+            if progress and n % 10_000 == 0:
+                progress(n)
+        for value in out:
+            name = value["coder_id"]
+            if name not in coders:
+                coders[name] = self.coder_id(conn, name)  # type: ignore[attr-defined]
+            value["coder_id"] = coders[name]
+        return out
+
+    def add_codings(self, rows: Sequence[tuple[int, Coding]], actor: str = "", file: str = "",
+                    progress: Progress | None = None) -> ImportResult:
+        """Import codings in one transaction; rows already present are skipped and counted."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            values = self._resolve_codings(conn, rows, file, progress)
+            seen_uuid: set[str] = set()
+            unique = []
+            for v in values:
+                if v["uuid"] not in seen_uuid:
+                    seen_uuid.add(v["uuid"])
+                    unique.append(v)
+            added = 0
+            stmt = _on_conflict_ignore(conn, t.coding)
+            for i in range(0, len(unique), 50_000):
+                result = conn.execute(stmt, unique[i:i + 50_000])
+                added += max(result.rowcount, 0)
+                if progress:
+                    progress(len(rows) + i)
+            self.log(conn, actor, "import codings", "coding", "", added=added, file=file)  # type: ignore[attr-defined]
+            return ImportResult(added, len(rows) - added)
+
+    def add_coding(self, coding: Coding, actor: str | None = None) -> str:
+        """Record one coding durably (one transaction, committed before this returns); its uuid."""
+        c = coding if coding.uuid else Coding(**{**coding.__dict__, "uuid": new_uuid()})
+        with self.write() as conn:  # type: ignore[attr-defined]
+            value = self._resolve_codings(conn, [(0, c)], "coding")[0]
+            existing = conn.execute(select(t.coding.c.uuid).where(and_(
+                t.coding.c.excerpt_id == value["excerpt_id"], t.coding.c.subtheme_id == value["subtheme_id"],
+                t.coding.c.coder_id == value["coder_id"],
+                func.coalesce(t.coding.c.valence_id, 0) == (value["valence_id"] or 0),
+                func.coalesce(t.coding.c.perspective_id, 0) == (value["perspective_id"] or 0),
+                func.coalesce(t.coding.c.start, -1) == (-1 if value["start"] is None else value["start"]),
+                func.coalesce(t.coding.c.end, -1) == (-1 if value["end"] is None else value["end"])))).scalar()
+            if existing:
+                return existing
+            conn.execute(insert(t.coding).values(**value))
+            conn.execute(delete(t.nothing_applies).where(and_(
+                t.nothing_applies.c.excerpt_id == value["excerpt_id"],
+                t.nothing_applies.c.coder_id == value["coder_id"])))
+            self.log(conn, actor or c.coder, "code", "coding", value["uuid"],  # type: ignore[attr-defined]
+                     excerpt=c.excerpt, subtheme=c.subtheme, coder=c.coder, valence=c.valence,
+                     perspective=c.perspective, start=c.start, end=c.end, note=c.note)
+            return value["uuid"]
+
+    def remove_coding(self, uuid: str, actor: str) -> Coding:
+        """Delete one coding; the audit log keeps every field, so nothing coded is ever lost."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            row = conn.execute(select(t.coding.c.id).where(t.coding.c.uuid == uuid)).scalar()
+            if row is None:
+                raise UserError(f"no coding with uuid {uuid}")
+            found = self._coding_by_id(conn, row)
+            conn.execute(delete(t.coding).where(t.coding.c.id == row))
+            self.log(conn, actor, "uncode", "coding", uuid, excerpt=found.excerpt,  # type: ignore[attr-defined]
+                     subtheme=found.subtheme, coder=found.coder, valence=found.valence,
+                     perspective=found.perspective, start=found.start, end=found.end, note=found.note,
+                     time=found.time)
+            return found
+
+    def _coding_by_id(self, conn: Connection, row_id: int) -> Coding:
+        r = conn.execute(
+            select(t.coding, t.excerpt.c.key, t.subtheme.c.name.label("subtheme"), t.coder.c.name.label("coder"),
+                   t.valence.c.name.label("valence"), t.perspective.c.name.label("perspective"))
+            .join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
+            .join(t.subtheme, t.subtheme.c.id == t.coding.c.subtheme_id)
+            .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+            .outerjoin(t.valence, t.valence.c.id == t.coding.c.valence_id)
+            .outerjoin(t.perspective, t.perspective.c.id == t.coding.c.perspective_id)
+            .where(t.coding.c.id == row_id)).one()
+        return Coding(r.key, r.subtheme, r.coder, r.valence, r.perspective, r.start, r.end, r.note,
+                      r.uuid, r.time, r.origin)
+
+    # ----- "nothing applies" ---------------------------------------------------------------
+    def mark_nothing_applies(self, excerpt_key: str, coder: str) -> None:
+        """Reading an excerpt and finding no subtheme fits counts as coding it (agreement units)."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            e = conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == excerpt_key)).scalar()
+            if e is None:
+                raise UserError(f"unknown excerpt '{excerpt_key}'")
+            cid = self.coder_id(conn, coder)
+            has = conn.execute(select(t.nothing_applies.c.id).where(and_(
+                t.nothing_applies.c.excerpt_id == e, t.nothing_applies.c.coder_id == cid))).scalar()
+            if has is None:
+                uuid = stable_uuid("nothing_applies", excerpt_key, coder)
+                conn.execute(insert(t.nothing_applies).values(uuid=uuid, excerpt_id=e, coder_id=cid, time=now()))
+                self.log(conn, coder, "nothing applies", "excerpt", "", excerpt=excerpt_key)  # type: ignore[attr-defined]
+
+    def nothing_applies(self) -> list[tuple[str, str]]:
+        with self.read() as conn:  # type: ignore[attr-defined]
+            q = (select(t.excerpt.c.key, t.coder.c.name)
+                 .join(t.excerpt, t.excerpt.c.id == t.nothing_applies.c.excerpt_id)
+                 .join(t.coder, t.coder.c.id == t.nothing_applies.c.coder_id))
+            return [(a, b) for a, b in conn.execute(q)]
