@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from workbench.store.codebook_ops import CodebookOps
+from workbench.store.collab import CollabOps
+from workbench.store.evidence import EvidenceOps
+from workbench.store.interchange import InterchangeOps
+from workbench.store.nlp_store import NlpOps
 from workbench.store.project import ProjectBase
 from workbench.store.records import ImportResult, RecordOps
 from workbench.store.summaries import SummaryConflict, SummaryOps
 
 
-class Project(CodebookOps, RecordOps, SummaryOps, ProjectBase):
-    """A synthesis project: its database and every operation on it."""
+class Project(CodebookOps, RecordOps, SummaryOps, EvidenceOps, CollabOps, InterchangeOps, NlpOps, ProjectBase):
+    """A synthesis project: its database and every operation on it (each concern in its own mixin)."""
 
 
 __all__ = ["ImportResult", "Project", "SummaryConflict"]
