@@ -10,9 +10,11 @@ from workbench.store.nlp_store import NlpOps
 from workbench.store.project import ProjectBase
 from workbench.store.records import ImportResult, RecordOps
 from workbench.store.summaries import SummaryConflict, SummaryOps
+from workbench.store.workspace import WorkspaceOps
 
 
-class Project(CodebookOps, RecordOps, SummaryOps, EvidenceOps, CollabOps, InterchangeOps, NlpOps, ProjectBase):
+class Project(CodebookOps, RecordOps, SummaryOps, EvidenceOps, CollabOps, InterchangeOps, NlpOps, WorkspaceOps,
+              ProjectBase):
     """A synthesis project: its database and every operation on it (each concern in its own mixin)."""
 
 

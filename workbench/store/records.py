@@ -152,7 +152,12 @@ class RecordOps:
 
     def _resolve_codings(self, conn: Connection, rows: Sequence[tuple[int, Coding]], file: str,
                          progress: Progress | None = None) -> list[dict[str, Any]]:
-        excerpts = self.ids(conn, t.excerpt, "key")  # type: ignore[attr-defined]
+        if len(rows) <= 100:
+            # One coding from the app: look up its excerpt only, not all 50,000 keys (~50 ms).
+            wanted = list({c.excerpt for _, c in rows})
+            excerpts = dict(conn.execute(select(t.excerpt.c.key, t.excerpt.c.id).where(t.excerpt.c.key.in_(wanted))).all())
+        else:
+            excerpts = self.ids(conn, t.excerpt, "key")  # type: ignore[attr-defined]
         subthemes = self.ids(conn, t.subtheme)  # type: ignore[attr-defined]
         valences = self.ids(conn, t.valence)  # type: ignore[attr-defined]
         perspectives = self.ids(conn, t.perspective)  # type: ignore[attr-defined]
