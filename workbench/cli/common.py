@@ -29,8 +29,20 @@ class Context:
 
         return Project.open(self.project_dir, self.db)
 
+    def server_url(self) -> str | None:
+        """The PostgreSQL URL this command works on (--db, then WORKBENCH_DB), or None for SQLite."""
+        url = self.db or os.environ.get("WORKBENCH_DB")
+        return url if url and url.split(":", 1)[0].split("+", 1)[0] == "postgresql" else None
+
     def coder(self, required: bool = True) -> str:
-        """--coder, then WORKBENCH_CODER, then the user settings; the CLI never guesses."""
+        """--coder, then WORKBENCH_CODER, then the user settings; the CLI never guesses.
+
+        On a PostgreSQL server the person logged in is the coder (--coder may still name another,
+        e.g. the consensus coder for a reconciler: the server's row-level security decides)."""
+        if not self.coder_option and self.server_url():
+            from workbench.store.server import database_user
+
+            return database_user(self.server_url() or "")
         name = self.coder_option or os.environ.get("WORKBENCH_CODER")
         if not name:
             from workbench.settings import load_user_settings

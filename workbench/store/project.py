@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from workbench.core.errors import UserError
 from workbench.core.ids import now
@@ -54,8 +55,20 @@ class ProjectBase:
     def open(cls, folder: Path | None, url: str | None = None):  # -> Project
         if url is None and folder is not None and not url_from_env():
             require_project_folder(folder)
-        engine = make_engine(database_url(folder, url))
-        revision = current_revision(engine)
+        try:
+            engine = make_engine(database_url(folder, url))
+        except (ArgumentError, ValueError) as e:
+            raise UserError(f"not a database URL ({e}); write postgresql://USER@HOST:PORT/DATABASE") from None
+        try:
+            revision = current_revision(engine)
+        except OperationalError as e:
+            # A server that is down or refuses the login: the user's to fix, one line, no traceback.
+            engine.dispose()
+            if engine.dialect.name == "sqlite":
+                raise
+            from workbench.store.server import connect_error
+
+            raise connect_error(database_url(folder, url), e) from None
         if revision is None:
             engine.dispose()
             raise UserError("not a workbench project (empty database)", str(folder or url))
@@ -110,8 +123,19 @@ class ProjectBase:
         """One user action: everything inside commits together or not at all."""
         with self.engine.connect() as conn:
             conn = conn.execution_options(sqlite_immediate=True)
-            with conn.begin():
-                yield conn
+            try:
+                with conn.begin():
+                    yield conn
+            except DBAPIError as e:
+                # On a server, row-level security and grants may refuse a write: one line, not a traceback.
+                if self.is_sqlite:
+                    raise
+                from workbench.store.server import refused
+
+                problem = refused(e, self.engine.url.username)
+                if problem is None:
+                    raise
+                raise problem from None
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

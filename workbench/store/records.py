@@ -254,7 +254,9 @@ class RecordOps:
             if row is None:
                 raise UserError(f"no coding with uuid {uuid}")
             found = self._coding_by_id(conn, row)
-            conn.execute(delete(t.coding).where(t.coding.c.id == row))
+            gone = conn.execute(delete(t.coding).where(t.coding.c.id == row)).rowcount
+            if gone == 0:  # a server's row-level security hides others' codings from DELETE silently
+                raise UserError(f"the server refused: you may not remove {found.coder}'s coding")
             self.log(conn, actor, "uncode", "coding", uuid, excerpt=found.excerpt,  # type: ignore[attr-defined]
                      subtheme=found.subtheme, coder=found.coder, valence=found.valence,
                      perspective=found.perspective, start=found.start, end=found.end, note=found.note,

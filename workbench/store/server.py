@@ -1,0 +1,370 @@
+"""A project on a PostgreSQL server: the database, its roles, and who may write what.
+
+A team spread over several sites cannot share one SQLite file, so the project lives in a database
+on a server the team's IT runs. `init_server` makes that database ready, idempotently:
+
+- the schema, by the same Alembic migrations as a local project, owned by the `<prefix>_admins`
+  group role (prefix: the database's name unless told otherwise);
+- three group roles, nested: `<prefix>_coders` ⊂ `<prefix>_reconcilers` ⊂ `<prefix>_admins`, and
+  login roles for people, members of one of them;
+- grants per role, and row-level security on `coding`, `nothing_applies`, `coder`, `memo` and
+  `setting`: a coder may insert, change or delete only rows whose coder is `current_user`; a
+  reconciler also the consensus coder's; an admin anything. Everyone may read everything (blind
+  coding is an app setting, not a secret);
+- a trigger on `audit` that writes `current_user` as the actor, so the log names the real person
+  whatever the app was told.
+
+Enforcement lives in the database, not in the app: a coder with `psql` and their password can do
+no more than through workbench. The app turns the server's refusal into a one-line `UserError`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import Connection, Engine, make_url, text
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+from workbench.core.errors import UserError
+from workbench.store import schema as t
+from workbench.store.engine import make_engine
+
+KINDS = ("coders", "reconcilers", "admins")
+KIND_OF = {"coder": "coders", "reconciler": "reconcilers", "admin": "admins"}
+# Tables whose rows belong to one person; every other table is shared by the whole team.
+OWNED = ("coding", "nothing_applies", "coder", "memo", "setting")
+
+# What each group may do beyond reading every table. A role also has what the roles it contains
+# have (admins ⊃ reconcilers ⊃ coders); row-level security narrows the owned tables further.
+GRANTS: dict[str, list[tuple[str, str]]] = {
+    "coders": [
+        ("INSERT, UPDATE, DELETE", "coding"), ("INSERT, UPDATE, DELETE", "nothing_applies"),
+        ("INSERT, UPDATE, DELETE", "memo"), ("INSERT", "coder"), ("INSERT", "audit"),
+        ("INSERT, UPDATE", "summary"), ("INSERT", "subtheme"), ("INSERT, UPDATE, DELETE", "excerpt_nlp"),
+    ],
+    "reconcilers": [
+        ("INSERT, UPDATE, DELETE", "decision"), ("INSERT, UPDATE, DELETE", "judgement"),
+        ("INSERT, UPDATE, DELETE", "theme"), ("INSERT, UPDATE", "subtheme"), ("DELETE", "summary"),
+        ("INSERT, UPDATE", "setting"),
+    ],
+    "admins": [("ALL", "ALL")],
+}
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$")
+
+
+def plain_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_server_url(url: str | None) -> bool:
+    return bool(url) and url.split(":", 1)[0].split("+", 1)[0] == "postgresql"  # type: ignore[union-attr]
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote_identifier(name)
+
+
+def check_name(name: str, what: str = "role") -> str:
+    if not _NAME.match(name):
+        raise UserError(f"'{name}' cannot be a {what} name: use letters, digits, _ . @ - (at most 63), "
+                        "starting with a letter")
+    return name
+
+
+def connect_error(url: str, e: Exception) -> UserError:
+    """A server that cannot be reached or refuses the login is the user's to fix, not a traceback."""
+    detail = str(getattr(e, "orig", e)).strip().splitlines()
+    reason = next((line for line in reversed(detail) if line.strip()), "cannot connect")
+    reason = re.sub(r"^connection failed: ", "", reason)
+    return UserError(f"cannot connect to the database: {reason}", plain_url(url))
+
+
+# ----- who is connected ----------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def database_user(url: str) -> str:
+    """`current_user` on the server: on PostgreSQL the coder is the person logged in."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT current_user")).scalar_one()
+    except OperationalError as e:
+        raise connect_error(url, e) from None
+    finally:
+        engine.dispose()
+
+
+def refused(e: DBAPIError, user: str | None = None) -> UserError | None:
+    """The server's refusal (SQLSTATE 42501) as one line a coder can act on; None for other errors."""
+    orig = getattr(e, "orig", None)
+    if getattr(orig, "sqlstate", None) != "42501":
+        return None
+    diag = getattr(orig, "diag", None)
+    primary = (getattr(diag, "message_primary", None) or str(orig)).strip().splitlines()[0]
+    who = f"'{user}'" if user else "your database account"
+    if primary.startswith("workbench: "):
+        return UserError("the server refused: " + primary[len("workbench: "):].replace("_", " "))
+    m = re.search(r'row-level security policy for table "(\w+)"', primary)
+    if m:
+        return UserError(f"the server refused: {who} may write only their own {m.group(1).replace('_', ' ')} "
+                         "rows (a reconciler also the consensus coder's)")
+    m = re.search(r"permission denied for (?:table|relation|sequence) (\w+)", primary)
+    if m:
+        return UserError(f"the server refused: {who} may not change {m.group(1).replace('_', ' ')}; "
+                         "ask the project's administrator")
+    return UserError(f"the server refused: {primary}")
+
+
+# ----- the database itself -------------------------------------------------------------------
+def _maintenance_url(url: str) -> str:
+    """The same server and login, database `postgres`: where databases are created from."""
+    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+
+
+def database_exists(url: str) -> bool:
+    name = make_url(url).database
+    engine = make_engine(_maintenance_url(url))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is not None
+    except OperationalError as e:
+        raise connect_error(url, e) from None
+    finally:
+        engine.dispose()
+
+
+def create_database(url: str) -> bool:
+    """Create the project's database if it is missing (UTF-8, byte-order collation like SQLite's, so
+    names sort the same on both). True when it was created."""
+    u = make_url(url)
+    if not u.database:
+        raise UserError("the URL names no database (postgresql://user@host/DATABASE)", plain_url(url))
+    if database_exists(url):
+        return False
+    engine = make_engine(_maintenance_url(url))
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"CREATE DATABASE {_quote(conn, u.database)} TEMPLATE template0 "
+                              "ENCODING 'UTF8' LC_COLLATE 'C'"))
+    except ProgrammingError as e:
+        raise UserError(f"cannot create database '{u.database}': "
+                        f"{str(e.orig).strip().splitlines()[0]}", plain_url(url)) from None
+    finally:
+        engine.dispose()
+    return True
+
+
+def role_prefix(conn: Connection) -> str | None:
+    """The prefix init_server gave this database's roles, or None before it ran."""
+    has = conn.execute(text("SELECT 1 FROM pg_proc WHERE proname = 'workbench_role_prefix'")).first()
+    return conn.execute(text("SELECT workbench_role_prefix()")).scalar_one() if has else None
+
+
+def _role_exists(conn: Connection, name: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first() is not None
+
+
+@dataclass
+class ServerReport:
+    """What init_server did, for the command to print."""
+
+    database: str
+    prefix: str
+    created_database: bool = False
+    revision: str = ""
+    logins: list[tuple[str, str, str | None]] = field(default_factory=list)  # (name, kind, new password)
+    revoked: list[str] = field(default_factory=list)
+
+
+def init_server(url: str, prefix: str | None = None, logins: list[tuple[str, str]] | None = None,
+                revoke: list[str] | None = None, passwords: bool = True) -> ServerReport:
+    """Make the database at `url` a workbench project server (safe to run again: it upgrades the
+    schema, re-applies grants and policies, and adds or revokes people)."""
+    created = create_database(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            with conn.begin():
+                existing = role_prefix(conn)
+                prefix = check_name(prefix or existing or make_url(url).database or "", "role prefix")
+                if existing and existing != prefix:
+                    raise UserError(f"this database's roles already use the prefix '{existing}'")
+                _ensure_groups(conn, prefix)
+                conn.execute(text(f"ALTER DATABASE {_quote(conn, make_url(url).database or '')} "
+                                  f"OWNER TO {_quote(conn, prefix + '_admins')}"))
+                _migrate_as(conn, prefix + "_admins")
+                _apply_policies(conn, prefix)
+                report = ServerReport(make_url(url).database or "", prefix, created,
+                                      conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
+                for name, kind in logins or []:
+                    report.logins.append((name, kind, add_login(conn, prefix, name, kind, passwords)))
+                for name in revoke or []:
+                    revoke_login(conn, prefix, name)
+                    report.revoked.append(name)
+        return report
+    except DBAPIError as e:
+        problem = refused(e)
+        if problem is None and getattr(getattr(e, "orig", None), "sqlstate", None) != "42501":
+            raise
+        raise UserError(f"init-server needs a PostgreSQL superuser (or a role with CREATEROLE that owns "
+                        f"the database): {str(e.orig).strip().splitlines()[0]}", plain_url(url)) from None
+    finally:
+        engine.dispose()
+
+
+def _ensure_groups(conn: Connection, prefix: str) -> None:
+    q = lambda kind: _quote(conn, f"{prefix}_{kind}")  # noqa: E731
+    for kind in KINDS:
+        if not _role_exists(conn, f"{prefix}_{kind}"):
+            conn.execute(text(f"CREATE ROLE {q(kind)} NOLOGIN"))
+    # Nested so that membership tests are one pg_has_role call: an admin is also a reconciler and a coder.
+    for inner, outer in (("coders", "reconcilers"), ("reconcilers", "admins")):
+        if not conn.execute(text("SELECT pg_has_role(:o, :i, 'MEMBER')"),
+                            {"o": f"{prefix}_{outer}", "i": f"{prefix}_{inner}"}).scalar_one():
+            conn.execute(text(f"GRANT {q(inner)} TO {q(outer)}"))
+    me = conn.execute(text("SELECT current_user")).scalar_one()
+    if not conn.execute(text("SELECT pg_has_role(current_user, :a, 'MEMBER')"), {"a": f"{prefix}_admins"}).scalar_one():
+        conn.execute(text(f"GRANT {q('admins')} TO {_quote(conn, me)}"))
+
+
+def _migrate_as(conn: Connection, owner: str) -> None:
+    """Run the migrations as the admins group, so the tables belong to the project, not to whoever
+    happened to run the command (then any admin can upgrade later)."""
+    from workbench.store.migrate import upgrade
+
+    conn.execute(text(f"SET LOCAL ROLE {_quote(conn, owner)}"))
+    upgrade(conn)
+    conn.execute(text("RESET ROLE"))
+    names = [table.name for table in t.metadata.sorted_tables] + ["alembic_version"]
+    for name in names:
+        conn.execute(text(f"ALTER TABLE {_quote(conn, name)} OWNER TO {_quote(conn, owner)}"))
+
+
+def _apply_policies(conn: Connection, prefix: str) -> None:
+    q = lambda name: _quote(conn, name)  # noqa: E731
+    coders, reconcilers, admins = (q(f"{prefix}_{k}") for k in KINDS)
+    literal = prefix.replace("'", "''")
+    conn.execute(text(f"REVOKE ALL ON DATABASE {q(conn.engine.url.database or '')} FROM PUBLIC"))
+    conn.execute(text(f"GRANT CONNECT, TEMPORARY ON DATABASE {q(conn.engine.url.database or '')} TO {coders}"))
+    conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {coders}"))
+    functions = [
+        f"CREATE OR REPLACE FUNCTION workbench_role_prefix() RETURNS text LANGUAGE sql IMMUTABLE "
+        f"AS $$ SELECT '{literal}'::text $$",
+        "CREATE OR REPLACE FUNCTION workbench_is(kind text) RETURNS boolean LANGUAGE sql STABLE "
+        "AS $$ SELECT pg_has_role(current_user, workbench_role_prefix() || '_' || kind, 'MEMBER') $$",
+        "CREATE OR REPLACE FUNCTION workbench_consensus_coder() RETURNS text LANGUAGE sql STABLE "
+        "AS $$ SELECT coalesce((SELECT value FROM setting WHERE key = 'consensus_coder'), 'consensus') $$",
+        # May the current user write rows of the coder with this name / id?
+        "CREATE OR REPLACE FUNCTION workbench_may_write_as(who text) RETURNS boolean LANGUAGE sql STABLE "
+        "AS $$ SELECT who = current_user::text OR workbench_is('admins') "
+        "OR (who = workbench_consensus_coder() AND workbench_is('reconcilers')) $$",
+        "CREATE OR REPLACE FUNCTION workbench_may_write_coder(cid integer) RETURNS boolean LANGUAGE sql STABLE "
+        "AS $$ SELECT workbench_is('admins') OR EXISTS (SELECT 1 FROM coder c WHERE c.id = cid "
+        "AND workbench_may_write_as(c.name)) $$",
+        # The audit log names the database user, whatever the app passed; only an admin copying a
+        # project in (push) keeps the actors recorded at the other site.
+        "CREATE OR REPLACE FUNCTION workbench_audit_actor() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NOT (coalesce(current_setting('workbench.copying', true), '') = 'on' AND workbench_is('admins')) "
+        "THEN NEW.actor := current_user; END IF; RETURN NEW; END $$",
+    ]
+    for sql in functions:
+        conn.execute(text(sql))
+    for kind in KINDS:
+        conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q(f'{prefix}_{kind}')}"))
+    conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {coders}"))
+    conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {coders}"))
+    conn.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {admins}"))
+    for kind, role in (("coders", coders), ("reconcilers", reconcilers), ("admins", admins)):
+        for privileges, table in GRANTS[kind]:
+            target = "ALL TABLES IN SCHEMA public" if table == "ALL" else q(table)
+            conn.execute(text(f"GRANT {privileges} ON {target} TO {role}"))
+    # (rule on a row, whose rows they are) per owned table; {r} is "" in a policy, "OLD." in a trigger.
+    rules = {
+        "coding": ("workbench_may_write_coder({r}coder_id)", "(SELECT name FROM coder WHERE id = OLD.coder_id)"),
+        "nothing_applies": ("workbench_may_write_coder({r}coder_id)",
+                            "(SELECT name FROM coder WHERE id = OLD.coder_id)"),
+        "coder": ("workbench_may_write_as({r}name)", "OLD.name"),
+        "memo": ("workbench_may_write_as({r}author)", "OLD.author"),
+        "setting": ("workbench_is('admins') OR (workbench_is('reconcilers') AND {r}key <> 'consensus_coder')",
+                    "'the administrators'"),
+    }
+    for table, (rule, owner) in rules.items():
+        tq = q(table)
+        mine = rule.format(r="")
+        conn.execute(text(f"ALTER TABLE {tq} ENABLE ROW LEVEL SECURITY"))
+        for name in ("workbench_read", "workbench_insert", "workbench_update", "workbench_delete"):
+            conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {tq}"))
+        # New rows (INSERT, and UPDATE's result) are checked by the policies. Existing rows that an
+        # UPDATE or DELETE would touch are checked by a trigger instead of a USING clause: USING
+        # silently skips another coder's rows ("DELETE 0"), the trigger refuses out loud.
+        conn.execute(text(f"CREATE POLICY workbench_read ON {tq} FOR SELECT USING (true)"))
+        conn.execute(text(f"CREATE POLICY workbench_insert ON {tq} FOR INSERT WITH CHECK ({mine})"))
+        conn.execute(text(f"CREATE POLICY workbench_update ON {tq} FOR UPDATE USING (true) WITH CHECK ({mine})"))
+        conn.execute(text(f"CREATE POLICY workbench_delete ON {tq} FOR DELETE USING (true)"))
+        guard = f"workbench_guard_{table}"
+        conn.execute(text(
+            f"CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF NOT ({rule.format(r='OLD.')}) THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', "
+            f"MESSAGE = format('workbench: %s may not change or delete %s''s rows in {table}', "
+            f"current_user, {owner}); END IF; "
+            f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"))
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {guard} ON {tq}"))
+        conn.execute(text(f"CREATE TRIGGER {guard} BEFORE UPDATE OR DELETE ON {tq} "
+                          f"FOR EACH ROW EXECUTE FUNCTION {guard}()"))
+    conn.execute(text("DROP TRIGGER IF EXISTS workbench_audit_actor ON audit"))
+    conn.execute(text("CREATE TRIGGER workbench_audit_actor BEFORE INSERT ON audit "
+                      "FOR EACH ROW EXECUTE FUNCTION workbench_audit_actor()"))
+
+
+# ----- people ----------------------------------------------------------------------------------
+def add_login(conn: Connection, prefix: str, name: str, kind: str, password: bool = True) -> str | None:
+    """A login role for one person in group `kind`; a new role gets a random password (returned
+    once, to hand over) unless the site authenticates otherwise (password=False)."""
+    check_name(name)
+    group = f"{prefix}_{KIND_OF.get(kind, kind)}"
+    if KIND_OF.get(kind, kind) not in KINDS:
+        raise UserError(f"unknown kind of account '{kind}' (coder, reconciler or admin)")
+    new_password = None
+    if not _role_exists(conn, name):
+        if password:
+            new_password = secrets.token_urlsafe(15)
+            from psycopg import sql
+
+            # Utility statements take no bind parameters: psycopg quotes the literal itself.
+            statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name),
+                                                                          sql.Literal(new_password))
+            conn.exec_driver_sql(statement.as_string(conn.connection.driver_connection))
+        else:
+            conn.execute(text(f"CREATE ROLE {_quote(conn, name)} LOGIN"))
+    conn.execute(text(f"GRANT {_quote(conn, group)} TO {_quote(conn, name)}"))
+    return new_password
+
+
+def revoke_login(conn: Connection, prefix: str, name: str) -> None:
+    """Take a person out of this project's groups (their role and their codings stay)."""
+    if not _role_exists(conn, name):
+        raise UserError(f"no database role '{name}'")
+    for kind in KINDS:
+        conn.execute(text(f"REVOKE {_quote(conn, f'{prefix}_{kind}')} FROM {_quote(conn, name)}"))
+
+
+def members(engine: Engine) -> list[tuple[str, str]]:
+    """(login, strongest group) for everyone in this project's groups, by name."""
+    with engine.connect() as conn:
+        prefix = role_prefix(conn)
+        if prefix is None:
+            return []
+        out = []
+        rows = conn.execute(text("SELECT rolname FROM pg_roles WHERE rolcanlogin ORDER BY rolname")).all()
+        for (name,) in rows:
+            for kind in reversed(KINDS):
+                member = conn.execute(text("SELECT pg_has_role(:u, :g, 'MEMBER')"),
+                                      {"u": name, "g": f"{prefix}_{kind}"}).scalar_one()
+                if member:
+                    out.append((name, kind.rstrip("s")))
+                    break
+        return out
