@@ -2,32 +2,67 @@
 
 The table, the matrix, the graph and the evidence profile are all built from `derive_cells`, so
 every figure a team publishes has exactly one derivation behind it.
+
+The references of every cell come from one grouped query (subtheme × valence × perspective ×
+source) over the covering index; the excerpts and coders behind each source are fetched only when
+a caller first reads `cell.excerpts` or `cell.coders` (one more query for all cells at once). The
+table needs only the references, and fetching 500,000 excerpt keys it never prints would triple
+its cost.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from workbench.core.errors import UserError
+from workbench.core.model import Codebook
 from workbench.core.refs import all_numeric, sort_refs
 from workbench.store import queries
+
+CellKey = tuple[str, str | None, str | None]
 
 
 @dataclass
 class Cell:
-    """One subtheme × valence × perspective with the sources behind it."""
+    """One subtheme × valence × perspective with the sources behind it.
+
+    `excerpts` and `coders` map each ref to the excerpt keys and coder names behind that source's
+    support for the cell; they are loaded on first use (see the module docstring).
+    """
 
     subtheme: str
     valence: str | None
     perspective: str | None
     refs: list[str] = field(default_factory=list)
-    # ref → excerpt keys and coders behind that source's support for the cell
-    excerpts: dict[str, list[str]] = field(default_factory=dict)
-    coders: dict[str, list[str]] = field(default_factory=dict)
     codings: int = 0
     groups: list[str] = field(default_factory=list)
+    _owner: Derivation | None = field(default=None, repr=False, compare=False)
+    _excerpts: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    _coders: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def key(self) -> CellKey:
+        return (self.subtheme, self.valence, self.perspective)
+
+    @property
+    def excerpts(self) -> dict[str, list[str]]:
+        if self._excerpts is None:
+            self._load()
+        return self._excerpts or {}
+
+    @property
+    def coders(self) -> dict[str, list[str]]:
+        if self._coders is None:
+            self._load()
+        return self._coders or {}
+
+    def _load(self) -> None:
+        if self._owner is not None:
+            self._owner.load_detail()
+        if self._excerpts is None:
+            self._excerpts, self._coders = {}, {}
 
 
 @dataclass
@@ -35,19 +70,51 @@ class Derivation:
     """All cells for one choice of coders, plus what a reader needs to interpret them."""
 
     cells: list[Cell]
-    coders: list[str] | None  # None: every coder but the consensus coder
-    coder_choice: str
+    coders: list[str] | None  # the coder names whose codings count
+    coder_choice: str  # "consensus", "all" or "name,name"
     numeric: bool
     provenance: dict[str, object] = field(default_factory=dict)
+    _project: Any = field(default=None, repr=False, compare=False)
+    _index: dict[CellKey, Cell] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index = {c.key: c for c in self.cells}
+        for c in self.cells:
+            c._owner = self
 
     def cell(self, subtheme: str, valence: str | None, perspective: str | None) -> Cell | None:
-        return next((c for c in self.cells if (c.subtheme, c.valence, c.perspective)
-                     == (subtheme, valence, perspective)), None)
+        return self._index.get((subtheme, valence, perspective))
+
+    def load_detail(self) -> None:
+        """Fill every cell's excerpts and coders in one grouped query (idempotent)."""
+        if self._project is None:
+            return
+        for c in self.cells:
+            c._excerpts, c._coders = {}, {}
+        with self._project.read() as conn:
+            rows = queries.cell_sources(conn, self.coders)
+            look = queries.lookup_names(conn)
+        for r in rows:
+            key = (look["subtheme"][r.subtheme_id].name,
+                   look["valence"][r.valence_id].name if r.valence_id else None,
+                   look["perspective"][r.perspective_id].name if r.perspective_id else None)
+            cell = self._index.get(key)
+            if cell is None or cell._excerpts is None or cell._coders is None:
+                continue
+            ref = look["source"][r.source_id].ref
+            cell._excerpts[ref] = sorted((r.excerpts or "").split(","))
+            cell._coders[ref] = sorted((r.coders or "").split(","))
+        self._project = None
 
 
-def resolve_coders(project, choice: str | None) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=4096)
+def _groups(text: str) -> tuple[str, ...]:
+    return tuple(g.strip() for g in text.split(";") if g.strip())
+
+
+def resolve_coders(project, choice: str | None, cb: Codebook | None = None) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
     """Whose codings count: DESIGN.md's default is the agreed set where it has any codings, else all."""
-    cb = project.codebook()
+    cb = cb or project.codebook()
     known = project.coders()
     consensus = cb.consensus_coder
     if choice in (None, "", "default"):
@@ -58,7 +125,7 @@ def resolve_coders(project, choice: str | None) -> tuple[list[str], str]:  # typ
         return [consensus], "consensus"
     if choice == "all":
         return [c for c in known if c != consensus], "all"
-    names = [n.strip() for n in choice.split(",") if n.strip()]
+    names = [n.strip() for n in (choice or "").split(",") if n.strip()]
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UserError(f"unknown coder '{unknown[0]}' (coders: {', '.join(known) or 'none'})")
@@ -66,35 +133,34 @@ def resolve_coders(project, choice: str | None) -> tuple[list[str], str]:  # typ
 
 
 def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ignore[no-untyped-def]
-    names, choice = resolve_coders(project, coders)
+    """Cells for the chosen coders (NAME,… | all | consensus | None for DESIGN.md's default)."""
     cb = project.codebook()
+    names, choice = resolve_coders(project, coders, cb)
     with project.read() as conn:
-        rows = queries.cell_sources(conn, names)
         look = queries.lookup_names(conn)
-        covered = queries.coded_excerpt_count(conn, names)
-        consensus_cover = queries.coded_excerpt_count(conn, [cb.consensus_coder])
-        everyone = queries.coded_excerpt_count(conn, None)
-    numeric = all_numeric(s.ref for s in look["source"].values())
+        rows = queries.cell_refs(conn, names)
+        covered, everyone = queries.excerpt_coverage(conn, names)
+    sources = look["source"]
+    numeric = all_numeric(s.ref for s in sources.values())
+    # Sort every source once; a cell's refs are then its source ids in that rank order.
+    rank = {ref: i for i, ref in enumerate(sort_refs((s.ref for s in sources.values()), numeric))}
+    source_rank = {sid: rank[s.ref] for sid, s in sources.items()}
+    ref_at = {rank[s.ref]: s.ref for s in sources.values()}
+    groups_at = {rank[s.ref]: _groups(s.groups) for s in sources.values()}
     mixed = {p.id for p in look["perspective"].values() if p.mixed}
+    sub_name = {i: r.name for i, r in look["subtheme"].items()}
+    val_name = {i: r.name for i, r in look["valence"].items()}
+    per_name = {i: r.name for i, r in look["perspective"].items()}
     grouped: dict[tuple[int, int | None, int | None], Cell] = {}
-    cell_groups: dict[tuple[int, int | None, int | None], set[str]] = defaultdict(set)
-    for r in rows:
-        key = (r.subtheme_id, r.valence_id, r.perspective_id)
-        cell = grouped.get(key)
-        if cell is None:
-            cell = grouped[key] = Cell(look["subtheme"][r.subtheme_id].name,
-                                       look["valence"][r.valence_id].name if r.valence_id else None,
-                                       look["perspective"][r.perspective_id].name if r.perspective_id else None)
-        src = look["source"][r.source_id]
-        cell.refs.append(src.ref)
-        cell.excerpts[src.ref] = sorted((r.excerpts or "").split(","))
-        cell.coders[src.ref] = sorted((r.coders or "").split(","))
-        cell.codings += r.n
-        if r.perspective_id in mixed:
-            cell_groups[key].update(g.strip() for g in src.groups.split(";") if g.strip())
-    for key, cell in grouped.items():
-        cell.refs = sort_refs(cell.refs, numeric)
-        cell.groups = sorted(cell_groups.get(key, set()), key=lambda g: (g.lower(), g))
+    for sub_id, val_id, per_id, source_ids, n in rows:
+        ranks = sorted({source_rank[int(i)] for i in source_ids.split(",")})
+        groups: list[str] = []
+        if per_id in mixed:
+            union = {g for r in ranks for g in groups_at[r]}
+            groups = sorted(union, key=lambda g: (g.lower(), g))
+        grouped[(sub_id, val_id, per_id)] = Cell(
+            sub_name[sub_id], val_name[val_id] if val_id else None, per_name[per_id] if per_id else None,
+            [ref_at[r] for r in ranks], n, groups)
     order_sub = {r.id: (r.position, r.id) for r in look["subtheme"].values()}
     order_val = {r.id: (r.position, r.id) for r in look["valence"].values()}
     order_per = {r.id: (r.position, r.id) for r in look["perspective"].values()}
@@ -103,7 +169,7 @@ def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ign
                                           (1, 0, 0) if k[2] is None else (0, *order_per[k[2]])))
     provenance: dict[str, object] = {"coders": choice, "coder_names": names,
                                      "excerpts_covered": covered, "excerpts_coded_by_anyone": everyone}
-    if choice == "consensus" and consensus_cover < everyone:
-        provenance["note"] = (f"the agreed set covers {consensus_cover} of the {everyone} coded excerpts; "
-                              "the rest is not yet reconciled")
-    return Derivation([grouped[k] for k in keys], names, choice, numeric, provenance)
+    if choice == "consensus" and covered < everyone:
+        provenance["note"] = (f"the agreed set ({cb.consensus_coder}) covers {covered} of the {everyone} "
+                              "coded excerpts; the rest is not yet reconciled")
+    return Derivation([grouped[k] for k in keys], names, choice, numeric, provenance, project)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Text, cast, func, select
 
 from workbench.store import schema as t
 
@@ -32,6 +32,47 @@ def cell_sources(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
     if coders is not None:
         q = q.where(t.coder.c.name.in_(list(coders)))
     return conn.execute(q).all()
+
+
+def _coder_ids(conn: Connection, coders: Sequence[str] | None) -> list[int] | None:
+    if coders is None:
+        return None
+    return [i for (i,) in conn.execute(select(t.coder.c.id).where(t.coder.c.name.in_(list(coders))))]
+
+
+def _agg_distinct(conn: Connection, column: Any) -> Any:
+    if conn.dialect.name == "sqlite":
+        return func.group_concat(column.distinct())
+    return func.string_agg(cast(column, Text).distinct(), ",")
+
+
+def cell_refs(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
+    """(subtheme_id, valence_id, perspective_id, "source_id,source_id,…", codings) per cell.
+
+    Exactly the benchmark's baseline — one GROUP BY with group_concat(DISTINCT source) over the
+    covering index ix_coding_cell — so the table costs little more than the query it needs.
+    """
+    ids = _coder_ids(conn, coders)
+    q = (select(t.coding.c.subtheme_id, t.coding.c.valence_id, t.coding.c.perspective_id,
+                _agg_distinct(conn, t.excerpt.c.source_id), func.count())
+         .join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
+         .group_by(t.coding.c.subtheme_id, t.coding.c.valence_id, t.coding.c.perspective_id))
+    if ids is not None:
+        q = q.where(t.coding.c.coder_id.in_(ids))
+    return conn.execute(q).all()
+
+
+def excerpt_coverage(conn: Connection, coders: Sequence[str] | None) -> tuple[int, int]:
+    """(excerpts the chosen coders coded, excerpts anyone coded): two scans of the coding indexes.
+
+    The provenance note needs both; DISTINCT over ix_coding_excerpt streams in index order."""
+    everyone = conn.execute(select(func.count(t.coding.c.excerpt_id.distinct()))).scalar_one()
+    ids = _coder_ids(conn, coders)
+    if ids is None:
+        return everyone, everyone
+    covered = conn.execute(select(func.count(t.coding.c.excerpt_id.distinct()))
+                           .where(t.coding.c.coder_id.in_(ids))).scalar_one()
+    return covered, everyone
 
 
 def lookup_names(conn: Connection) -> dict[str, dict[int, Any]]:
