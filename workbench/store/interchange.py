@@ -1,7 +1,427 @@
-"""Store operations for documents, memos and REFI-QDA imports (issue 8)."""
+"""Store operations for documents, memos, source labels and whole-project imports (issue 8).
+
+A REFI-QDA project or codebook arrives as one `ProjectBundle` and goes in as one transaction:
+everything is matched first by uuid, then by its natural name (a theme's or subtheme's name, a
+source's ref, an excerpt's key), so importing a file twice adds nothing the second time and a
+colleague's export merges into the project it came from instead of duplicating it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from workbench.core.errors import UserError
+from workbench.core.ids import new_uuid, now, stable_uuid
+from workbench.core.interchange import Document, Memo, ProjectBundle
+from workbench.core.model import Codebook, Subtheme
+from workbench.store import schema as t
+from workbench.store.records import _on_conflict_ignore
+
+
+@dataclass(frozen=True)
+class DocumentImport:
+    """What `add_document` did: the document's uuid, whether it was new, the excerpt keys it created."""
+
+    uuid: str
+    added: bool
+    excerpts: list[str]
+
+
+def _free_uuid(conn: Connection, table: Any, wanted: str, *fallback_key: object) -> str:
+    """`wanted` unless another row already holds it (then a uuid5 of the key, then a random one)."""
+    for candidate in (wanted, stable_uuid(table.name, *fallback_key) if fallback_key else ""):
+        if candidate and conn.execute(select(table.c.id).where(table.c.uuid == candidate)).first() is None:
+            return candidate
+    return new_uuid()
+
+
+def _next_position(conn: Connection, table: Any) -> int:
+    return conn.execute(select(func.coalesce(func.max(table.c.position), 0))).scalar_one() + 1
+
 
 class InterchangeOps:
-    """Mixin of Project: documents, memos and REFI-QDA imports (issue 8)."""
+    """Mixin of Project: documents, memos, source labels and REFI-QDA imports."""
+
+    # ----- documents -----------------------------------------------------------------------
+    def documents(self, source: str | None = None, conn: Connection | None = None) -> list[Document]:
+        if conn is None:
+            with self.read() as c:  # type: ignore[attr-defined]
+                return self.documents(source, c)
+        q = (select(t.document, t.source.c.ref).join(t.source, t.source.c.id == t.document.c.source_id)
+             .order_by(t.document.c.id))
+        if source is not None:
+            q = q.where(t.source.c.ref == source)
+        return [Document(r.ref, r.name, r.text, r.uuid, r.time) for r in conn.execute(q)]
+
+    def add_document(self, source: str, name: str, text: str, actor: str = "",
+                     spans: Sequence[tuple[int, int, str]] = ()) -> DocumentImport:
+        """Keep a document's text with its source and cut excerpts at `spans` (start, end, location).
+
+        The uuid is derived from the source, the name and the text, so importing the same file twice
+        is a no-op instead of a second copy with duplicate excerpts.
+        """
+        with self.write() as conn:  # type: ignore[attr-defined]
+            src = conn.execute(select(t.source).where(t.source.c.ref == source)).first()
+            if src is None:
+                raise UserError(f"unknown source '{source}'")
+            if not text.strip():
+                raise UserError("the document has no text")
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            uuid = stable_uuid("document", src.uuid, name, digest)
+            if conn.execute(select(t.document.c.id).where(t.document.c.uuid == uuid)).first() is not None:
+                return DocumentImport(uuid, False, [])
+            doc_id = conn.execute(insert(t.document).values(
+                uuid=uuid, source_id=src.id, name=name, text=text, time=now())).inserted_primary_key[0]
+            keys = self._free_keys(conn, source, len(spans))
+            position = _next_position(conn, t.excerpt)
+            values = []
+            for key, (start, end, location) in zip(keys, spans, strict=True):
+                if not 0 <= start < end <= len(text) or not text[start:end].strip():
+                    raise UserError(f"span {start}-{end} is empty or outside the document")
+                values.append(dict(uuid=_free_uuid(conn, t.excerpt, stable_uuid("excerpt", key)), key=key,
+                                   source_id=src.id, text=text[start:end], perspective="", location=location,
+                                   document_id=doc_id, start=start, end=end, position=position))
+                position += 1
+            if values:
+                conn.execute(insert(t.excerpt), values)
+            self.log(conn, actor, "import document", "document", uuid, source=source, name=name,  # type: ignore[attr-defined]
+                     characters=len(text), excerpts=len(values))
+            return DocumentImport(uuid, True, keys)
+
+    def excerpt_from_document(self, document: str, start: int, end: int, actor: str = "", key: str | None = None,
+                              perspective: str = "", location: str = "") -> str:
+        """One excerpt selected in a document (the TUI's span selection); returns its key."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            doc = conn.execute(select(t.document, t.source.c.ref).join(t.source, t.source.c.id == t.document.c.source_id)
+                               .where(t.document.c.uuid == document)).first()
+            if doc is None:
+                raise UserError(f"no document with uuid {document}")
+            if not 0 <= start < end <= len(doc.text) or not doc.text[start:end].strip():
+                raise UserError(f"span {start}-{end} is empty or outside the document")
+            if perspective and conn.execute(select(t.perspective.c.id).where(
+                    t.perspective.c.name == perspective)).first() is None:
+                raise UserError(f"unknown perspective '{perspective}'")
+            if key is None:
+                key = self._free_keys(conn, doc.ref, 1)[0]
+            elif conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == key)).first() is not None:
+                raise UserError(f"excerpt '{key}' already exists")
+            uuid = _free_uuid(conn, t.excerpt, stable_uuid("excerpt", key))
+            conn.execute(insert(t.excerpt).values(
+                uuid=uuid, key=key, source_id=doc.source_id, text=doc.text[start:end], perspective=perspective,
+                location=location, document_id=doc.id, start=start, end=end,
+                position=_next_position(conn, t.excerpt)))
+            self.log(conn, actor, "add excerpt", "excerpt", uuid, key=key, document=document,  # type: ignore[attr-defined]
+                     start=start, end=end)
+            return key
+
+    def _free_keys(self, conn: Connection, prefix: str, n: int) -> list[str]:
+        """`n` unused excerpt keys '<ref>.<number>', numbered on after the highest already there."""
+        stem = f"{prefix}."
+        used = {r[0] for r in conn.execute(select(t.excerpt.c.key).where(
+            t.excerpt.c.key.startswith(stem, autoescape=True)))}
+        numbers = [int(k[len(stem):]) for k in used if k[len(stem):].isdigit()]
+        start = max(numbers, default=0) + 1
+        return [f"{stem}{i}" for i in range(start, start + n)]
+
+    # ----- memos ---------------------------------------------------------------------------
+    def memos(self, target_uuid: str | None = None, conn: Connection | None = None) -> list[Memo]:
+        if conn is None:
+            with self.read() as c:  # type: ignore[attr-defined]
+                return self.memos(target_uuid, c)
+        q = select(t.memo).order_by(t.memo.c.id)
+        if target_uuid is not None:
+            q = q.where(t.memo.c.target_uuid == target_uuid)
+        return [Memo(r.target_kind, r.target_uuid, r.text, r.author, r.uuid, r.time) for r in conn.execute(q)]
+
+    def add_memo(self, target_kind: str, target_uuid: str, text: str, author: str = "") -> str:
+        if not text.strip():
+            raise UserError("a memo cannot be empty")
+        uuid = new_uuid()
+        with self.write() as conn:  # type: ignore[attr-defined]
+            conn.execute(insert(t.memo).values(uuid=uuid, target_kind=target_kind, target_uuid=target_uuid,
+                                               author=author, text=text, time=now()))
+            self.log(conn, author, "memo", target_kind, target_uuid, memo=uuid)  # type: ignore[attr-defined]
+        return uuid
+
+    # ----- reference labels ----------------------------------------------------------------
+    def renumber_sources(self, actor: str = "") -> dict[str, str]:
+        """Relabel every source 1..N in the project's order (only when the user asks: `--renumber`).
+
+        Summaries remember the reference list they were written against; those lists are relabelled
+        too, so renumbering does not make every summary look stale.
+        """
+        with self.write() as conn:  # type: ignore[attr-defined]
+            citation = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "citation")).scalar()
+            if (citation or "numeric") != "numeric":
+                raise UserError("--renumber is for numeric reference labels; this project cites author-year")
+            rows = conn.execute(select(t.source.c.id, t.source.c.ref)
+                                .order_by(t.source.c.position, t.source.c.id)).all()
+            mapping = {r.ref: str(i) for i, r in enumerate(rows, start=1)}
+            if all(k == v for k, v in mapping.items()):
+                return {}
+            for r in rows:  # two steps, so no intermediate state breaks the unique ref
+                conn.execute(update(t.source).where(t.source.c.id == r.id).values(ref=f"\x00{r.id}"))
+            for r in rows:
+                conn.execute(update(t.source).where(t.source.c.id == r.id).values(ref=mapping[r.ref]))
+            for s in conn.execute(select(t.summary.c.id, t.summary.c.references)).all():
+                if s.references:
+                    new = ",".join(mapping.get(x, x) for x in s.references.split(","))
+                    conn.execute(update(t.summary).where(t.summary.c.id == s.id).values(references=new))
+            changed = {k: v for k, v in mapping.items() if k != v}
+            self.log(conn, actor, "renumber sources", "source", "", changed=changed)  # type: ignore[attr-defined]
+            return changed
+
+    # ----- whole projects ------------------------------------------------------------------
+    def interchange_snapshot(self) -> ProjectBundle:
+        """Everything an exchange file carries, read in one transaction (a consistent picture)."""
+        with self.read() as conn:  # type: ignore[attr-defined]
+            b = ProjectBundle(
+                codebook=self.codebook(conn), sources=self.sources(conn),  # type: ignore[attr-defined]
+                documents=self.documents(None, conn), excerpts=self.excerpts(conn),  # type: ignore[attr-defined]
+                codings=self.codings(None, conn), summaries=self.summaries(conn),  # type: ignore[attr-defined]
+                memos=self.memos(None, conn), coders=self.coders(conn))  # type: ignore[attr-defined]
+            b.excerpt_documents = {e: d for e, d in conn.execute(
+                select(t.excerpt.c.uuid, t.document.c.uuid).join(t.document, t.document.c.id == t.excerpt.c.document_id))}
+            b.nothing_applies = [(k, c) for k, c in conn.execute(
+                select(t.excerpt.c.key, t.coder.c.name)
+                .join(t.excerpt, t.excerpt.c.id == t.nothing_applies.c.excerpt_id)
+                .join(t.coder, t.coder.c.id == t.nothing_applies.c.coder_id).order_by(t.nothing_applies.c.id))]
+            b.settings = dict(conn.execute(select(t.setting.c.key, t.setting.c.value)).all())
+            for table, what in ((t.judgement, "CERQual judgements"), (t.decision, "screening decisions"),
+                                (t.included_study, "included-study links")):
+                n = conn.execute(select(func.count()).select_from(table)).scalar_one()
+                if n:
+                    b.losses.append(f"{what}: {n} stay in this project (REFI-QDA has no place for them)")
+        return b
+
+    def import_bundle(self, b: ProjectBundle, actor: str = "", file: str = "", fresh: bool = False) -> Counter[str]:
+        """Bring a whole bundle in, in one transaction; counts of what was added and what was there."""
+        with self.write() as conn:  # type: ignore[attr-defined]
+            stats: Counter[str] = Counter()
+            if fresh:
+                cb = b.codebook
+                settings = {"name": cb.name, "citation": cb.citation, "consensus_coder": cb.consensus_coder,
+                            "labels": json.dumps(cb.labels, ensure_ascii=False), **b.settings}
+                for key, value in settings.items():
+                    self.set_setting(key, value, actor, conn)  # type: ignore[attr-defined]
+            maps = self._merge_codebook(conn, b.codebook, stats)
+            for name in b.coders:
+                self.coder_id(conn, name)  # type: ignore[attr-defined]
+            refs = self._merge_sources(conn, b, stats, maps)
+            docs = self._merge_documents(conn, b, refs, stats)
+            keys = self._merge_excerpts(conn, b, refs, docs, stats, maps)
+            self._merge_codings(conn, b, keys, maps, stats, file)
+            self._merge_summaries(conn, b, maps, stats)
+            self._merge_memos(conn, b, maps, stats)
+            for key, coder in b.nothing_applies:
+                e = conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == keys.get(key, key))).scalar()
+                if e is not None:
+                    cid = self.coder_id(conn, coder)  # type: ignore[attr-defined]
+                    stmt = _on_conflict_ignore(conn, t.nothing_applies)
+                    conn.execute(stmt, [dict(uuid=stable_uuid("nothing_applies", keys.get(key, key), coder),
+                                             excerpt_id=e, coder_id=cid, time=now())])
+            self.log(conn, actor, "import project", "project", "", file=file,  # type: ignore[attr-defined]
+                     **{k: v for k, v in sorted(stats.items())})
+            return stats
+
+    def import_codebook(self, cb: Codebook, actor: str = "", file: str = "") -> Counter[str]:
+        """Add a codebook's themes, subthemes, valences and perspectives that the project lacks."""
+        return self.import_bundle(ProjectBundle(codebook=cb), actor, file)
+
+    # ----- merging, piece by piece (inside import_bundle's transaction) --------------------------
+    def _merge_codebook(self, conn: Connection, cb: Codebook, stats: Counter[str]) -> dict[str, dict[str, str]]:
+        """Match by uuid, then by name; add what is missing at the end. Returns bundle → project maps."""
+        maps: dict[str, dict[str, str]] = {k: {} for k in ("theme", "subtheme", "valence", "perspective", "uuid")}
+
+        def lookup(table: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+            rows = conn.execute(select(table)).all()
+            return {r.uuid: r for r in rows}, {r.name: r for r in rows}
+
+        def merge(table: Any, kind: str, name: str, uuid: str, **values: Any) -> int:
+            by_uuid, by_name = lookups[kind]
+            row = by_uuid.get(uuid) if uuid else None
+            row = row or by_name.get(name)
+            if row is not None:
+                maps[kind][name] = row.name
+                maps["uuid"][uuid or row.uuid] = row.uuid
+                stats[f"{kind}s already present"] += 1
+                return row.id
+            new = _free_uuid(conn, table, uuid or stable_uuid(kind, name), kind + "-import", name)
+            rid = conn.execute(insert(table).values(uuid=new, name=name, position=_next_position(conn, table),
+                                                    **values)).inserted_primary_key[0]
+            row = conn.execute(select(table).where(table.c.id == rid)).one()
+            by_uuid[new], by_name[name] = row, row
+            maps[kind][name] = name
+            if uuid:
+                maps["uuid"][uuid] = new
+            stats[f"{kind}s added"] += 1
+            return rid
+
+        lookups = {k: lookup(tbl) for k, tbl in (("theme", t.theme), ("subtheme", t.subtheme),
+                                                 ("valence", t.valence), ("perspective", t.perspective))}
+
+        def sub_values(s: Subtheme, theme_id: int | None) -> dict[str, Any]:
+            return dict(theme_id=theme_id, definition=s.definition, include=s.include, exclude=s.exclude,
+                        example=s.example, origin=s.origin)
+
+        for th in cb.themes:
+            theme_id = merge(t.theme, "theme", th.name, th.uuid)
+            for s in th.subthemes:
+                merge(t.subtheme, "subtheme", s.name, s.uuid, **sub_values(s, theme_id))
+        for s in cb.ungrouped:
+            merge(t.subtheme, "subtheme", s.name, s.uuid, **sub_values(s, None))
+        for v in cb.valences:
+            merge(t.valence, "valence", v, cb.valence_uuids.get(v, ""))
+        for p in cb.perspectives:
+            merge(t.perspective, "perspective", p.name, p.uuid, mixed=p.mixed,
+                  synonyms=json.dumps(list(p.synonyms), ensure_ascii=False))
+        return maps
+
+    def _merge_sources(self, conn: Connection, b: ProjectBundle, stats: Counter[str],
+                       maps: dict[str, dict[str, str]]) -> dict[str, str]:
+        rows = conn.execute(select(t.source)).all()
+        by_uuid = {r.uuid: r for r in rows}
+        by_ref = {r.ref: r for r in rows}
+        citation = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "citation")).scalar()
+        numeric = (citation or "numeric") == "numeric" and all(r.ref.isdigit() for r in rows)
+        next_number = max((int(r.ref) for r in rows if r.ref.isdigit()), default=0) + 1
+        refs: dict[str, str] = {}
+        values = []
+        position = _next_position(conn, t.source)
+        for s in b.sources:
+            original = s.ref
+            row = by_uuid.get(s.uuid) or by_ref.get(s.ref)
+            if row is not None:
+                refs[original] = row.ref
+                maps["uuid"][s.uuid] = row.uuid
+                stats["sources already present"] += 1
+                continue
+            if not b.native and numeric and not s.ref.isdigit():
+                # Another tool's document names become the citation; the label continues the numbering.
+                s = replace(s, ref=str(next_number), citation=s.citation or s.ref)
+                next_number += 1
+            uuid = _free_uuid(conn, t.source, s.uuid or stable_uuid("source", s.ref), "source-import", s.ref)
+            values.append(dict(uuid=uuid, ref=s.ref, citation=s.citation, year=s.year, design=s.design,
+                               quality=s.quality, groups=s.groups, doi=s.doi, position=position))
+            position += 1
+            refs[original] = s.ref
+            maps["uuid"][s.uuid or uuid] = uuid
+        if values:
+            conn.execute(insert(t.source), values)
+        stats["sources added"] += len(values)
+        return refs
+
+    def _merge_documents(self, conn: Connection, b: ProjectBundle, refs: dict[str, str],
+                         stats: Counter[str]) -> dict[str, int]:
+        known = {u: i for u, i in conn.execute(select(t.document.c.uuid, t.document.c.id))}
+        sources = {r: i for r, i in conn.execute(select(t.source.c.ref, t.source.c.id))}
+        out: dict[str, int] = {}
+        for d in b.documents:
+            if d.uuid in known:
+                out[d.uuid] = known[d.uuid]
+                stats["documents already present"] += 1
+                continue
+            out[d.uuid] = conn.execute(insert(t.document).values(
+                uuid=d.uuid or new_uuid(), source_id=sources[refs.get(d.source, d.source)], name=d.name,
+                text=d.text, time=d.time or now())).inserted_primary_key[0]
+            stats["documents added"] += 1
+        return out
+
+    def _merge_excerpts(self, conn: Connection, b: ProjectBundle, refs: dict[str, str], docs: dict[str, int],
+                        stats: Counter[str], maps: dict[str, dict[str, str]]) -> dict[str, str]:
+        rows = conn.execute(select(t.excerpt.c.uuid, t.excerpt.c.key, t.excerpt.c.source_id, t.excerpt.c.text)).all()
+        by_uuid = {r.uuid: r for r in rows}
+        by_key = {r.key: r for r in rows}
+        sources = {r: i for r, i in conn.execute(select(t.source.c.ref, t.source.c.id))}
+        perspectives = {n for (n,) in conn.execute(select(t.perspective.c.name))}
+        keys: dict[str, str] = {}
+        values = []
+        position = _next_position(conn, t.excerpt)
+        for e in b.excerpts:
+            source_id = sources[refs.get(e.source, e.source)]
+            row = by_uuid.get(e.uuid)
+            same = by_key.get(e.key)
+            if row is None and same is not None and same.source_id == source_id and same.text == e.text:
+                row = same
+            if row is not None:
+                keys[e.key] = row.key
+                maps["uuid"][e.uuid] = row.uuid
+                stats["excerpts already present"] += 1
+                continue
+            key, n = e.key, 1
+            while key in by_key:
+                n += 1
+                key = f"{e.key}-{n}"
+            perspective = maps["perspective"].get(e.perspective, e.perspective)
+            uuid = _free_uuid(conn, t.excerpt, e.uuid or stable_uuid("excerpt", key), "excerpt-import", key)
+            values.append(dict(uuid=uuid, key=key, source_id=source_id, text=e.text,
+                               perspective=perspective if perspective in perspectives else "",
+                               location=e.location, document_id=docs.get(b.excerpt_documents.get(e.uuid, "")),
+                               start=e.start, end=e.end, position=position))
+            by_key[key] = True  # type: ignore[assignment]
+            position += 1
+            keys[e.key] = key
+            maps["uuid"][e.uuid or uuid] = uuid
+        if values:
+            conn.execute(insert(t.excerpt), values)
+        stats["excerpts added"] += len(values)
+        return keys
+
+    def _merge_codings(self, conn: Connection, b: ProjectBundle, keys: dict[str, str],
+                       maps: dict[str, dict[str, str]], stats: Counter[str], file: str) -> None:
+        rows = [(n, replace(c, excerpt=keys.get(c.excerpt, c.excerpt),
+                            subtheme=maps["subtheme"].get(c.subtheme, c.subtheme),
+                            valence=maps["valence"].get(c.valence, c.valence) if c.valence else None,
+                            perspective=maps["perspective"].get(c.perspective, c.perspective)
+                            if c.perspective else None))
+                for n, c in enumerate(b.codings, start=1)]
+        values = self._resolve_codings(conn, rows, file or "import")  # type: ignore[attr-defined]
+        stmt = _on_conflict_ignore(conn, t.coding)
+        added = 0
+        for i in range(0, len(values), 50_000):
+            added += max(conn.execute(stmt, values[i:i + 50_000]).rowcount, 0)
+        stats["codings added"] += added
+        stats["codings already present"] += len(values) - added
+
+    def _merge_summaries(self, conn: Connection, b: ProjectBundle, maps: dict[str, dict[str, str]],
+                         stats: Counter[str]) -> None:
+        """New cells are added; a cell that differs takes the imported text only if it was written later."""
+        for s in b.summaries:
+            sub = maps["subtheme"].get(s.subtheme, s.subtheme)
+            val = maps["valence"].get(s.valence, s.valence) if s.valence else None
+            per = maps["perspective"].get(s.perspective, s.perspective)
+            ids = self._cell_ids(conn, sub, val, per)  # type: ignore[attr-defined]
+            old = self._existing(conn, ids)  # type: ignore[attr-defined]
+            if old is None:
+                conn.execute(insert(t.summary).values(
+                    uuid=_free_uuid(conn, t.summary, s.uuid or stable_uuid("summary", sub, val or "", per)),
+                    subtheme_id=ids[0], valence_id=ids[1], perspective_id=ids[2], text=s.text,
+                    author=s.author, time=s.time or now(), version=s.version, references=s.references))
+                stats["summaries added"] += 1
+            elif old.text == s.text or (s.time or "") <= old.time:
+                stats["summaries already present"] += 1
+            else:
+                conn.execute(update(t.summary).where(t.summary.c.id == old.id).values(
+                    text=s.text, author=s.author, time=s.time, version=old.version + 1,
+                    references=s.references or old.references))
+                stats["summaries updated"] += 1
+
+    def _merge_memos(self, conn: Connection, b: ProjectBundle, maps: dict[str, dict[str, str]],
+                     stats: Counter[str]) -> None:
+        known = {u for (u,) in conn.execute(select(t.memo.c.uuid))}
+        for m in b.memos:
+            if m.uuid and m.uuid in known:
+                stats["memos already present"] += 1
+                continue
+            conn.execute(insert(t.memo).values(
+                uuid=m.uuid or new_uuid(), target_kind=m.target_kind,
+                target_uuid=maps["uuid"].get(m.target_uuid, m.target_uuid), author=m.author, text=m.text,
+                time=m.time or now()))
+            stats["memos added"] += 1
