@@ -20,7 +20,7 @@ from workbench.analysis.cells import Derivation, derive_cells
 from workbench.analysis.graph import QUALITY_RANK, quality_key
 from workbench.analysis.overlap import Overlap, corrected_covered_area
 from workbench.core.cerqual import Judgement
-from workbench.core.model import Codebook, Source
+from workbench.core.model import Codebook, Source, Summary
 from workbench.core.refs import sort_refs
 
 
@@ -39,6 +39,7 @@ class Finding:
     contrasting: bool
     overlap: Overlap
     judgements: dict[str, Judgement] = field(default_factory=dict)  # component → judgement
+    summary: str = ""  # the team's summaries of the finding's cells, "PSWs: …" per perspective
 
     @property
     def quality_summary(self) -> str:
@@ -74,7 +75,8 @@ class EvidenceProfile:
 
 
 def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[Source],
-                  included: Mapping[str, Iterable[str]], judgements: Sequence[Judgement]) -> EvidenceProfile:
+                  included: Mapping[str, Iterable[str]], judgements: Sequence[Judgement],
+                  summaries: Sequence[Summary] = ()) -> EvidenceProfile:
     """The profile for one derivation (the report derives once and shares it)."""
     theme_of = {st.name: th.name for th in codebook.themes for st in th.subthemes}
     quality = {s.ref: s.quality for s in sources}
@@ -92,6 +94,12 @@ def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[
     for j in judgements:
         if j.subtheme in theme_of:
             judged.setdefault((j.subtheme, j.valence), {})[j.component] = j
+    texts: dict[tuple[str, str | None], list[tuple[int, str, str]]] = {}
+    p_order = {p.name: i for i, p in enumerate(codebook.perspectives)}
+    for s in summaries:
+        if s.text.strip():
+            texts.setdefault((s.subtheme, s.valence), []).append(
+                (p_order.get(s.perspective, len(p_order)), s.perspective, s.text.strip()))
     valences: dict[str, set[str]] = {}
     for st, v in by_finding:
         if v is not None:
@@ -109,7 +117,8 @@ def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[
                     th.name, st.name, v, refs, sorted(acc["excerpts"]), list(acc["persp"]),
                     [(r, quality.get(r, "")) for r in refs], len(refs) == 1,
                     len(valences.get(st.name, ())) > 1, corrected_covered_area(included, refs),
-                    judged.get(key, {})))
+                    judged.get(key, {}), " ".join(f"{p}: {t}" for _, p, t in sorted(texts.get(key, []))
+                                                 if p in acc["persp"])))
     return EvidenceProfile(findings, corrected_covered_area(included), derivation.coder_choice,
                            dict(derivation.provenance))
 
@@ -117,4 +126,4 @@ def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[
 def evidence_profile(project, coders: str | None = None) -> EvidenceProfile:  # type: ignore[no-untyped-def]
     """The evidence profile of a project for a choice of coders (default: the agreed set if any)."""
     return evidence_from(derive_cells(project, coders), project.codebook(), project.sources(),
-                         project.included_studies(), project.judgements())
+                         project.included_studies(), project.judgements(), project.summaries())

@@ -40,7 +40,7 @@ def node_id(kind: str, name: str) -> str:
 
 def graph_from_cells(derivation: Derivation, codebook: Codebook, sources: Iterable[Source]) -> nx.DiGraph:
     """The graph for one derivation; every source is a node, also one that supports nothing yet."""
-    g = nx.DiGraph(coders=derivation.coder_choice, numeric=derivation.numeric)
+    g = nx.DiGraph(coders=derivation.coder_choice, numeric=derivation.numeric, valences=list(codebook.valences))
     for i, th in enumerate(codebook.themes):
         tid = node_id("theme", th.name)
         g.add_node(tid, kind="theme", label=th.name, order=i)
@@ -48,7 +48,7 @@ def graph_from_cells(derivation: Derivation, codebook: Codebook, sources: Iterab
     for th in codebook.themes:
         for st in th.subthemes:
             g.add_node(node_id("subtheme", st.name), kind="subtheme", label=st.name, theme=th.name, order=order)
-            g.add_edge(node_id("theme", th.name), node_id("subtheme", st.name), kind="contains")
+            g.add_edge(node_id("theme", th.name), node_id("subtheme", st.name), kind="contains", weight=1)
             order += 1
     for st in codebook.ungrouped:
         g.add_node(node_id("subtheme", st.name), kind="subtheme", label=st.name, theme="", order=order)

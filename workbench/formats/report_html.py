@@ -1,0 +1,258 @@
+"""One standalone HTML page to share with colleagues who will not open a terminal.
+
+Table, matrix picture, graph picture, evidence profile and the list of sources, all derived once
+from the same cells. The page loads nothing: no network, no CDN, no web fonts; the pictures are
+inline SVG and a Content-Security-Policy forbids any fetch, so it opens the same from an e-mail
+attachment, a USB stick or an archive years later.
+
+Every reference is a <details> element. Opening it shows the excerpts and coders behind that
+reference; the excerpt texts are stored once in a JSON block and a few lines of inline script copy
+them in on first opening, so a large project does not repeat each excerpt in every cell it supports.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import networkx as nx
+
+from workbench import __version__
+from workbench.analysis.evidence import EvidenceProfile, evidence_from
+from workbench.analysis.graph import graph_from_cells
+from workbench.analysis.matrix import Matrix, matrix_from
+from workbench.analysis.table import TableModel, build_table
+from workbench.core.cerqual import COMPONENTS
+from workbench.core.ids import now
+from workbench.core.model import Excerpt, Source
+
+
+@dataclass
+class Report:
+    title: str
+    table: TableModel
+    matrix: Matrix
+    graph: nx.DiGraph
+    profile: EvidenceProfile
+    excerpts: dict[str, Excerpt]  # only those some reference points at
+    sources: list[Source]
+    included: dict[str, list[str]]
+    time: str
+
+
+def build_report(project, coders: str | None = None, title: str | None = None) -> Report:  # type: ignore[no-untyped-def]
+    """Everything the page shows, from one derivation of the cells."""
+    table = build_table(project, coders)
+    d, cb = table.derivation, table.codebook
+    sources = project.sources()
+    included = project.included_studies()
+    profile = evidence_from(d, cb, sources, included, project.judgements(), project.summaries())
+    wanted = {x for c in d.cells for xs in c.excerpts.values() for x in xs}
+    excerpts = {e.key: e for e in project.excerpts() if e.key in wanted}
+    name = title or cb.name or project.setting("name") or "Synthesis report"
+    return Report(name, table, matrix_from(d, cb), graph_from_cells(d, cb, sources), profile, excerpts,
+                  sources, included, now())
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+class _Refs:
+    """Renders reference lists as expandable <details>, looking up excerpts and coders per cell."""
+
+    def __init__(self, report: Report) -> None:
+        self.cells = {(c.subtheme, c.valence, c.perspective): c for c in report.table.derivation.cells}
+        self.perspectives = [p.name for p in report.table.codebook.perspectives] + [None]  # type: ignore[list-item]
+
+    def behind(self, subtheme: str, valence: str | None, perspective: str | None | object,
+               ref: str) -> tuple[list[str], list[str]]:
+        """Excerpts and coders behind `ref` in one cell, or across the perspectives (row level)."""
+        keys = [perspective] if perspective is not _ALL else self.perspectives
+        xs: set[str] = set()
+        cs: set[str] = set()
+        for p in keys:
+            cell = self.cells.get((subtheme, valence, p))  # type: ignore[arg-type]
+            if cell is not None and ref in cell.excerpts:
+                xs.update(cell.excerpts[ref])
+                cs.update(cell.coders.get(ref, []))
+        return sorted(xs), sorted(cs)
+
+    def render(self, refs: list[str], subtheme: str, valence: str | None, perspective: Any = None) -> str:
+        items = []
+        for ref in refs:
+            xs, cs = self.behind(subtheme, valence, perspective, ref)
+            items.append(f'<details class="ref" data-x="{_e(json.dumps(xs))}" data-c="{_e(json.dumps(cs))}">'
+                         f"<summary>{_e(ref)}</summary></details>")
+        return "[" + ", ".join(items) + "]"
+
+
+_ALL = object()
+
+
+def _table_section(report: Report, refs: _Refs) -> str:
+    model = report.table
+    out = ['<table class="t6"><thead><tr><th>Overarching theme</th><th>Subtheme</th><th>Finding</th>'
+           "<th>By perspective</th></tr></thead><tbody>"]
+    for th in model.themes:
+        n_theme = sum(max(1, len(st.rows)) for st in th.subthemes)
+        first_theme = True
+        for st in th.subthemes:
+            rows = st.rows or [None]
+            for i, row in enumerate(rows):
+                out.append("<tr>")
+                if first_theme:
+                    out.append(f'<th class="theme" rowspan="{max(1, n_theme)}">{_e(th.name)}</th>')
+                    first_theme = False
+                if i == 0:
+                    out.append(f'<td class="sub" rowspan="{len(rows)}">{_e(st.name)}</td>')
+                if row is None:
+                    out.append('<td class="none" colspan="2">no codings</td></tr>')
+                    continue
+                label = (row.valence or "No valence").capitalize()
+                out.append(f'<td class="val">{_e(label)} {refs.render(row.references, st.name, row.valence, _ALL)}</td>')
+                lines = []
+                for e in row.perspectives:
+                    groups = f" ({_e(', '.join(e.groups))})" if e.groups else ""
+                    stale = ' <span class="flag">summary older than its references</span>' if e.stale else ""
+                    lines.append(f'<div class="pl"><b>{_e(e.perspective)}</b>{groups} '
+                                 f"{refs.render(e.references, st.name, row.valence, e.perspective)}: "
+                                 f"{_e(e.summary) or '<i>no summary yet</i>'}{stale}</div>")
+                out.append(f'<td class="per">{"".join(lines)}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _evidence_section(report: Report, refs: _Refs) -> str:
+    from workbench.formats.evidence_files import evidence_text, explanation_text, finding_name
+
+    judged = any(f.judgements for f in report.profile.findings)
+    heads = [COMPONENTS[k][0] for k in COMPONENTS] + ["Explanation"] if judged else []
+    out = ["" if judged else '<p class="meta">No CERQual judgements recorded yet '
+           "(<code>workbench evidence set …</code>).</p>",
+           '<table class="ev"><thead><tr><th>Finding</th><th>Sources</th><th>Evidence</th><th>Flags</th>',
+           *(f"<th>{_e(h)}</th>" for h in heads), "</tr></thead><tbody>"]
+    for f in report.profile.findings:
+        flags = "".join(f'<span class="flag">{_e(x)}</span> ' for x in f.flags)
+        cells = "".join(f"<td>{_e(f.judgements[k].judgement) if k in f.judgements else ''}</td>"
+                        for k in COMPONENTS) + f"<td>{_e(explanation_text(f))}</td>" if judged else ""
+        out.append(f"<tr><td><b>{_e(finding_name(f))}</b><br><small>{_e(f.theme)}</small></td>"
+                   f"<td>{refs.render(f.sources, f.subtheme, f.valence, _ALL) if f.sources else 'none'}</td>"
+                   f"<td>{_e(evidence_text(f))}</td><td>{flags}</td>{cells}</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _sources_section(report: Report) -> str:
+    out = ['<table class="src"><thead><tr><th>Ref</th><th>Citation</th><th>Year</th><th>Design</th>'
+           "<th>Quality</th><th>Sample</th><th>Included studies</th></tr></thead><tbody>"]
+    for s in report.sources:
+        out.append(f'<tr id="src-{_e(s.ref)}"><td>{_e(s.ref)}</td><td>{_e(s.citation)}</td><td>{_e(s.year)}</td>'
+                   f"<td>{_e(s.design)}</td><td>{_e(s.quality or 'unrated')}</td>"
+                   f"<td>{_e(', '.join(s.group_list))}</td><td>{len(report.included.get(s.ref, [])) or ''}</td></tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def inline_svg(draw: Any, data: Any, prefix: str) -> str:
+    """An SVG picture ready to sit in the page: no XML prolog, ids prefixed so two pictures never clash."""
+    buffer = io.StringIO()
+    draw(data, buffer)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    return svg.replace("<svg ", '<svg role="img" class="pic" ', 1)
+
+
+def _excerpt_json(report: Report) -> str:
+    data = {k: [e.source, e.text, e.perspective, e.location] for k, e in report.excerpts.items()}
+    # "</" would end the <script> element early; JSON allows the escaped form
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+       "font-src 'none'; connect-src 'none'")
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;margin:0 auto;
+max-width:1400px;padding:1rem 1.5rem;color:#1a1a1a;line-height:1.4;font-size:15px}
+h1{font-size:1.6rem;margin:.2rem 0}h2{margin-top:2.2rem;border-bottom:2px solid #444;padding-bottom:.2rem}
+nav a{margin-right:1rem}.meta{color:#555;font-size:.9rem}
+table{border-collapse:collapse;width:100%;font-size:.88rem}th,td{border:1px solid #bbb;padding:.35rem .5rem;
+vertical-align:top;text-align:left}thead th{background:#e8e8e8;position:sticky;top:0;z-index:2}
+th.theme{background:#f3f3f3;width:12%}td.sub{font-weight:600;width:14%}td.val{width:16%}td.per .pl{margin:.1rem 0 .45rem}
+td.none{color:#777;font-style:italic}
+details.ref{display:inline-block;position:relative}details.ref>summary{display:inline;cursor:pointer;color:#0b4f9c;
+text-decoration:underline dotted;list-style:none}details.ref>summary::-webkit-details-marker{display:none}
+details.ref[open]>summary{background:#0b4f9c;color:#fff;border-radius:3px;padding:0 .2rem}
+.behind{position:absolute;left:0;top:1.4em;z-index:5;width:min(34rem,80vw);background:#fff;border:1px solid #555;
+box-shadow:0 4px 14px rgba(0,0,0,.25);padding:.5rem .7rem;font-weight:normal;font-size:.85rem;color:#1a1a1a}
+.behind blockquote{margin:.3rem 0 .5rem;padding-left:.6rem;border-left:3px solid #888}
+.behind .k{font-family:ui-monospace,monospace;font-size:.8rem;color:#444}
+.flag{display:inline-block;border:1px solid #8a4b00;color:#8a4b00;border-radius:3px;padding:0 .3rem;
+font-size:.75rem;margin:.1rem 0}
+svg.pic{max-width:100%;height:auto;border:1px solid #ddd}
+@media print{nav,.behind{display:none}thead th{position:static}}
+"""
+
+SCRIPT = """
+(function(){
+var X=JSON.parse(document.getElementById('excerpts').textContent);
+function fill(d){
+ if(d.querySelector('.behind'))return;
+ var box=document.createElement('div');box.className='behind';
+ var xs=JSON.parse(d.dataset.x||'[]'),cs=JSON.parse(d.dataset.c||'[]');
+ xs.forEach(function(k){var e=X[k];var q=document.createElement('blockquote');
+  var h=document.createElement('div');h.className='k';
+  h.textContent=k+(e?' · source '+e[0]+(e[2]?' · '+e[2]:'')+(e[3]?' · '+e[3]:''):'');
+  var t=document.createElement('div');t.textContent=e?e[1]:'(excerpt not in this report)';
+  q.appendChild(h);q.appendChild(t);box.appendChild(q);});
+ var c=document.createElement('div');c.className='k';c.textContent='coders: '+(cs.join(', ')||'-');
+ box.appendChild(c);d.appendChild(box);}
+document.addEventListener('toggle',function(ev){var d=ev.target;
+ if(d.classList&&d.classList.contains('ref')&&d.open)fill(d);},true);
+})();
+"""
+
+
+def report_html(report: Report, out: Path | IO[str]) -> None:
+    from workbench.formats.graph_picture import graph_svg
+    from workbench.formats.matrix_picture import matrix_svg
+
+    refs = _Refs(report)
+    prov = report.table.derivation.provenance
+    note = f'<p class="meta"><b>Note:</b> {_e(prov["note"])}</p>' if prov.get("note") else ""
+    n_refs = len(report.table.cited_refs())
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(report.title)}</title><style>{STYLE}</style></head><body>",
+        f"<header><h1>{_e(report.title)}</h1><p class=\"meta\">Coders: {_e(report.table.derivation.coder_choice)}"
+        f" · {n_refs} sources cited · {len(report.profile.findings)} findings · written {_e(report.time[:16].replace('T', ' '))} UTC"
+        f" by workbench {_e(__version__)}</p>{note}",
+        '<nav><a href="#table">Table</a><a href="#matrix">Matrix</a><a href="#graph">Graph</a>'
+        '<a href="#evidence">Evidence profile</a><a href="#sources">Sources</a></nav></header>',
+        '<p class="meta">Click a reference to see the excerpts and coders behind it.</p>',
+        '<section id="table"><h2>Themes, subthemes and references</h2>', _table_section(report, refs), "</section>",
+        '<section id="matrix"><h2>Which perspective supports which subtheme</h2>',
+        inline_svg(matrix_svg, report.matrix, "m-"), "</section>",
+        '<section id="graph"><h2>Theme–source graph</h2>', inline_svg(graph_svg, report.graph, "g-"), "</section>",
+        '<section id="evidence"><h2>Evidence profile</h2>',
+        f'<p class="meta">Overlap of all reviews with included-study lists: {_e(report.profile.overlap.describe())}'
+        "</p>", _evidence_section(report, refs), "</section>",
+        '<section id="sources"><h2>Sources</h2>', _sources_section(report), "</section>",
+        f'<script type="application/json" id="excerpts">{_excerpt_json(report)}</script>',
+        f"<script>{SCRIPT}</script></body></html>", ""]
+    text = "\n".join(parts)
+    if isinstance(out, Path):
+        out.write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
