@@ -53,3 +53,20 @@ def run() -> Callable[..., Result]:
         return runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def _synthetic_graph_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic-graph") / "synthetic-graph"
+    f = FIXTURES / "synthetic_graph"
+    build_project(folder, f / "codebook.yaml", f / "sources.csv", f / "excerpts.csv", f / "codings.csv", None, "test")
+    return folder
+
+
+@pytest.fixture
+def synthetic_graph_dir(_synthetic_graph_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the SYNTHETIC graph fixture project (tests/fixtures/synthetic_graph/README.md),
+    where every graph query has a proper, non-empty answer."""
+    target = tmp_path / "synthetic-graph"
+    shutil.copytree(_synthetic_graph_template, target)
+    return target
