@@ -173,8 +173,8 @@ def inline_svg(draw: Any, data: Any, prefix: str) -> str:
 
 def _excerpt_json(report: Report) -> str:
     data = {k: [e.source, e.text, e.perspective, e.location] for k, e in report.excerpts.items()}
-    # "</" would end the <script> element early; JSON allows the escaped form
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # "</script" would end the element early and "<!--" confuse the parser: JSON may spell "<" as \u003c
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
