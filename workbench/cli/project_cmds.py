@@ -57,11 +57,11 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
 
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--codebook", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--codebook", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Codebook YAML (see 'workbench schema codebook').")
-@click.option("--sources", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--sources", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="sources.csv/.xlsx/.jsonl: ref, citation, year, design, quality, groups.")
-@click.option("--excerpts", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--excerpts", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="excerpts.csv/.xlsx/.jsonl: id, source, text, perspective.")
 @click.option("--codings", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="codings.csv/.xlsx/.jsonl: excerpt, subtheme, coder, valence, perspective.")
@@ -70,12 +70,25 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
 @click.option("--qdpx", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Make the project from a REFI-QDA project file instead.")
 @pass_ctx
-def new(ctx: Context, folder: Path, codebook: Path, sources: Path, excerpts: Path, codings: Path | None,
+def new(ctx: Context, folder: Path, codebook: Path | None, sources: Path | None, excerpts: Path | None,
+        codings: Path | None,
         summaries: Path | None, qdpx: Path | None) -> None:
-    """Create a project FOLDER from text inputs.
+    """Create a project FOLDER from text inputs, or from a REFI-QDA project with --qdpx.
 
     Example: workbench new review --codebook codebook.yaml --sources sources.csv --excerpts excerpts.csv --codings codings.csv
+    Example: workbench new review --qdpx from-nvivo.qdpx
     """
+    if qdpx is not None:  # from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, workbench)
+        if codebook or sources or excerpts or codings or summaries:
+            raise click.UsageError("--qdpx makes the whole project; leave out --codebook, --sources and the rest")
+        from workbench.cli.refi_cmds import build_project_from_qdpx, describe, report_losses
+
+        stats, losses = build_project_from_qdpx(folder, qdpx, ctx.coder(required=False))
+        click.echo(f"created {folder}: {describe(stats)}")
+        report_losses(losses)
+        return
+    if codebook is None or sources is None or excerpts is None:
+        raise click.UsageError("give --codebook, --sources and --excerpts (or --qdpx FILE)")
     report = build_project(folder, codebook, sources, excerpts, codings, summaries, ctx.coder(required=False))
     click.echo(f"created {folder}: " + "; ".join(f"{k} {v}" for k, v in report.items()))
 

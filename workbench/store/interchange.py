@@ -190,7 +190,7 @@ class InterchangeOps:
             b.excerpt_documents = {e: d for e, d in conn.execute(
                 select(t.excerpt.c.uuid, t.document.c.uuid).join(t.document, t.document.c.id == t.excerpt.c.document_id))}
             b.nothing_applies = [(k, c) for k, c in conn.execute(
-                select(t.excerpt.c.key, t.coder.c.name)
+                select(t.excerpt.c.key, t.coder.c.name).select_from(t.nothing_applies)
                 .join(t.excerpt, t.excerpt.c.id == t.nothing_applies.c.excerpt_id)
                 .join(t.coder, t.coder.c.id == t.nothing_applies.c.coder_id).order_by(t.nothing_applies.c.id))]
             b.settings = dict(conn.execute(select(t.setting.c.key, t.setting.c.value)).all())

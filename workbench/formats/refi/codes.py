@@ -166,13 +166,14 @@ def parse_nodes(parent: Element, ns: str, depth: int = 0) -> list[CodeNode]:
 
 @dataclass
 class CodebookRead:
-    """A codebook read from Codes, with what every Code GUID became: ('subtheme'|'valence'|…, name)."""
+    """A codebook read from Codes, with what every Code GUID became: ('theme'|'subtheme'|'valence'|
+    'perspective', name). A coding of a theme's own Code (tools let parents be coded) is read as a
+    coding of a subtheme with the theme's name, made on demand."""
 
     codebook: Codebook
     codes: dict[str, tuple[str, str]]
     memos: list[Memo]
     losses: list[str]
-    theme_codes: dict[str, str] = field(default_factory=dict)  # a codable theme's guid → theme name
 
 
 def _unflatten(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
@@ -201,7 +202,6 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
     nodes = _unflatten(nodes, losses)
     codes: dict[str, tuple[str, str]] = {}
     memos: list[Memo] = []
-    theme_codes: dict[str, str] = {}
     used: set[str] = set()
     renamed = deep = colours = 0
 
@@ -267,8 +267,7 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
                 name = f"{n.name} ({i})"
             theme_names.add(name)
             themes.append(Theme(name, tuple(descendants(n, "", name)), n.guid))
-            if n.codable:
-                theme_codes[n.guid] = name
+            codes[n.guid] = ("theme", name)
             if n.description.strip():
                 memos.append(Memo("theme", n.guid, n.description, uuid=stable_uuid("memo", "theme", n.guid)))
             continue
@@ -281,4 +280,4 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
         losses.append(f"code colours: {colours} not kept (workbench has none)")
     cb = Codebook(themes=tuple(themes), ungrouped=tuple(ungrouped), valences=tuple(valences),
                   perspectives=tuple(perspectives), valence_uuids=valence_uuids)
-    return CodebookRead(cb, codes, memos, losses, theme_codes)
+    return CodebookRead(cb, codes, memos, losses)

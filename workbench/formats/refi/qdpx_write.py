@@ -1,0 +1,349 @@
+"""Writing a project as a REFI-QDA project archive (.qdpx): project.qde plus sources/<guid>.txt.
+
+How the project is laid out (docs/interchange.md has the full table):
+
+- every source is a TextSource whose plain text sits in the archive. A source with an imported
+  document carries that text, and its excerpts are selections at their offsets in it; excerpts
+  without a document are laid end to end (two newlines apart) after any document text;
+- every excerpt is a PlainTextSelection (name = the excerpt's id, Description = its location);
+- every coding is its own PlainTextSelection over the excerpt (or the coded span) holding one
+  Coding of the subtheme plus, from the same user, a Coding of its valence and of its perspective,
+  so another tool shows them together and our import pairs them back without guessing;
+- coders are Users; summaries, memos and coding notes are Notes attached where they belong;
+- source attributes (ref, citation, year, design, quality, groups, doi) are Variables on the
+  TextSource;
+- what REFI-QDA has no place for (settings, excerpt perspective hints, summary versions, the order
+  of rows …) travels in one Note, "workbench: restore data", as JSON keyed by GUID, so our own import
+  restores the project exactly while other tools simply show that note.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from workbench import __version__
+from workbench.core.ids import now, stable_uuid
+from workbench.core.interchange import ProjectBundle
+from workbench.core.model import Coding, Excerpt, Source
+from workbench.formats.refi.codes import CodeNode, codebook_nodes, write_nodes
+from workbench.formats.refi.xmlio import NS, XmlWriter, is_datetime, is_guid, validation_errors
+
+RESTORE_FORMAT = "workbench-refi"
+RESTORE_NAME = "workbench: restore data (keep unchanged)"
+VARIABLES = ("ref", "citation", "year", "design", "quality", "groups", "doi")
+SEPARATOR = "\n\n"
+
+
+def variable_guid(name: str) -> str:
+    return stable_uuid("refi-variable", name)
+
+
+def selection_guid(coding_uuid: str, role: str = "selection") -> str:
+    return stable_uuid(f"refi-{role}", coding_uuid)
+
+
+class _Layout:
+    """One source's text and where each of its excerpts sits in it."""
+
+    def __init__(self, source: Source, data: ProjectBundle, excerpts: list[Excerpt]) -> None:
+        docs = [d for d in data.documents if d.source == source.ref]
+        pieces: list[str] = []
+        self.regions: dict[str, tuple[int, int]] = {}
+        offset = 0
+        for d in docs:
+            self.regions[d.uuid] = (offset, len(d.text))
+            pieces.append(d.text)
+            offset += len(d.text) + len(SEPARATOR)
+        by_uuid = {d.uuid: d for d in docs}
+        self.positions: dict[str, int] = {}
+        self.placed: dict[str, tuple[str | None, int | None, int | None]] = {}
+        loose: list[Excerpt] = []
+        for e in excerpts:
+            doc = by_uuid.get(data.excerpt_documents.get(e.uuid, ""))
+            if doc is not None and e.start is not None and e.end is not None and doc.text[e.start:e.end] == e.text:
+                self.positions[e.uuid] = self.regions[doc.uuid][0] + e.start
+                self.placed[e.uuid] = (doc.uuid, e.start, e.end)
+            else:
+                loose.append(e)
+                self.placed[e.uuid] = (None, None, None)
+        for e in loose:
+            self.positions[e.uuid] = offset
+            pieces.append(e.text)
+            offset += len(e.text) + len(SEPARATOR)
+        self.text = SEPARATOR.join(pieces)
+
+
+def project_qdpx(data: ProjectBundle, out: Path | IO[bytes], validate: bool = True) -> list[str]:
+    """Write `data` as a .qdpx archive; returns what could not be carried, one line per kind."""
+    writer = _Writer(data)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        info = zipfile.ZipInfo("project.qde", date_time=time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=True) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            writer.write(text)
+            text.flush()
+            text.detach()
+        for guid, body in writer.texts():
+            zf.writestr(f"sources/{guid}.txt", body.encode("utf-8"))
+        if validate:
+            errors = validation_errors(zf.read("project.qde"), "project")
+            if errors:  # our bug, never the user's: say so loudly
+                raise RuntimeError("the written project.qde does not validate: " + errors[0])
+    return writer.losses()
+
+
+class _Writer:
+    def __init__(self, data: ProjectBundle) -> None:
+        self.d = data
+        self.remapped: dict[str, str] = {}
+        self.extras: dict[str, Any] = {"format": RESTORE_FORMAT, "version": 1, "settings": dict(data.settings)}
+        self.note_refs: dict[str, list[str]] = defaultdict(list)
+        self.layouts: dict[str, _Layout] = {}
+        self.by_source: dict[str, list[Excerpt]] = defaultdict(list)
+        self.notes: list[tuple[str, str, str, str, str]] = []  # guid, name, text, author, time
+        self.dropped = 0
+
+    def gid(self, uuid: str) -> str:
+        """A GUID for `uuid` (ids that are not GUIDs get a derived one, remembered for the restore)."""
+        if is_guid(uuid):
+            return uuid
+        new = stable_uuid("refi-guid", uuid)
+        self.remapped[new] = uuid
+        return new
+
+    def user(self, name: str) -> str:
+        return self.gid(stable_uuid("coder", name))
+
+    # ----- the pieces -----------------------------------------------------------------------
+    def write(self, out: IO[str]) -> None:
+        d = self.d
+        nodes, exact = codebook_nodes(d.codebook, self.gid)
+        if exact:
+            self.extras["codebook"] = exact
+        for e in d.excerpts:
+            self.by_source[e.source].append(e)
+        for s in d.sources:
+            self.layouts[s.ref] = _Layout(s, d, self.by_source.get(s.ref, []))
+        self._plan_notes(nodes)
+        w = XmlWriter(out)
+        out.write('<?xml version="1.0" encoding="utf-8"?>\n')
+        w.start("Project", xmlns=NS["project"], name=d.codebook.name or d.settings.get("name") or "workbench project",
+                origin=f"workbench {__version__}", creationDateTime=now())
+        users = list(dict.fromkeys([*d.coders, *(c.coder for c in d.codings), *(s.author for s in d.summaries if s.author),
+                                    *(m.author for m in d.memos if m.author)]))
+        if users:
+            w.start("Users")
+            for name in users:
+                w.empty("User", guid=self.user(name), name=name)
+            w.end("Users")
+        if nodes:
+            w.start("CodeBook")
+            w.start("Codes")
+            write_nodes(w, nodes, with_notes=True)
+            w.end("Codes")
+            w.end("CodeBook")
+        if d.sources:
+            w.start("Variables")
+            for v in VARIABLES:
+                w.empty("Variable", guid=variable_guid(v), name=v, typeOfVariable="Text")
+            w.end("Variables")
+            w.start("Sources")
+            self._sources(w)
+            w.end("Sources")
+        self._notes(w)
+        w.text("Description", "Exported by workbench (qualitative thematic synthesis). Themes are Codes with "
+                              "their subthemes inside; valence and perspective are the codes of the 'Valence' and "
+                              "'Perspective' branches, applied with a subtheme on the same selection.")
+        for ref in self.note_refs.get("", []):
+            w.empty("NoteRef", targetGUID=ref)
+        w.end("Project")
+        self.dropped = w.dropped
+
+    def _sources(self, w: XmlWriter) -> None:
+        d = self.d
+        codings: dict[str, list[Coding]] = defaultdict(list)
+        for c in d.codings:
+            codings[c.excerpt].append(c)
+        cb = d.codebook
+        sub_guid = {s.name: self.gid(s.uuid or stable_uuid("subtheme", s.name)) for s in cb.all_subthemes()}
+        val_guid = {v: self.gid(cb.valence_uuids.get(v) or stable_uuid("valence", v)) for v in cb.valences}
+        per_guid = {p.name: self.gid(p.uuid or stable_uuid("perspective", p.name)) for p in cb.perspectives}
+        excerpt_extras: dict[str, Any] = {}
+        coding_extras: dict[str, Any] = {}
+        excerpt_order: list[str] = []
+        coding_order: list[str] = []
+        for s in d.sources:
+            layout = self.layouts[s.ref]
+            sg = self.gid(s.uuid or stable_uuid("source", s.ref))
+            title = f"[{s.ref}] {s.citation}" if s.citation else s.ref
+            w.start("TextSource", guid=sg, name=title[:117] + "…" if len(title) > 120 else title,
+                    plainTextPath=f"internal://{sg}.txt")
+            for e in self.by_source.get(s.ref, []):
+                pos = layout.positions[e.uuid]
+                eg = self.gid(e.uuid or stable_uuid("excerpt", e.key))
+                excerpt_order.append(e.uuid)
+                extra: dict[str, Any] = {}
+                if e.perspective:
+                    extra["p"] = e.perspective
+                actual = (d.excerpt_documents.get(e.uuid), e.start, e.end)
+                if actual != layout.placed[e.uuid]:
+                    extra["place"] = list(actual)
+                if extra:
+                    excerpt_extras[eg] = extra
+                self._selection(w, eg, e.key, pos, pos + len(e.text), description=e.location)
+                for c in codings.get(e.key, []):
+                    coding_order.append(c.uuid)
+                    cg = self.gid(c.uuid)
+                    a = pos + (c.start or 0)
+                    b = pos + (c.end if c.end is not None else len(e.text))
+                    extra = {}
+                    if c.origin:
+                        extra["origin"] = c.origin
+                    if c.time and not is_datetime(c.time):
+                        extra["time"] = c.time
+                    if c.start is not None and (c.start, c.end) == (0, len(e.text)):
+                        extra["span"] = True
+                    if extra:
+                        coding_extras[cg] = extra
+                    user = self.user(c.coder)
+                    time = c.time if is_datetime(c.time) else None
+                    parts = [(cg, sub_guid[c.subtheme])]
+                    if c.valence:
+                        parts.append((selection_guid(c.uuid, "valence"), val_guid[c.valence]))
+                    if c.perspective:
+                        parts.append((selection_guid(c.uuid, "perspective"), per_guid[c.perspective]))
+                    w.start("PlainTextSelection", guid=selection_guid(c.uuid), name=e.key, startPosition=a,
+                            endPosition=b, creatingUser=user, creationDateTime=time)
+                    for part_guid, code in parts:
+                        w.start("Coding", guid=part_guid, creatingUser=user, creationDateTime=time)
+                        w.empty("CodeRef", targetGUID=code)
+                        for ref in self.note_refs.get(part_guid, []):
+                            w.empty("NoteRef", targetGUID=ref)
+                        w.end("Coding")
+                    w.end("PlainTextSelection")
+            for ref in self.note_refs.get(sg, []):
+                w.empty("NoteRef", targetGUID=ref)
+            for v in VARIABLES:
+                value = getattr(s, v)
+                if value or v == "ref":
+                    w.start("VariableValue")
+                    w.empty("VariableRef", targetGUID=variable_guid(v))
+                    w.text("TextValue", value)
+                    w.end("VariableValue")
+            w.end("TextSource")
+        self.extras["excerpts"] = excerpt_extras
+        self.extras["codings"] = coding_extras
+        order: dict[str, list[str]] = {}
+        if excerpt_order != [e.uuid for e in d.excerpts]:
+            order["excerpts"] = [e.uuid for e in d.excerpts]
+        if coding_order != [c.uuid for c in d.codings]:
+            order["codings"] = [c.uuid for c in d.codings]
+        if order:
+            self.extras["order"] = order
+
+    def _selection(self, w: XmlWriter, guid: str, name: str, a: int, b: int, description: str = "") -> None:
+        notes = self.note_refs.get(guid, [])
+        if not description and not notes:
+            w.empty("PlainTextSelection", guid=guid, name=name, startPosition=a, endPosition=b)
+            return
+        w.start("PlainTextSelection", guid=guid, name=name, startPosition=a, endPosition=b)
+        if description:
+            w.text("Description", description)
+        for ref in notes:
+            w.empty("NoteRef", targetGUID=ref)
+        w.end("PlainTextSelection")
+
+    # ----- notes ----------------------------------------------------------------------------
+    def _plan_notes(self, nodes: list[CodeNode]) -> None:
+        """Decide every Note and where it is referenced from, before anything is written."""
+        d = self.d
+        codes: dict[str, CodeNode] = {}
+        stack = list(nodes)
+        while stack:
+            n = stack.pop()
+            codes[n.guid] = n
+            stack.extend(n.children)
+        cb = d.codebook
+        sub_guid = {s.name: self.gid(s.uuid or stable_uuid("subtheme", s.name)) for s in cb.all_subthemes()}
+        val_guid = {v: self.gid(cb.valence_uuids.get(v) or stable_uuid("valence", v)) for v in cb.valences}
+        per_guid = {p.name: self.gid(p.uuid or stable_uuid("perspective", p.name)) for p in cb.perspectives}
+        summaries: dict[str, Any] = {}
+        for s in d.summaries:
+            g = self.gid(s.uuid or stable_uuid("summary", s.subtheme, s.valence or "", s.perspective))
+            cell = [sub_guid[s.subtheme], val_guid[s.valence] if s.valence else None, per_guid[s.perspective]]
+            summaries[g] = {"cell": cell, "author": s.author, "version": s.version, "references": s.references}
+            if s.time and not is_datetime(s.time):
+                summaries[g]["time"] = s.time
+            self.notes.append((g, f"Summary: {s.subtheme} | {s.valence or '(no valence)'} | {s.perspective}",
+                               s.text, s.author, s.time))
+            codes[cell[0]].notes.append(g)
+        self.extras["summaries"] = summaries
+        targets = set(codes)
+        targets.update(self.gid(s.uuid or stable_uuid("source", s.ref)) for s in d.sources)
+        targets.update(self.gid(e.uuid or stable_uuid("excerpt", e.key)) for e in d.excerpts)
+        coding_guids = {self.gid(c.uuid) for c in d.codings}
+        memos: dict[str, Any] = {}
+        for m in d.memos:
+            g = self.gid(m.uuid or stable_uuid("memo", m.target_kind, m.target_uuid, m.text))
+            memos[g] = [m.target_kind, m.target_uuid]
+            if m.time and not is_datetime(m.time):
+                memos[g].append(m.time)
+            target = self.gid(m.target_uuid) if m.target_uuid else ""
+            self.notes.append((g, f"Memo ({m.target_kind})", m.text, m.author, m.time))
+            if target in codes:
+                codes[target].notes.append(g)
+            elif target in targets or target in coding_guids:
+                self.note_refs[target].append(g)
+            else:
+                self.note_refs[""].append(g)
+        self.extras["memos"] = memos
+        for c in d.codings:
+            if c.note:
+                g = selection_guid(c.uuid, "coding-note")
+                self.notes.append((g, "Coding note", c.note, c.coder, c.time))
+                self.note_refs[self.gid(c.uuid)].append(g)
+        excerpt_guid = {e.key: self.gid(e.uuid or stable_uuid("excerpt", e.key)) for e in d.excerpts}
+        self.extras["nothing_applies"] = [[excerpt_guid[k], coder] for k, coder in d.nothing_applies]
+        self.extras["coders"] = list(d.coders)
+        self.extras["documents"] = []  # filled from the layouts
+        self.restore_guid = stable_uuid("refi-restore", d.codebook.name)
+        self.note_refs[""].append(self.restore_guid)
+
+    def _notes(self, w: XmlWriter) -> None:
+        for s in self.d.sources:
+            layout = self.layouts[s.ref]
+            for doc in (x for x in self.d.documents if x.source == s.ref):
+                offset, length = layout.regions[doc.uuid]
+                self.extras["documents"].append({"uuid": doc.uuid, "name": doc.name, "time": doc.time,
+                                                 "source": self.gid(s.uuid or stable_uuid("source", s.ref)),
+                                                 "offset": offset, "length": length})
+        if self.remapped:
+            self.extras["ids"] = self.remapped
+        w.start("Notes")
+        for guid, name, text, author, stamp in self.notes:
+            w.start("Note", guid=guid, name=name, creatingUser=self.user(author) if author else None,
+                    creationDateTime=stamp if is_datetime(stamp) else None)
+            w.text("PlainTextContent", text)
+            w.end("Note")
+        w.start("Note", guid=self.restore_guid, name=RESTORE_NAME, creationDateTime=now())
+        w.text("PlainTextContent", json.dumps(self.extras, ensure_ascii=False, separators=(",", ":")))
+        w.end("Note")
+        w.end("Notes")
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        for s in self.d.sources:
+            yield self.gid(s.uuid or stable_uuid("source", s.ref)), self.layouts[s.ref].text
+
+    def losses(self) -> list[str]:
+        out = list(self.d.losses)
+        if self.dropped:
+            out.append(f"control characters: removed from {self.dropped} names or notes (XML cannot hold them)")
+        return out
