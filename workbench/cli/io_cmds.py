@@ -58,15 +58,22 @@ def export_group() -> None:
     """
 
 
-def _import(ctx: Context, kind: str, file: Path, fmt: str | None) -> None:
+def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool = False) -> None:
+    from workbench.formats.bibliography import is_bibliography
     from workbench.formats.records import READERS
 
     actor = ctx.coder(required=False)
     with ctx.open() as project:
-        if kind == "sources" and file.suffix.lower() in (".ris", ".bib", ".nbib", ".bibtex"):
+        if renumber and project.setting("citation", "numeric") != "numeric":
+            from workbench.core.errors import UserError
+
+            raise UserError("--renumber is for numeric reference labels; this project cites author-year")
+        if kind == "sources" and fmt is None and is_bibliography(file):
             from workbench.formats.bibliography import read_bibliography
 
-            rows = read_bibliography(file, project.sources())
+            rows = read_bibliography(file, project.sources(), project.setting("citation", "numeric"))
+            for line in rows.skipped:
+                click.echo(line, err=True)
         else:
             rows = READERS[kind](file, fmt)
         if kind == "sources":
@@ -76,7 +83,10 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None) -> None:
         else:
             with progress(len(rows) * 2, f"importing {kind}") as advance:
                 result = project.add_codings(rows, actor, str(file), advance)
+        changed = project.renumber_sources(actor) if renumber else {}
     click.echo(f"{file}: {result}")
+    if renumber:
+        click.echo(f"renumbered {len(changed)} sources" if changed else "labels already run 1..N; none renumbered")
 
 
 FMT = click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl"]), default=None,
@@ -87,13 +97,16 @@ FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.command("sources")
 @FILE
 @FMT
+@click.option("--renumber", is_flag=True, help="Afterwards relabel all sources 1..N in their order (numeric labels).")
 @pass_ctx
-def import_sources(ctx: Context, file: Path, fmt: str | None) -> None:
-    """Add sources (ref, citation, year, design, quality, groups).
+def import_sources(ctx: Context, file: Path, fmt: str | None, renumber: bool) -> None:
+    """Add sources (ref, citation, year, design, quality, groups), or references from RIS, BibTeX, NBIB
+    or a reference manager's CSV (labels continue after the highest; duplicates are skipped and listed).
 
     Example: workbench -p review import sources sources.xlsx
+    Example: workbench -p review import sources zotero-export.ris
     """
-    _import(ctx, "sources", file, fmt)
+    _import(ctx, "sources", file, fmt, renumber)
 
 
 @click.command("excerpts")
