@@ -34,7 +34,7 @@ def describe(stats: Counter[str]) -> str:
 
 def report_losses(losses: list[str]) -> None:
     for line in losses:
-        click.echo(f"not carried: {line}", err=True)
+        click.echo(line, err=True)
 
 
 def build_project_from_qdpx(folder: Path, qdpx: Path, actor: str = "", positions: str = "auto") -> tuple[Counter[str], list[str]]:

@@ -198,7 +198,7 @@ class InterchangeOps:
                                 (t.included_study, "included-study links")):
                 n = conn.execute(select(func.count()).select_from(table)).scalar_one()
                 if n:
-                    b.losses.append(f"{what}: {n} stay in this project (REFI-QDA has no place for them)")
+                    b.losses.append(f"not carried: {what} (REFI-QDA has no place for them): {n}")
         return b
 
     def import_bundle(self, b: ProjectBundle, actor: str = "", file: str = "", fresh: bool = False) -> Counter[str]:

@@ -192,7 +192,7 @@ def _unflatten(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
             out.append(parent)
         n.name = rest.strip().replace("::", " / ")
         parent.children.append(n)
-    losses.append(f"code names with '::': {len(flat)} read as theme › subtheme (as ATLAS.ti flattens them)")
+    losses.append(f"changed: code names with '::' read as theme › subtheme (ATLAS.ti's flattened hierarchy): {len(flat)}")
     return out
 
 
@@ -273,11 +273,11 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
             continue
         ungrouped.append(subtheme(n, unique(n.name, None)))
     if renamed:
-        losses.append(f"duplicate code names: {renamed} subthemes renamed to keep names unique")
+        losses.append(f"changed: subthemes renamed to keep names unique: {renamed}")
     if deep:
-        losses.append(f"codes below the second level: {deep} flattened into subthemes named 'parent / child'")
+        losses.append(f"changed: codes below the second level became subthemes named 'parent / child': {deep}")
     if colours:
-        losses.append(f"code colours: {colours} not kept (workbench has none)")
+        losses.append(f"not carried: code colours: {colours}")
     cb = Codebook(themes=tuple(themes), ungrouped=tuple(ungrouped), valences=tuple(valences),
                   perspectives=tuple(perspectives), valence_uuids=valence_uuids)
     return CodebookRead(cb, codes, memos, losses)

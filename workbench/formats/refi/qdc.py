@@ -46,12 +46,12 @@ def codebook_qdc(cb: Codebook, out: Path | IO[str]) -> list[str]:
     w.end("CodeBook")
     losses = []
     if exact:
-        losses.append(f"codebook fields: {len(exact)} entries whose rules or synonyms do not read back exactly "
-                      "from the Code description")
+        losses.append("not carried: subtheme rules or perspective synonyms that would not read back exactly from "
+                      f"the code description: {len(exact)}")
     if remapped:
-        losses.append(f"ids: {len(remapped)} ids that are not GUIDs were replaced by derived GUIDs")
+        losses.append(f"changed: ids that are not GUIDs replaced by derived GUIDs: {len(remapped)}")
     if w.dropped:
-        losses.append(f"control characters: removed from {w.dropped} texts (XML cannot hold them)")
+        losses.append(f"changed: control characters removed (XML cannot hold them): {w.dropped}")
     text = buffer.getvalue()
     if isinstance(out, Path):
         out.write_text(text, encoding="utf-8")
@@ -75,6 +75,5 @@ def read_qdc(path: Path) -> CodebookRead:
         raise e.located(str(path)) from None
     read = read_codes(nodes)
     if root.find(f"{{{ns}}}Sets") is not None:
-        read.losses.append(f"code sets: {len(root.findall(f'{{{ns}}}Sets/{{{ns}}}Set'))} not kept (workbench groups "
-                           "subthemes under themes instead)")
+        read.losses.append(f"not carried: code sets: {len(root.findall(f'{{{ns}}}Sets/{{{ns}}}Set'))}")
     return read

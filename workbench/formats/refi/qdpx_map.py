@@ -111,7 +111,7 @@ class _Mapper:
             return name
         if not g:
             return "imported"
-        self.lost["codings by users missing from the Users list (named user-<id>)"] += 1
+        self.lost["changed: codings by users missing from the Users list, named user-<id>"] += 1
         return f"user-{g[:8]}"
 
     # ----- the whole ------------------------------------------------------------------------
@@ -121,7 +121,7 @@ class _Mapper:
         self.subtheme_names = {s.name for s in cr.codebook.all_subthemes()}
         names = [n for n in self.rp.users.values() if n]
         if len(names) != len(set(names)):
-            self.lost["users sharing a name (their codings merged under that name)"] += len(names) - len(set(names))
+            self.lost["changed: users sharing a name, merged into one coder"] += len(names) - len(set(names))
         refs: set[str] = set()
         for rs in self.rp.sources:
             self._source(rs, refs)
@@ -141,7 +141,7 @@ class _Mapper:
         refs.add(ref)
         foreign_vars = [k for k in v if k not in VARIABLES]
         if foreign_vars:
-            self.lost["source variables workbench has no field for"] += len(foreign_vars)
+            self.lost["not carried: source variables workbench has no field for"] += len(foreign_vars)
         uuid = self.orig(rs.guid)
         if "ref" in v:
             src = Source(ref, *(v.get(k, "") for k in VARIABLES[1:]), uuid=uuid)
@@ -150,7 +150,7 @@ class _Mapper:
         self.b.sources.append(src)
         if rs.text is None:
             if rs.selections or rs.codings:
-                self.lost["selections in sources whose text is missing"] += len(rs.selections) + len(rs.codings)
+                self.lost["not carried: selections in sources whose text is missing"] += len(rs.selections) + len(rs.codings)
             return
         text, convert = converter(rs.text, self.utf16, crlf=not self.native)
         regions = self._documents(rs, src, text)
@@ -164,11 +164,11 @@ class _Mapper:
         for sel in selections:
             a, b = (0, len(text)) if sel.end == -1 else (convert(sel.start), convert(sel.end))
             if not 0 <= a < b <= len(text):
-                self.lost["selections outside their source's text (or empty)"] += 1
+                self.lost["not carried: selections outside their source's text, or empty"] += 1
                 continue
             if not sel.codings:
                 if not text[a:b].strip():
-                    self.lost["selections of blank text"] += 1
+                    self.lost["not carried: selections of blank text"] += 1
                     continue
                 e = self._excerpt(sel.guid, sel.name, src, text, a, b, sel.description, regions, counter)
                 excerpts.append((e, a, b, sel.name))
@@ -184,7 +184,7 @@ class _Mapper:
             elif (a, b) in by_span:
                 e, start = by_span[(a, b)], a
             elif not text[a:b].strip():
-                self.lost["selections of blank text"] += 1
+                self.lost["not carried: selections of blank text"] += 1
                 continue
             else:
                 e = self._excerpt(sel.guid, sel.name, src, text, a, b, sel.description, regions, counter)
@@ -252,13 +252,13 @@ class _Mapper:
                     (valences if kind == "valence" else perspectives).append(name)
                     side_notes += rc.notes
                 else:
-                    self.lost["codings of codes that are not in the codebook"] += 1
+                    self.lost["not carried: codings of codes that are not in the codebook"] += 1
             if len(set(valences)) > 1:
-                self.lost["selections with several valences from one user (valence left empty)"] += 1
+                self.lost["not carried: valence of selections given several by one user"] += 1
             if len(set(perspectives)) > 1:
-                self.lost["selections with several perspectives from one user (perspective left empty)"] += 1
+                self.lost["not carried: perspective of selections given several by one user"] += 1
             if not subs and (valences or perspectives):
-                self.lost["valence or perspective codings without a subtheme beside them"] += 1
+                self.lost["not carried: valence or perspective codings without a subtheme beside them"] += 1
             valence = valences[0] if len(set(valences)) == 1 else None
             perspective = perspectives[0] if len(set(perspectives)) == 1 else None
             for rc, name in subs:
@@ -281,7 +281,7 @@ class _Mapper:
                 name = f"{theme} ({n})"
             self.subtheme_names.add(name)
             self.extra_subthemes[theme] = Subtheme(name, uuid=stable_uuid("subtheme", "refi-parent", theme))
-            self.lost["codings on a parent code (kept under a subtheme of the same name)"] += 1
+            self.lost["changed: parent codes with codings of their own, kept as a subtheme of the same name"] += 1
         return self.extra_subthemes[theme].name
 
     # ----- notes ----------------------------------------------------------------------------
@@ -303,7 +303,7 @@ class _Mapper:
             note = self.rp.notes.get(g)
             sub, val, per = s["cell"]
             if note is None or sub not in names or per not in names or (val and val not in names):
-                self.lost["summaries whose cell is gone"] += 1
+                self.lost["not carried: summaries whose cell is gone"] += 1
                 continue
             self.used_notes.add(g)
             self.b.summaries.append(Summary(names[sub][1], names[val][1] if val else None, names[per][1], note.text,

@@ -126,14 +126,14 @@ def read_archive(path: Path) -> RProject:
 def _internal(archive: SafeArchive, base: str, url: str, unsupported: Counter[str]) -> str | None:
     """The text of an 'internal://name' file, looked up under sources/ or Sources/ in any case."""
     if not url.lower().startswith("internal://"):
-        unsupported["sources outside the archive (relative:// or absolute://)"] += 1
+        unsupported["not carried: sources outside the archive (relative:// or absolute://)"] += 1
         return None
     name = url[len("internal://"):].lstrip("/")
     for candidate in (f"{base}sources/{name}", f"{name}", f"{base}{name}"):
         real = archive.find(candidate)
         if real is not None:
             return decode_text(archive.read(real), f"{archive.path}: {real}")
-    unsupported["text files named in the project but missing from the archive"] += 1
+    unsupported["not carried: text files named in the project but missing from the archive"] += 1
     return None
 
 
@@ -145,7 +145,7 @@ def _text_of(el: Element, archive: SafeArchive, base: str, unsupported: Counter[
     if path:
         return _internal(archive, base, path, unsupported)
     if el.get("richTextPath"):
-        unsupported["sources with only rich text (no plain-text file)"] += 1
+        unsupported["not carried: sources with only rich text, no plain text"] += 1
     return None
 
 
@@ -210,10 +210,10 @@ def _project(root: Element, archive: SafeArchive, base: str) -> RProject:
             src.notes += _notes(el)
             src.variables.update(_variables(el, variables))
             if el.find(f"{N}PDFSelection") is not None:
-                unsupported["PDF area selections (page coordinates)"] += len(el.findall(f"{N}PDFSelection"))
+                unsupported["not carried: PDF area selections (page coordinates)"] += len(el.findall(f"{N}PDFSelection"))
             sources.append(src)
         else:
-            unsupported[f"{kind.replace('Source', '').lower()} sources (workbench keeps text only)"] += 1
+            unsupported[f"not carried: {kind.replace('Source', '').lower()} sources (workbench keeps text only)"] += 1
     by_guid = {s.guid: s for s in sources}
     for case in root.iterfind(f"{N}Cases/{N}Case"):
         values = _variables(case, variables)
@@ -222,7 +222,7 @@ def _project(root: Element, archive: SafeArchive, base: str) -> RProject:
             if target is not None:
                 for k, v in values.items():
                     target.variables.setdefault(k, v)
-        unsupported["cases (their variables were copied onto their sources)"] += 1
+        unsupported["changed: cases read as variables of their sources"] += 1
     notes = {}
     for el in root.iterfind(f"{N}Notes/{N}Note"):
         g = guid(el.get("guid"))
@@ -231,7 +231,7 @@ def _project(root: Element, archive: SafeArchive, base: str) -> RProject:
     for kind, label in (("Sets", "sets"), ("Links", "links"), ("Graphs", "graphs")):
         n = len(root.findall(f"{N}{kind}/*"))
         if n:
-            unsupported[f"{label} (no such thing in workbench)"] += n
+            unsupported[f"not carried: {label}"] += n
     desc = root.find(f"{N}Description")
     return RProject(root.get("name") or "", root.get("origin") or "", guid(root.get("creatingUserGUID")),
                     desc.text or "" if desc is not None else "", users, codes, sources, notes,

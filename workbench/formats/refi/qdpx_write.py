@@ -345,5 +345,5 @@ class _Writer:
     def losses(self) -> list[str]:
         out = list(self.d.losses)
         if self.dropped:
-            out.append(f"control characters: removed from {self.dropped} names or notes (XML cannot hold them)")
+            out.append(f"changed: control characters removed from names or notes (XML cannot hold them): {self.dropped}")
         return out
