@@ -96,6 +96,8 @@ class _Mapper:
         self.lost: Counter[str] = Counter()
         self.b = ProjectBundle(native=self.native)
         self.used_notes: set[str] = {self.restore_guid} if self.restore_guid else set()
+        self.own_memos: dict[str, list[str]] = {g: m for g, m in self.x.get("memos", {}).items() if g in rp.notes}
+        self.used_notes.update(self.own_memos)  # restored from the restore data, in their order
         self.keys: set[str] = set()
         self.excerpt_key: dict[str, str] = {}  # excerpt uuid → key
         self.extra_subthemes: dict[str, Subtheme] = {}  # theme name → subtheme made for its own codings
@@ -266,7 +268,7 @@ class _Mapper:
                 span: tuple[int | None, int | None] = (start, end)
                 if (start, end) == (0, len(e.text)) and not extra.get("span"):
                     span = (None, None)
-                notes = [n for n in rc.notes + side_notes if n in self.rp.notes]
+                notes = [n for n in rc.notes + side_notes if n in self.rp.notes and n not in self.own_memos]
                 self.used_notes.update(notes)
                 note = "\n\n".join(self.rp.notes[n].text for n in notes)
                 self.b.codings.append(Coding(e.key, name, coder, valence, perspective, span[0], span[1], note,
@@ -289,16 +291,17 @@ class _Mapper:
         for n in notes:
             if n in self.rp.notes and n not in self.used_notes:
                 self.used_notes.add(n)
-                note = self.rp.notes[n]
-                memo_kind = self.x.get("memos", {}).get(n)
-                if memo_kind:  # our own memo: its exact target
-                    kind, target = memo_kind[0], memo_kind[1]
-                self.b.memos.append(Memo(kind, target, note.text, self.user(note.user) if note.user else "",
-                                         self.orig(n), (memo_kind[2] if memo_kind and len(memo_kind) > 2 else "")
-                                         or note.time))
+                self.b.memos.append(self._memo(n, kind, target))
+
+    def _memo(self, g: str, kind: str, target: str, time: str = "") -> Memo:
+        note = self.rp.notes[g]
+        return Memo(kind, target, note.text, self.user(note.user) if note.user else "", self.orig(g),
+                    time or note.time)
 
     def _notes(self, theme_memos: list[Memo]) -> None:
         names = {g: (kind, name) for g, (kind, name) in self.codes.items()}
+        for g, (kind, target, *time) in self.own_memos.items():
+            self.b.memos.append(self._memo(g, kind, target, time[0] if time else ""))
         for g, s in self.x.get("summaries", {}).items():
             note = self.rp.notes.get(g)
             sub, val, per = s["cell"]
