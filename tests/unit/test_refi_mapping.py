@@ -93,7 +93,7 @@ def test_guids_and_times() -> None:
 
 def test_packaged_schemas_compile_and_equal_the_standards_copy() -> None:
     assert schema("project") is not None and schema("codebook") is not None
-    assert (SCHEMAS / "NOTICE").read_text(encoding="utf-8").count("MIT") == 1
+    assert "Licensed under the MIT license" in (SCHEMAS / "NOTICE").read_text(encoding="utf-8")
     if not SHARED.is_dir():
         pytest.skip("../shared/refi-qda is not on this machine")
     for name in ("Project.xsd", "Codebook.xsd"):
