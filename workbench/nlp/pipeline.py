@@ -44,7 +44,8 @@ def lemma_table() -> dict[str, str]:
 def lemma_of(word: str) -> str:
     """The lower-case lemma of one word ("Boundaries" → "boundary"); unknown words stay as written."""
     low = word.lower()
-    return lemma_table().get(low, low)
+    lemma = lemma_table().get(low)
+    return lemma if lemma is not None else _unknown(word, low)
 
 
 def get_nlp() -> Language:
@@ -77,11 +78,19 @@ class _LowerLemmatizer:
         self.table = table
 
     def __call__(self, doc: Doc) -> Doc:
-        get = self.table.get
+        table = self.table
         for token in doc:
             low = token.lower_
-            token.lemma_ = get(low, low)
+            lemma = table.get(low)
+            token.lemma_ = lemma if lemma is not None else _unknown(token.text, low)
         return doc
+
+
+def _unknown(word: str, low: str) -> str:
+    """A word the table lacks: a plural acronym ("PSWs") loses its s, anything else stays as it is."""
+    if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():
+        return low[:-1]
+    return low
 
 
 WORD = re.compile(r"\w+(?:['’\-]\w+)*")
@@ -90,4 +99,10 @@ WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 def lemmas(text: str) -> list[str]:
     """Lemmas of the words in a short text (a query, a codebook synonym) without running spaCy."""
     table = lemma_table()
-    return [table.get(w, w) for w in (m.group(0).lower() for m in WORD.finditer(text))]
+    out = []
+    for m in WORD.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        lemma = table.get(low)
+        out.append(lemma if lemma is not None else _unknown(word, low))
+    return out
