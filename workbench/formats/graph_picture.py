@@ -17,7 +17,7 @@ import networkx as nx
 
 from workbench.analysis.graph import supporting_edges
 
-MAX_EDGES = 4000
+MAX_EDGES = 2500
 LINE_IN = 0.13  # vertical room one label needs at 7 pt
 # quality rank → (marker, face colour, label)
 QUALITY_MARKS = {4: ("o", "0.05", "high"), 3: ("s", "0.5", "moderate"), 2: ("^", "white", "low"),

@@ -24,7 +24,7 @@ import networkx as nx
 
 from workbench import __version__
 from workbench.analysis.evidence import EvidenceProfile, evidence_from
-from workbench.analysis.graph import graph_from_cells
+from workbench.analysis.graph import graph_from_cells, paused_gc
 from workbench.analysis.matrix import Matrix, matrix_from
 from workbench.analysis.table import TableModel, build_table
 from workbench.core.cerqual import COMPONENTS
@@ -47,6 +47,11 @@ class Report:
 
 def build_report(project, coders: str | None = None, title: str | None = None) -> Report:  # type: ignore[no-untyped-def]
     """Everything the page shows, from one derivation of the cells."""
+    with paused_gc():
+        return _build_report(project, coders, title)
+
+
+def _build_report(project, coders: str | None, title: str | None) -> Report:  # type: ignore[no-untyped-def]
     table = build_table(project, coders)
     d, cb = table.derivation, table.codebook
     sources = project.sources()
@@ -64,32 +69,44 @@ def _e(text: object) -> str:
 
 
 class _Refs:
-    """Renders reference lists as expandable <details>, looking up excerpts and coders per cell."""
+    """Renders reference lists as expandable <details>, looking up excerpts and coders per cell.
+
+    The data attributes of each (cell, ref) are built once and reused: the table's row lists and the
+    evidence profile ask for the same findings, and a large project has tens of thousands of refs.
+    """
 
     def __init__(self, report: Report) -> None:
         self.cells = {(c.subtheme, c.valence, c.perspective): c for c in report.table.derivation.cells}
-        self.perspectives = [p.name for p in report.table.codebook.perspectives] + [None]  # type: ignore[list-item]
+        self.by_finding: dict[tuple[str, str | None], list[Any]] = {}
+        for c in report.table.derivation.cells:
+            self.by_finding.setdefault((c.subtheme, c.valence), []).append(c)
+        self.attrs: dict[tuple[str, str | None, Any], dict[str, str]] = {}
 
-    def behind(self, subtheme: str, valence: str | None, perspective: str | None | object,
-               ref: str) -> tuple[list[str], list[str]]:
-        """Excerpts and coders behind `ref` in one cell, or across the perspectives (row level)."""
-        keys = [perspective] if perspective is not _ALL else self.perspectives
-        xs: set[str] = set()
-        cs: set[str] = set()
-        for p in keys:
-            cell = self.cells.get((subtheme, valence, p))  # type: ignore[arg-type]
-            if cell is not None and ref in cell.excerpts:
-                xs.update(cell.excerpts[ref])
-                cs.update(cell.coders.get(ref, []))
-        return sorted(xs), sorted(cs)
+    def _attrs(self, subtheme: str, valence: str | None, perspective: Any) -> dict[str, str]:
+        key = (subtheme, valence, perspective)
+        found = self.attrs.get(key)
+        if found is not None:
+            return found
+        cells = self.by_finding.get((subtheme, valence), []) if perspective is _ALL else \
+            [c for c in [self.cells.get(key)] if c is not None]
+        xs: dict[str, set[str]] = {}
+        cs: dict[str, set[str]] = {}
+        for c in cells:
+            for ref, keys in c.excerpts.items():
+                xs.setdefault(ref, set()).update(keys)
+                cs.setdefault(ref, set()).update(c.coders.get(ref, []))
+        found = self.attrs[key] = {
+            ref: f'data-x="{_e(json.dumps(sorted(xs[ref])))}" data-c="{_e(json.dumps(sorted(cs[ref])))}"'
+            for ref in xs}
+        return found
 
     def render(self, refs: list[str], subtheme: str, valence: str | None, perspective: Any = None) -> str:
-        items = []
-        for ref in refs:
-            xs, cs = self.behind(subtheme, valence, perspective, ref)
-            items.append(f'<details class="ref" data-x="{_e(json.dumps(xs))}" data-c="{_e(json.dumps(cs))}">'
-                         f"<summary>{_e(ref)}</summary></details>")
-        return "[" + ", ".join(items) + "]"
+        """'[23, 34]' where each ref is a <details> that opens onto its excerpts (per cell, or per finding
+        when `perspective` is _ALL)."""
+        attrs = self._attrs(subtheme, valence, perspective)
+        empty = 'data-x="[]" data-c="[]"'
+        return "[" + ", ".join(f'<details class="ref" {attrs.get(ref, empty)}><summary>{_e(ref)}</summary></details>'
+                               for ref in refs) + "]"
 
 
 _ALL = object()
@@ -223,6 +240,13 @@ document.addEventListener('toggle',function(ev){var d=ev.target;
 
 
 def report_html(report: Report, out: Path | IO[str]) -> None:
+    """Write the page; the collector pauses meanwhile (a large project's page is built from ~10^5 small
+    strings and containers without cycles, and its passes cost a fifth of the 5 s budget)."""
+    with paused_gc():
+        _write_report(report, out)
+
+
+def _write_report(report: Report, out: Path | IO[str]) -> None:
     from workbench.formats.graph_picture import graph_svg
     from workbench.formats.matrix_picture import matrix_svg
 
