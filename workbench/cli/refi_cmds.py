@@ -25,11 +25,16 @@ POSITIONS = click.option(
 
 def describe(stats: Counter[str]) -> str:
     """'sources 11 added; codings 295 added, 3 already present' from an import's counts."""
-    kinds: dict[str, list[str]] = {}
+    kinds: dict[str, dict[str, int]] = {}
     for key, n in stats.items():
         kind, _, what = key.partition(" ")
-        kinds.setdefault(kind, []).append(f"{n} {what}")
-    return "; ".join(f"{kind} {', '.join(parts)}" for kind, parts in kinds.items()) or "nothing new"
+        kinds.setdefault(kind, {})[what] = n
+    parts = []
+    for kind, counts in kinds.items():
+        said = [f"{counts[w]} {w}" for w in ("added", "updated", "already present") if counts.get(w)]
+        if said:
+            parts.append(f"{kind} {', '.join(said)}")
+    return "; ".join(parts) or "nothing new"
 
 
 def report_losses(losses: list[str]) -> None:
