@@ -82,7 +82,7 @@ def test_import_included_studies_bad_rows_change_nothing(synthetic_graph_dir: Pa
 
 def test_export_evidence_markdown_and_csv(judged: Path, run) -> None:  # type: ignore[no-untyped-def]
     md = run("-p", str(judged), "export", "evidence").stdout.splitlines()
-    assert md[0].startswith("| Summary of review finding | Sources contributing | Evidence |")
+    assert md[0].startswith("| Summary of review finding | Contributing sources | Evidence |")
     row = next(ln for ln in md if ln.startswith("| Personal gains › Confidence (benefit)"))
     assert "| Adams 2019, Chen 2018 |" in row and "| moderate confidence |" in row
     assert "Adequacy: moderate concerns — Two short excerpts." in row

@@ -137,14 +137,11 @@ class SubthemeSupport:
     subtheme: str
     theme: str
     sources: list[SourceSupport] = field(default_factory=list)
+    valences: list[str] = field(default_factory=list)  # named valences among its sources, codebook order
 
     @property
     def refs(self) -> list[str]:
         return [s.ref for s in self.sources]
-
-    @property
-    def valences(self) -> list[str]:
-        return list(dict.fromkeys(v for s in self.sources for v in s.valences if v))
 
     @property
     def perspectives(self) -> list[str]:
@@ -184,6 +181,9 @@ def _support(g: nx.DiGraph, sid: str) -> SubthemeSupport:
         s = g.nodes[src]
         out.sources.append(SourceSupport(s["ref"], s["quality"], list(e["valences"]), list(e["perspectives"]),
                                          list(e["excerpts"]), list(e["coders"])))
+    named = {v for x in out.sources for v in x.valences if v}
+    order = list(g.graph.get("valences", []))
+    out.valences = sorted(named, key=lambda v: (order.index(v) if v in order else len(order), v))
     return out
 
 

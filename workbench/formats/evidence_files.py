@@ -128,7 +128,7 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-SOQF_HEADS = ["Summary of review finding", "Sources contributing", "Evidence", "CERQual components",
+SOQF_HEADS = ["Summary of review finding", "Contributing sources", "Evidence", "CERQual components",
               "CERQual assessment of confidence", "Explanation of CERQual assessment"]
 
 
@@ -173,7 +173,7 @@ def evidence_docx(profile: EvidenceProfile, out: Path | IO[bytes]) -> None:
     doc.add_heading("Summary of qualitative findings", level=1)
     table = doc.add_table(rows=1, cols=len(SOQF_HEADS))
     table.style = "Table Grid"
-    widths = [Cm(7.5), Cm(2.6), Cm(4.6), Cm(4.2), Cm(2.6), Cm(5.2)]
+    widths = [Cm(6.8), Cm(2.6), Cm(4.2), Cm(4.0), Cm(2.4), Cm(4.8)]  # 24.8 cm: A4 landscape less margins
     header = OxmlElement("w:tblHeader")  # repeat the heading row on every page
     header.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(header)
@@ -183,12 +183,23 @@ def evidence_docx(profile: EvidenceProfile, out: Path | IO[bytes]) -> None:
         run = cell.paragraphs[0].add_run(head)
         run.bold = True
         run.font.size = Pt(8.5)
-    for row in soqf_rows(profile):
+    for f, row in zip(profile.findings, soqf_rows(profile), strict=True):
         cells = table.add_row().cells
-        for i, text in enumerate(row):
+        cells[0].text = ""
+        first = cells[0].paragraphs[0]
+        head = first.add_run(f"{f.theme} › {finding_name(f)}")
+        head.bold = True
+        head.font.size = Pt(8)
+        if f.summary:
+            body = cells[0].add_paragraph().add_run(f.summary)
+            body.font.size = Pt(8)
+        for i, text in enumerate(row[1:], start=1):
             cells[i].text = ""
             run = cells[i].paragraphs[0].add_run(text)
             run.font.size = Pt(8)
+    table.autofit = False
+    for i, w in enumerate(widths):  # LibreOffice reads the grid, Word the cells: set both
+        table.columns[i].width = w
     for row in table.rows:
         for i, w in enumerate(widths):
             row.cells[i].width = w
