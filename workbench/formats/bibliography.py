@@ -106,7 +106,7 @@ def _ris(text: str, file: str) -> list[Reference]:
         raise UserError(f"malformed RIS: {e}", file) from None
     out = []
     for n, e in enumerate(entries):
-        pages = "–".join(p for p in (str(e.get("start_page", "")), str(e.get("end_page", ""))) if p)
+        pages = "-".join(p for p in (str(e.get("start_page", "")), str(e.get("end_page", ""))) if p)
         out.append(Reference(
             starts[n] if n < len(starts) else 0, list(e.get("authors") or e.get("first_authors") or []),
             e.get("title") or e.get("primary_title") or "",
@@ -129,7 +129,7 @@ def _bibtex(text: str, file: str) -> list[Reference]:
         try:
             from bibtexparser.middlewares import LatexDecodingMiddleware
 
-            library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+            library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware(keep_braced_groups=True)])
         except ImportError:  # pragma: no cover - pylatexenc missing
             library = bibtexparser.parse_string(text)
     finally:
@@ -139,12 +139,13 @@ def _bibtex(text: str, file: str) -> list[Reference]:
         raise UserError(f"malformed BibTeX entry ({type(block.error).__name__})", file, block.start_line + 1)
     out = []
     for e in library.entries:
-        f = {k.lower(): _unbrace(str(v.value)) for k, v in e.fields_dict.items()}
-        authors = [a.strip() for a in re.split(r"\s+and\s+", f.get("author", "")) if a.strip()]
+        raw = {k.lower(): str(v.value) for k, v in e.fields_dict.items()}
+        f = {k: _unbrace(v) for k, v in raw.items()}
+        authors = _bibtex_authors(raw.get("author", ""))
         out.append(Reference(e.start_line + 1, authors, f.get("title", ""),
                              f.get("journal") or f.get("journaltitle") or f.get("booktitle", ""),
                              _year(f.get("year") or f.get("date", "")), f.get("volume", ""),
-                             f.get("number", ""), f.get("pages", "").replace("--", "–"), f.get("doi", "")))
+                             f.get("number", ""), f.get("pages", ""), f.get("doi", "")))
     return out
 
 
@@ -161,7 +162,7 @@ def _nbib(text: str) -> list[Reference]:
         doi = next((v.split()[0] for t, v in fields if t in ("LID", "AID") and v.endswith("[doi]")), "")
         authors = [v for t, v in fields if t == "AU"] or [v for t, v in fields if t == "FAU"]
         out.append(Reference(start, authors, get("TI").rstrip("."), get("TA") or get("JT"), _year(get("DP")),
-                             get("VI"), get("IP"), get("PG").replace("-", "–"), doi))
+                             get("VI"), get("IP"), get("PG"), doi))
         fields.clear()
 
     for n, line in enumerate(text.split("\n"), start=1):
@@ -192,6 +193,42 @@ def _csv(path: Path) -> list[Reference]:
     return out
 
 
+def _bibtex_authors(value: str) -> list[str]:
+    """Split on ' and ' outside braces; a name wholly in braces is an organisation, kept as '{…}'."""
+    names, depth, start = [], 0, 0
+    for m in re.finditer(r"[{}]|\s+and\s+", value):
+        token = m.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(value[start:m.start()])
+            start = m.end()
+    names.append(value[start:])
+    out = []
+    for name in (n.strip() for n in names):
+        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
+            out.append(name)
+        elif name:
+            out.append(_unbrace(name))
+    return out
+
+
+def _pages(value: str) -> str:
+    """'101-119' → '101–19', as Vancouver abbreviates a page range."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:-+|–)\s*(\d+)\s*", value)
+    if not m:
+        return value.strip()
+    first, last = m.groups()
+    if len(first) == len(last):
+        i = 0
+        while i < len(last) - 1 and first[i] == last[i]:
+            i += 1
+        last = last[i:]
+    return f"{first}–{last}"
+
+
 def _unbrace(value: str) -> str:
     return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
 
@@ -205,6 +242,8 @@ def _year(value: str) -> str:
 def family_and_initials(author: str) -> tuple[str, str]:
     """('du Plessis', 'C') from 'du Plessis, Carol', 'du Plessis C' or 'Carol du Plessis'."""
     author = author.strip()
+    if author.startswith("{") and author.endswith("}"):  # an organisation, as BibTeX marks one
+        return author[1:-1].strip(), ""
     if "," in author:
         family, given = (x.strip() for x in author.split(",", 1))
     elif re.fullmatch(r".+\s[A-Z]{1,3}", author):  # Vancouver already: "Walker GB"
@@ -230,7 +269,7 @@ def citation_of(r: Reference) -> str:
     if r.volume:
         tail += f";{r.volume}" + (f"({r.issue})" if r.issue else "")
     if r.pages:
-        tail += f":{r.pages}"
+        tail += f":{_pages(r.pages)}"
     return f"{text} {tail}." if tail else text
 
 
@@ -301,11 +340,13 @@ def read_bibliography(path: Path, existing_sources: Sequence[Source], citation: 
             next_number += 1
         else:
             base = author_year_label(r)
-            label, letters = base, iter("bcdefghijklmnopqrstuvwxyz")
+            label, n = base, 1
             while label in used:
-                label = base + next(letters, "z")
+                n += 1
+                label = base + (chr(ord("a") + n - 1) if n <= 26 else f"-{n}")
         used.add(label)
         identity = ("doi", normal_doi(r.doi)) if r.doi else ("title", normal_title(r.title), r.year)
-        rows.append((r.line, Source(label, citation_of(r), r.year, doi=r.doi.strip(),
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", r.doi.strip(), flags=re.I)
+        rows.append((r.line, Source(label, citation_of(r), r.year, doi=doi,
                                     uuid=stable_uuid("source", *identity))))
     return BibliographyRows(rows, skipped)
