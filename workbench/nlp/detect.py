@@ -50,19 +50,34 @@ def stamp(rules: str, text: str) -> str:
     return f"{PIPELINE_VERSION}:{rules}:{hashlib.blake2b(text.encode('utf-8'), digest_size=8).hexdigest()}"
 
 
+@dataclass
+class DetectPlan:
+    """The excerpts whose stored result is missing or stale, with the stamps they will get."""
+
+    total: int
+    todo: list[tuple[Any, str]]
+    rule: str
+
+
+def plan_detection(project: Any, force: bool = False, rule: str = "speaker") -> DetectPlan:
+    rules = rules_digest(project, rule)
+    inputs = project.nlp_inputs()
+    todo = [(x, stamp(rules, x.text)) for x in inputs]
+    return DetectPlan(len(inputs), [(x, s) for x, s in todo if force or x.stamp != s], rule)
+
+
 def run_detection(project: Any, actor: str = "", force: bool = False, rule: str = "speaker",
-                  progress: Progress | None = None, batch_size: int = 512) -> DetectReport:
+                  progress: Progress | None = None, batch_size: int = 512,
+                  plan: DetectPlan | None = None) -> DetectReport:
     """Detect perspectives and citations where the stored result is missing or stale; store them."""
     from workbench.nlp.citations import CitationMatcher
     from workbench.nlp.perspectives import PerspectiveDetector
 
-    rules = rules_digest(project, rule)
-    inputs = project.nlp_inputs()
-    todo = [(x, stamp(rules, x.text)) for x in inputs]
-    todo = [(x, s) for x, s in todo if force or x.stamp != s]
-    report = DetectReport(total=len(inputs), computed=len(todo))
+    plan = plan or plan_detection(project, force, rule)
+    todo = plan.todo
+    report = DetectReport(total=plan.total, computed=len(todo))
     if todo:
-        detector = PerspectiveDetector(project.codebook(), rule)
+        detector = PerspectiveDetector(project.codebook(), plan.rule)
         matcher = CitationMatcher(project.sources())
         rows = []
         for n, ((x, s), (groups, hint)) in enumerate(
@@ -78,7 +93,7 @@ def run_detection(project: Any, actor: str = "", force: bool = False, rule: str 
         if result.hint:
             report.with_hint += 1
             report.hints[result.hint] += 1
-            report.mixed += len(result.groups) > 1
+        report.mixed += len(result.groups) > 1
         report.citations += len(result.citations)
         report.resolved += sum(1 for c in result.citations if c.get("refs"))
     return report

@@ -259,6 +259,8 @@ class NlpOps:
                                    origin=origin, time=stamp))
                 uuids.append(uuid)
                 coded_keys.append(key)
+            if not values:
+                return [], len(dict.fromkeys(keys))  # nothing new: no step to log or undo
             for i in range(0, len(values), 10_000):
                 conn.execute(insert(t.coding), values[i:i + 10_000])
             for part in _chunks([v["excerpt_id"] for v in values]):
@@ -278,6 +280,8 @@ class NlpOps:
         out = []
         for r in rows:
             if r.action != BULK_CODE or r.id in undone or (actor is not None and r.actor != actor):
+                continue
+            if not json.loads(r.detail or "{}").get("uuids"):
                 continue
             out.append(BulkCoding(r.id, r.time, r.actor, json.loads(r.detail or "{}")))
         return out
