@@ -27,7 +27,10 @@ class Context:
         """The project named by -p/--db (one factory for CLI, TUI and tests)."""
         from workbench.store.api import Project
 
-        return Project.open(self.project_dir, self.db)
+        project = Project.open(self.project_dir, self.db)
+        if project.is_sqlite:
+            warn_if_synced(project.folder)
+        return project
 
     def server_url(self) -> str | None:
         """The PostgreSQL URL this command works on (--db, then WORKBENCH_DB), or None for SQLite."""
@@ -51,6 +54,21 @@ class Context:
         if not name and required:
             raise UserError("who is coding? give --coder NAME (before the command) or set WORKBENCH_CODER")
         return name or ""
+
+
+_warned_synced: set[str] = set()
+
+
+def warn_if_synced(folder: Path | None) -> None:
+    """Once per folder and run: a project inside OneDrive/Dropbox/… gets a warning pointing to merge."""
+    from workbench.core.synced import synced_warning
+
+    if folder is None or str(folder) in _warned_synced:
+        return
+    message = synced_warning(folder.resolve())
+    if message:
+        _warned_synced.add(str(folder))
+        click.echo(f"workbench: {message}", err=True)
 
 
 pass_ctx = click.make_pass_decorator(Context)
