@@ -26,7 +26,7 @@ from workbench import __version__
 from workbench.analysis.evidence import EvidenceProfile, evidence_from
 from workbench.analysis.graph import graph_from_cells, paused_gc
 from workbench.analysis.matrix import Matrix, matrix_from
-from workbench.analysis.table import TableModel, build_table
+from workbench.analysis.table import MIXED_MARK, STALE_MARK, TableModel, build_table
 from workbench.core.cerqual import COMPONENTS
 from workbench.core.ids import now
 from workbench.core.model import Excerpt, Source
@@ -81,6 +81,7 @@ class _Refs:
         for c in report.table.derivation.cells:
             self.by_finding.setdefault((c.subtheme, c.valence), []).append(c)
         self.attrs: dict[tuple[str, str | None, Any], dict[str, str]] = {}
+        self.sep = "; " if report.table.author_year else ", "  # as the table exports print lists
 
     def _attrs(self, subtheme: str, valence: str | None, perspective: Any) -> dict[str, str]:
         key = (subtheme, valence, perspective)
@@ -105,43 +106,52 @@ class _Refs:
         when `perspective` is _ALL)."""
         attrs = self._attrs(subtheme, valence, perspective)
         empty = 'data-x="[]" data-c="[]"'
-        return "[" + ", ".join(f'<details class="ref" {attrs.get(ref, empty)}><summary>{_e(ref)}</summary></details>'
-                               for ref in refs) + "]"
+        return "[" + self.sep.join(f'<details class="ref" {attrs.get(ref, empty)}><summary>{_e(ref)}</summary></details>'
+                                   for ref in refs) + "]"
 
 
 _ALL = object()
 
 
 def _table_section(report: Report, refs: _Refs) -> str:
+    """The Table 6 layout and wording of the table exports (the model owns headings, valence words,
+    footnote marks and notes), with every reference expandable. formats/table_html prints references
+    as plain text, so the report lays the same model out itself."""
     model = report.table
-    out = ['<table class="t6"><thead><tr><th>Overarching theme</th><th>Subtheme</th><th>Finding</th>'
-           "<th>By perspective</th></tr></thead><tbody>"]
-    for th in model.themes:
-        n_theme = sum(max(1, len(st.rows)) for st in th.subthemes)
-        first_theme = True
-        for st in th.subthemes:
-            rows = st.rows or [None]
-            for i, row in enumerate(rows):
-                out.append("<tr>")
-                if first_theme:
-                    out.append(f'<th class="theme" rowspan="{max(1, n_theme)}">{_e(th.name)}</th>')
-                    first_theme = False
-                if i == 0:
-                    out.append(f'<td class="sub" rowspan="{len(rows)}">{_e(st.name)}</td>')
-                if row is None:
-                    out.append('<td class="none" colspan="2">no codings</td></tr>')
-                    continue
-                label = (row.valence or "No valence").capitalize()
-                out.append(f'<td class="val">{_e(label)} {refs.render(row.references, st.name, row.valence, _ALL)}</td>')
-                lines = []
-                for e in row.perspectives:
-                    groups = f" ({_e(', '.join(e.groups))})" if e.groups else ""
-                    stale = ' <span class="flag">summary older than its references</span>' if e.stale else ""
-                    lines.append(f'<div class="pl"><b>{_e(e.perspective)}</b>{groups} '
-                                 f"{refs.render(e.references, st.name, row.valence, e.perspective)}: "
-                                 f"{_e(e.summary) or '<i>no summary yet</i>'}{stale}</div>")
-                out.append(f'<td class="per">{"".join(lines)}</td></tr>')
+    listed = refs.render
+    h = model.headers
+    out = [f'<table class="t6"><thead><tr><th>{_e(h[0])}</th><th>{_e(h[1])}</th><th>{_e(h[2])}</th></tr>'
+           "</thead><tbody>"]
+    lines = list(model.lines())
+    for i, line in enumerate(lines):
+        if line.row is None:
+            out.append(f'<tr class="theme"><th colspan="3">{_e(line.theme)}</th></tr>')
+            continue
+        cells = ""
+        if line.first:
+            span = 1
+            while i + span < len(lines) and lines[i + span].row is not None and not lines[i + span].first:
+                span += 1
+            cells += f'<td class="sub" rowspan="{span}">{_e(line.subtheme or "")}</td>'
+        row, st = line.row, line.subtheme or ""
+        word = model.valence_word(row)
+        cells += f'<td class="val">{_e(word)} {listed(row.references, st, row.valence, _ALL)}</td>'
+        paragraphs = []
+        for e in row.perspectives:
+            mark = f"<sup>{MIXED_MARK}</sup>" if e.mixed else ""
+            stale = f' <span class="flag" title="summary older than its references">{STALE_MARK}</span>' \
+                if e.stale else ""
+            groups = model.groups_text(e)
+            paragraphs.append(
+                f'<div class="pl"><b>{_e(e.perspective)}</b>{mark} {listed(e.references, st, row.valence, e.perspective)}:'
+                f" {_e(e.summary) if e.summary else '<i>no summary yet</i>'}{stale}"
+                f"{' ' + _e(groups) if groups else ''}</div>")
+        out.append(f'<tr>{cells}<td class="per">{"".join(paragraphs)}</td></tr>')
     out.append("</tbody></table>")
+    for mark, text in model.footnotes():
+        out.append(f'<p class="meta"><sup>{_e(mark)}</sup> {_e(text)}</p>')
+    for note in model.notes():
+        out.append(f'<p class="meta">{_e(note)}</p>')
     return "".join(out)
 
 
@@ -204,7 +214,7 @@ h1{font-size:1.6rem;margin:.2rem 0}h2{margin-top:2.2rem;border-bottom:2px solid 
 nav a{margin-right:1rem}.meta{color:#555;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.88rem}th,td{border:1px solid #bbb;padding:.35rem .5rem;
 vertical-align:top;text-align:left}thead th{background:#e8e8e8;position:sticky;top:0;z-index:2}
-th.theme{background:#f3f3f3;width:12%}td.sub{font-weight:600;width:14%}td.val{width:16%}td.per .pl{margin:.1rem 0 .45rem}
+tr.theme th{background:#eef1f4}td.sub{font-weight:600;width:18%}td.val{width:18%}td.per .pl{margin:.1rem 0 .45rem}
 td.none{color:#777;font-style:italic}
 details.ref{display:inline-block;position:relative}details.ref>summary{display:inline;cursor:pointer;color:#0b4f9c;
 text-decoration:underline dotted;list-style:none}details.ref>summary::-webkit-details-marker{display:none}
@@ -213,7 +223,7 @@ details.ref[open]>summary{background:#0b4f9c;color:#fff;border-radius:3px;paddin
 box-shadow:0 4px 14px rgba(0,0,0,.25);padding:.5rem .7rem;font-weight:normal;font-size:.85rem;color:#1a1a1a}
 .behind blockquote{margin:.3rem 0 .5rem;padding-left:.6rem;border-left:3px solid #888}
 .behind .k{font-family:ui-monospace,monospace;font-size:.8rem;color:#444}
-.flag{display:inline-block;border:1px solid #8a4b00;color:#8a4b00;border-radius:3px;padding:0 .3rem;
+.flag{display:inline-block;white-space:nowrap;border:1px solid #8a4b00;color:#8a4b00;border-radius:3px;padding:0 .3rem;
 font-size:.75rem;margin:.1rem 0}
 svg.pic{max-width:100%;height:auto;border:1px solid #ddd}
 @media print{nav,.behind{display:none}thead th{position:static}}
