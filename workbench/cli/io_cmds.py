@@ -37,6 +37,7 @@ EXPORTS = {
     "report": (P + "graph_cmds:export_report", "One standalone HTML page to share."),
     "coding-sheet": (P + "collab_cmds:export_coding_sheet", "An Excel coding sheet for one coder."),
     "agreement": (P + "collab_cmds:export_disagreements", "The disagreements report for a meeting."),
+    "archive": (P + "collab_cmds:export_archive", "The whole project as one zip, for 'workbench merge'."),
     "qdpx": (P + "refi_cmds:export_qdpx", "The project as REFI-QDA (.qdpx)."),
     "qdc": (P + "refi_cmds:export_qdc", "The codebook as REFI-QDA (.qdc)."),
 }
@@ -63,6 +64,14 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
     from workbench.formats.records import READERS
 
     actor = ctx.coder(required=False)
+    if kind == "codings" and fmt in (None, "xlsx"):
+        from workbench.formats.coding_sheet import is_coding_sheet
+
+        if is_coding_sheet(file):  # a sheet from 'export coding-sheet' syncs that coder's codings
+            from workbench.cli.collab_cmds import import_coding_sheet
+
+            click.echo(import_coding_sheet(ctx, file))
+            return
     with ctx.open() as project:
         if renumber and project.setting("citation", "numeric") != "numeric":
             from workbench.core.errors import UserError
@@ -143,7 +152,10 @@ def _export(ctx: Context, kind: str, output: Path | None, fmt: str | None) -> No
 
     chosen = choose_format(output, fmt, RECORD_FORMATS, "csv")
     with ctx.open() as project:
-        items = {"sources": project.sources, "excerpts": project.excerpts, "codings": project.codings}[kind]()
+        if kind == "codings":  # while blind, a coder sees only their own codings
+            items = project.codings(project.visible_coders(ctx.coder(required=False)))
+        else:
+            items = {"sources": project.sources, "excerpts": project.excerpts}[kind]()
         with output_target(ctx, output, chosen, kind) as out:
             write_records(kind, items, out, chosen)
 

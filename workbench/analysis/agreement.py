@@ -1,0 +1,311 @@
+"""Inter-coder agreement on what a synthesis team decides, measured the way a methods reviewer expects.
+
+The unit is an excerpt that two or more of the chosen coders coded or marked "nothing applies"
+(reading it and finding no subtheme is a judgement too). Three questions are asked separately:
+
+* subtheme — for each unit and subtheme, does it apply (present / absent)? A coder who never coded
+  the excerpt is missing, not "absent".
+* valence, perspective — for each excerpt × subtheme that two or more coders applied, did they give
+  the same valence (perspective)? A coder's value is the set they gave it (usually one).
+
+Per subtheme the units are the excerpts; per theme and overall the units are excerpt × subtheme
+pairs pooled over the theme's (every) subtheme. Figures: Krippendorff's alpha (nominal, the
+`krippendorff` package; any number of coders, missing values allowed), Cohen's kappa per pair of
+coders with chance agreement Pe = Σ_k p1k·p2k over the categories k (not QualCoder's Pyes·Pno),
+percent agreement (agreeing coder pairs / coder pairs within units) and the number of units.
+Where alpha or kappa is undefined (one value only) a sentence says so instead of a number.
+
+Speed: a unit on which every coder gave the same value v adds exactly its coder count to the
+coincidence o_vv; one row with count T on v adds T as well ((T²−T)/(T−1) = T). So all unanimous
+units collapse into one row per value before the package sees them — pooled over 300 subthemes
+the overall figure would otherwise need 15 million rows. tests/unit/test_agreement_alpha.py checks
+the collapse against the uncollapsed data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+
+from workbench.analysis.agreement_spans import SpanRow, span_overlap
+from workbench.core.errors import UserError
+
+FIELDS = ("subtheme", "valence", "perspective")
+LEVELS = ("subtheme", "theme", "overall")
+UNGROUPED = "(ungrouped)"
+
+
+@dataclass
+class Kappa:
+    value: float | None
+    note: str
+    units: int
+
+
+@dataclass
+class Measure:
+    units: int
+    percent: float | None
+    alpha: float | None
+    alpha_note: str
+    kappa: dict[str, Kappa] = field(default_factory=dict)
+
+
+@dataclass
+class AgreementRow:
+    level: str  # subtheme | theme | overall
+    name: str
+    theme: str | None
+    field: str  # subtheme | valence | perspective
+    measure: Measure
+
+
+@dataclass
+class Agreement:
+    coders: list[str]
+    pairs: list[str]
+    units: int  # excerpts coded by two or more of the coders
+    coded: dict[str, int]  # coder → excerpts they coded or marked
+    rows: list[AgreementRow]
+    spans: list[SpanRow]
+
+    def get(self, level: str, name: str, field_: str) -> AgreementRow:
+        return next(r for r in self.rows if (r.level, r.name, r.field) == (level, name, field_))
+
+    def overall(self, field_: str = "subtheme") -> Measure:
+        return self.get("overall", "overall", field_).measure
+
+
+def pair_label(a: str, b: str) -> str:
+    return f"{a}–{b}"
+
+
+# ----- the statistics ------------------------------------------------------------------------
+def nominal_alpha(rows: np.ndarray, unanimous: np.ndarray, labels: Sequence[str]) -> tuple[float | None, str]:
+    """Krippendorff's nominal alpha of disagreeing unit rows (units × values) plus unanimous totals."""
+    import krippendorff
+
+    n_v = rows.sum(axis=0) + unanimous if rows.size else unanimous.astype(float)
+    if n_v.sum() == 0:
+        return None, "no units to compare"
+    used = np.flatnonzero(n_v)
+    if len(used) < 2:
+        return None, (f"undefined: every coder gave the same value ({labels[used[0]]}) to every unit, "
+                      "so there is no variation to measure agreement on")
+    extra = np.diag(unanimous)[unanimous > 0]
+    value_counts = np.vstack([rows, extra]) if rows.size else extra
+    return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal")), ""
+
+
+def cohen_kappa(n: float, agree: float, ca: np.ndarray, cb: np.ndarray) -> Kappa:
+    """Cohen's kappa from a pair's totals: Po = agree/n, Pe = Σ_k (ca_k/n)(cb_k/n)."""
+    if n <= 0:
+        return Kappa(None, "no units coded by both", 0)
+    po = agree / n
+    pe = float(np.sum((ca / n) * (cb / n)))
+    if np.isclose(pe, 1.0):
+        return Kappa(None, "undefined: both coders gave one and the same value to every unit", int(n))
+    return Kappa((po - pe) / (1 - pe), "", int(n))
+
+
+def _percent(pairs_total: float, pairs_agree: float) -> float | None:
+    return None if pairs_total <= 0 else pairs_agree / pairs_total
+
+
+# ----- entry point ---------------------------------------------------------------------------
+def choose_coders(project, names: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """--coders A,B,…; default every coder except the consensus coder (the agreed set is not a coder)."""
+    known = project.coders()
+    consensus = project.codebook().consensus_coder
+    if not names:
+        chosen = [c for c in known if c != consensus]
+    else:
+        chosen = list(dict.fromkeys(n.strip() for n in names.split(",") if n.strip()))
+        unknown = [n for n in chosen if n not in known]
+        if unknown:
+            raise UserError(f"unknown coder '{unknown[0]}' (coders: {', '.join(known) or 'none'})")
+    if len(chosen) < 2:
+        raise UserError(f"agreement needs two or more coders (have: {', '.join(chosen) or 'none'})")
+    return chosen
+
+
+def agreement(project, coders: Sequence[str]) -> Agreement:  # type: ignore[no-untyped-def]
+    return compute(project.agreement_rows(list(coders)))
+
+
+def compute(data) -> Agreement:  # type: ignore[no-untyped-def]  # data: store.collab.AgreementRows
+    coders = list(data.coders)
+    m = len(coders)
+    cindex = {data.coder_ids[c]: i for i, c in enumerate(coders) if c in data.coder_ids}
+    pairs = [(a, b) for a, b in combinations(range(m), 2)]
+    pair_names = [pair_label(coders[a], coders[b]) for a, b in pairs]
+    sub_ids = [s[0] for s in data.subthemes]
+    K = len(sub_ids)
+    kmap = np.full((max(sub_ids) + 1) if sub_ids else 1, -1, dtype=np.int64)
+    kmap[sub_ids] = np.arange(K)
+
+    n = len(data.codings)
+    col = [np.fromiter(((r[i] or 0) for r in data.codings), np.int64, n) for i in range(5)]
+    col += [np.fromiter((-1 if r[i] is None else r[i] for r in data.codings), np.int64, n) for i in (5, 6)]
+    e_id, k, c = col[0], kmap[col[1]], np.array([cindex[x] for x in col[2]], dtype=np.int64)
+    na_e = np.fromiter((r[0] for r in data.nothing_applies), np.int64, len(data.nothing_applies))
+    na_c = np.array([cindex[r[1]] for r in data.nothing_applies], dtype=np.int64)
+    excerpts, inv = np.unique(np.concatenate([e_id, na_e]), return_inverse=True)
+    x, na_x = inv[:n], inv[n:]
+    coded = np.zeros((len(excerpts), m), dtype=bool)
+    coded[x, c] = True
+    coded[na_x, na_c] = True
+    mx = coded.sum(axis=1)
+    unit = mx >= 2
+    keep = unit[x]
+
+    groups = _groups(data)
+    presence = _presence(x[keep], k[keep], c[keep], coded, mx, unit, K, m, pairs)
+    rows: list[AgreementRow] = []
+    categorical = {f: _categorical(x[keep], k[keep], c[keep], col[i][keep], K, m, pairs, names)
+                   for f, i, names in (("valence", 3, data.valences), ("perspective", 4, data.perspectives))}
+    for level, name, theme, ks in groups:
+        rows.append(AgreementRow(level, name, theme, "subtheme", presence.measure(ks, pair_names)))
+        for f in ("valence", "perspective"):
+            rows.append(AgreementRow(level, name, theme, f, categorical[f].measure(ks, pair_names)))
+    spans = span_overlap(data, x, k, c, col[5], col[6], keep, excerpts, m)
+    return Agreement(coders, pair_names, int(unit.sum()), {coders[i]: int(coded[:, i].sum()) for i in range(m)},
+                     rows, spans)
+
+
+def _groups(data) -> list[tuple[str, str, str | None, np.ndarray]]:  # type: ignore[no-untyped-def]
+    """(level, name, theme, subtheme indices) for every subtheme, theme and the whole codebook."""
+    out: list[tuple[str, str, str | None, np.ndarray]] = []
+    by_theme: dict[str, list[int]] = {}
+    for i, (_, name, theme) in enumerate(data.subthemes):
+        out.append(("subtheme", name, theme, np.array([i])))
+        by_theme.setdefault(theme or UNGROUPED, []).append(i)
+    for theme in [*data.themes, UNGROUPED]:
+        if theme in by_theme:
+            out.append(("theme", theme, None, np.array(by_theme[theme])))
+    out.append(("overall", "overall", None, np.arange(len(data.subthemes))))
+    return out
+
+
+class _Tally:
+    """Per-subtheme sufficient statistics; a group's figures are sums over its subtheme indices."""
+
+    def __init__(self, K: int, J: int, n_pairs: int, labels: Sequence[str]) -> None:
+        self.labels = list(labels)
+        self.units = np.zeros(K)
+        self.pairs_total = np.zeros(K)
+        self.pairs_agree = np.zeros(K)
+        self.unanimous = np.zeros((K, J))
+        self.dis_k = np.zeros(0, dtype=np.int64)  # subtheme index of each disagreeing unit row
+        self.dis_rows = np.zeros((0, J))
+        self.pair_n = np.zeros((n_pairs, K))
+        self.pair_agree = np.zeros((n_pairs, K))
+        self.pair_a = np.zeros((n_pairs, K, J))
+        self.pair_b = np.zeros((n_pairs, K, J))
+
+    def measure(self, ks: np.ndarray, pair_names: Sequence[str]) -> Measure:
+        units = int(self.units[ks].sum())
+        rows = self.dis_rows[np.isin(self.dis_k, ks)]
+        alpha, note = nominal_alpha(rows, self.unanimous[ks].sum(axis=0), self.labels)
+        if units == 0:
+            alpha, note = None, "no units to compare"
+        kappas = {name: cohen_kappa(self.pair_n[p, ks].sum(), self.pair_agree[p, ks].sum(),
+                                    self.pair_a[p][ks].sum(axis=0), self.pair_b[p][ks].sum(axis=0))
+                  for p, name in enumerate(pair_names)}
+        return Measure(units, _percent(self.pairs_total[ks].sum(), self.pairs_agree[ks].sum()), alpha, note, kappas)
+
+
+def _presence(x: np.ndarray, k: np.ndarray, c: np.ndarray, coded: np.ndarray, mx: np.ndarray,
+              unit: np.ndarray, K: int, m: int, pairs: list[tuple[int, int]]) -> _Tally:
+    """Presence/absence of each subtheme on each unit (value 0 absent, 1 present)."""
+    tally = _Tally(K, 2, len(pairs), ["absent", "present"])
+    applied = np.unique((x * K + k) * m + c)  # each coder counts once per excerpt × subtheme
+    xk, n1 = np.unique(applied // m, return_counts=True)
+    ax, ak = xk // K, xk % K
+    am = mx[ax]
+    n0 = am - n1
+    unit_m = mx[unit].astype(float)
+    tally.units[:] = unit.sum()
+    tally.pairs_total[:] = (unit_m * (unit_m - 1) / 2).sum()
+    tally.pairs_agree[:] = tally.pairs_total - np.bincount(ak, weights=n0 * n1, minlength=K)
+    tally.unanimous[:, 0] = unit_m.sum() - np.bincount(ak, weights=am, minlength=K)
+    full = n0 == 0
+    tally.unanimous[:, 1] = np.bincount(ak[full], weights=am[full], minlength=K)
+    tally.dis_k = ak[~full]
+    tally.dis_rows = np.column_stack([n0[~full], n1[~full]]).astype(float)
+    coder_of = applied % m
+    for p, (a, b) in enumerate(pairs):
+        both = coded[:, a] & coded[:, b]
+        n_ab = both.sum()
+        keys_a = applied[(coder_of == a)] // m
+        keys_b = applied[(coder_of == b)] // m
+        keys_a = keys_a[both[keys_a // K]]
+        keys_b = keys_b[both[keys_b // K]]
+        na = np.bincount(keys_a % K, minlength=K)
+        nb = np.bincount(keys_b % K, minlength=K)
+        n11 = np.bincount(np.intersect1d(keys_a, keys_b, assume_unique=True) % K, minlength=K)
+        tally.pair_n[p] = n_ab
+        tally.pair_agree[p] = n_ab - (na + nb - 2 * n11)
+        tally.pair_a[p] = np.column_stack([n_ab - na, na])
+        tally.pair_b[p] = np.column_stack([n_ab - nb, nb])
+    return tally
+
+
+def _categorical(x: np.ndarray, k: np.ndarray, c: np.ndarray, v: np.ndarray, K: int, m: int,
+                 pairs: list[tuple[int, int]], names: dict[int, str], max_bits: int = 62) -> _Tally:
+    """Valence (or perspective) where two or more coders applied the same subtheme to an excerpt.
+
+    A coder's value is the set of labels they gave the excerpt × subtheme (0 stands for none), so a
+    coder who coded both benefit and challenge disagrees with one who coded benefit alone.
+    """
+    order = np.lexsort((v, c, k, x))
+    x, k, c, v = x[order], k[order], c[order], v[order]
+    new = np.ones(len(x), dtype=bool)
+    new[1:] = (x[1:] != x[:-1]) | (k[1:] != k[:-1]) | (c[1:] != c[:-1])
+    starts = np.flatnonzero(new)
+    labels_in = np.unique(v)
+    if len(labels_in) <= max_bits:
+        bits = np.left_shift(1, np.searchsorted(labels_in, v)).astype(np.int64)
+        value = np.bitwise_or.reduceat(bits, starts) if len(bits) else bits
+        cats, j = np.unique(value, return_inverse=True)
+        sets = [tuple(int(labels_in[i]) for i in range(len(labels_in)) if int(s) >> i & 1) for s in cats]
+    else:  # more labels than bits: name each set by a tuple instead
+        found = [tuple(sorted(set(v[s:e].tolist()))) for s, e in zip(starts, [*starts[1:], len(v)], strict=True)]
+        index: dict[tuple[int, ...], int] = {}
+        j = np.array([index.setdefault(f, len(index)) for f in found], dtype=np.int64)
+        sets = list(index)
+    gx, gk, gc = x[starts], k[starts], c[starts]
+    J = max(len(sets), 1)
+    labels = ["+".join(names.get(i, "none") if i else "none" for i in s) for s in sets] or ["none"]
+    tally = _Tally(K, J, len(pairs), labels)
+    xk = gx * K + gk
+    ux, unit_of, m_u = np.unique(xk, return_inverse=True, return_counts=True)
+    is_unit = m_u >= 2
+    sel = is_unit[unit_of]
+    u_idx, u_j = unit_of[sel], j[sel]
+    counts = np.zeros((len(ux), J))
+    np.add.at(counts, (u_idx, u_j), 1)
+    counts = counts[is_unit]
+    uk = (ux % K)[is_unit]
+    mu = m_u[is_unit].astype(float)
+    tally.units = np.bincount(uk, minlength=K).astype(float)
+    tally.pairs_total = np.bincount(uk, weights=mu * (mu - 1) / 2, minlength=K)
+    tally.pairs_agree = np.bincount(uk, weights=(counts * (counts - 1) / 2).sum(axis=1), minlength=K)
+    unanimous = (counts > 0).sum(axis=1) == 1
+    for jj in range(J):
+        w = np.where(unanimous, counts[:, jj], 0)
+        tally.unanimous[:, jj] = np.bincount(uk, weights=w, minlength=K)
+    tally.dis_k, tally.dis_rows = uk[~unanimous], counts[~unanimous]
+    for p, (a, b) in enumerate(pairs):
+        ka, kb = xk[gc == a], xk[gc == b]
+        ja, jb = j[gc == a], j[gc == b]
+        shared, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
+        sk = shared % K
+        tally.pair_n[p] = np.bincount(sk, minlength=K)
+        tally.pair_agree[p] = np.bincount(sk, weights=(ja[ia] == jb[ib]).astype(float), minlength=K)
+        tally.pair_a[p] = np.bincount(sk * J + ja[ia], minlength=K * J).reshape(K, J)
+        tally.pair_b[p] = np.bincount(sk * J + jb[ib], minlength=K * J).reshape(K, J)
+    return tally
