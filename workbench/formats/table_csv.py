@@ -1,0 +1,38 @@
+"""`table_csv`: the table as tidy data — one line per subtheme × valence × perspective.
+
+For R, pandas and spreadsheets: every line carries its theme, subtheme and valence (nothing is
+implied by the line above), reference lists are `; `-separated labels, and cells starting with
+= + - @ are neutralised. Notes (provenance, stale summaries) follow as lines starting with `#`,
+only when there are any.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import IO
+
+from workbench.analysis.table import TableModel
+from workbench.formats.table_registry import write_text
+from workbench.formats.tabular import neutralise
+
+COLUMNS = ("theme", "subtheme", "valence", "perspective", "references", "row_references", "groups",
+           "summary", "stale")
+
+
+def table_csv_text(model: TableModel) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for theme, subtheme, row, e in model.entries():
+        w.writerow([neutralise(x) for x in (
+            theme, subtheme, row.valence or "", e.perspective, "; ".join(e.references),
+            "; ".join(row.references), "; ".join(e.groups), e.summary, "yes" if e.stale else "")])
+    for note in model.notes():
+        buf.write(f"# {' '.join(note.split())}\n")
+    return buf.getvalue()
+
+
+def table_csv(model: TableModel, out: Path | IO[str]) -> None:
+    write_text(out, table_csv_text(model))

@@ -1,0 +1,65 @@
+"""`table_md`: the table as a Markdown pipe table, for READMEs, wikis and pandoc.
+
+A pipe table has one line per row, so a summary cell's paragraphs are joined with `<br><br>`,
+the mixed marker is `<sup>a</sup>` (GitHub and pandoc render both), and text that would break
+the table or inject markup (`|`, `<`, entities, line breaks) is escaped. `verify-table` reads
+this layout back, so a table exported here and then edited by hand can be checked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import IO
+
+from workbench.analysis.table import MIXED_MARK, STALE_MARK, PerspectiveEntry, TableModel
+from workbench.formats.table_registry import write_text
+
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def md_escape(text: str) -> str:
+    """Plain text safe inside a pipe-table cell: no column breaks, no HTML, one line."""
+    text = _ENTITY.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def entry_md(model: TableModel, e: PerspectiveEntry) -> str:
+    head = md_escape(e.perspective) + (f"<sup>{MIXED_MARK}</sup>" if e.mixed else "")
+    text = f"{head} {md_escape(model.refs_text(e.references))}:"
+    if e.summary:
+        text += " " + md_escape(e.summary)
+    if e.stale:
+        text += f" {STALE_MARK}"
+    groups = model.groups_text(e)
+    return f"{text} {md_escape(groups)}" if groups else text
+
+
+def table_md_text(model: TableModel) -> str:
+    h = model.headers
+    lines = [f"**{md_escape(model.title)}**", "",
+             f"| {md_escape(h[0])} | {md_escape(h[1])} | {md_escape(h[2])} |", "|---|---|---|"]
+    for line in model.lines():
+        if line.row is None:
+            lines.append(f"| **{md_escape(line.theme)}** | | |")
+            continue
+        name = md_escape(line.subtheme or "") if line.first else ""
+        summary = "<br><br>".join(entry_md(model, e) for e in line.row.perspectives)
+        lines.append(f"| {name} | {md_escape(model.row_label(line.row))} | {summary} |")
+    lines.append("")
+    for mark, text in model.footnotes():
+        lines.append(f"<sup>{mark}</sup> {md_escape(text)}  " if mark == MIXED_MARK else f"{mark} {md_escape(text)}  ")
+    for note in model.notes():
+        lines.append(f"{md_escape(note)}  ")
+    sources = model.cited_sources()
+    if sources:
+        lines += ["", f"**{md_escape(model.label('sources_cited', 'Sources cited'))}**", ""]
+        for s in sources:
+            cite = md_escape(s.citation or s.ref)
+            lines.append(f"- **{md_escape(s.ref)}** {cite}" if model.author_year else f"- \\[{s.ref}\\] {cite}")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def table_md(model: TableModel, out: Path | IO[str]) -> None:
+    write_text(out, table_md_text(model))
