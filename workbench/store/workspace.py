@@ -30,6 +30,7 @@ class ExcerptRows:
     perspectives: list[str]
     texts: list[str]
     uuids: list[str]
+    locations: list[str]
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,13 @@ class WorkspaceOps:
         with self.read() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(
                 select(t.excerpt.c.key, t.source.c.ref, t.excerpt.c.perspective, t.excerpt.c.text,
-                       t.excerpt.c.uuid)
+                       t.excerpt.c.uuid, t.excerpt.c.location)
                 .join(t.source, t.source.c.id == t.excerpt.c.source_id)
                 .order_by(t.excerpt.c.position, t.excerpt.c.id)).all()
         if not rows:
-            return ExcerptRows([], [], [], [], [])
-        keys, refs, persp, texts, uuids = (list(col) for col in zip(*rows, strict=True))
-        return ExcerptRows(keys, refs, persp, texts, uuids)
+            return ExcerptRows([], [], [], [], [], [])
+        keys, refs, persp, texts, uuids, locations = (list(col) for col in zip(*rows, strict=True))
+        return ExcerptRows(keys, refs, persp, texts, uuids, locations)
 
     def coded_keys(self, coder: str) -> tuple[set[str], set[str]]:
         """Excerpts this coder has coded, and those they marked "nothing applies"."""

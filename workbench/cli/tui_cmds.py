@@ -1,0 +1,51 @@
+"""`workbench open` (also bare `workbench`) and `workbench serve`: the app in a terminal or a browser."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli.common import Context, pass_ctx
+
+
+@click.command("open")
+@click.option("--high-contrast", is_flag=True, help="Start with the high-contrast colours (F6 toggles them).")
+@pass_ctx
+def open_app(ctx: Context, high_contrast: bool) -> None:
+    """Open the terminal app on the project: code, group, compare perspectives, write summaries, export.
+
+    The coder name comes from --coder, then WORKBENCH_CODER, then your settings; else the app asks once.
+
+    Example: workbench -p peer-support --coder amira open
+    """
+    from workbench.settings import save_user_settings
+    from workbench.tui.app import make_app
+
+    project = ctx.open()
+    label = project.setting("name") or ctx.project_dir.name
+    try:
+        app = make_app(project, ctx.coder(required=False) or None, label, high_contrast=high_contrast,
+                       save_coder=lambda name: save_user_settings({"coder": name}))
+        app.run()
+    finally:
+        project.close()
+    if app.return_code:
+        raise click.exceptions.Exit(app.return_code)
+
+
+@click.command()
+@click.option("--port", type=int, default=8000, show_default=True, help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; the default lets only this machine connect.")
+@pass_ctx
+def serve(ctx: Context, port: int, host: str) -> None:
+    """Serve the app to a web browser on this machine, for colleagues who will not open a terminal.
+
+    Each browser tab runs its own copy of the app on the project; every page resource is served
+    locally, so nothing leaves the machine.
+
+    Example: workbench -p peer-support serve --port 8000
+    """
+    from workbench.tui.serve import serve_app
+
+    ctx.open().close()  # a wrong folder is a one-line error here, not a broken page later
+    serve_app(ctx, host, port)

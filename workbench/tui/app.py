@@ -1,0 +1,267 @@
+"""The workbench terminal app: five screens (modes) over one project, one coder's session.
+
+The app owns the two doors to the database: `fetch` (read in a worker thread, render on the
+main thread) and `save` (a FIFO of writes drained by one worker thread, so actions land in the
+order the keys were pressed, each one transaction). Screens call these and render the results;
+they never touch the store. A failed write becomes a notification: the transaction rolled back,
+so nothing half-written remains and nothing already saved is lost.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.worker import get_current_worker
+
+from workbench.core.errors import UserError
+from workbench.tui.actions import NothingToDo
+from workbench.tui.messages import DataChanged, OpenExcerpt
+from workbench.tui.screens import SCREENS
+from workbench.tui.session import Change, Session
+
+T = TypeVar("T")
+
+HIGH_CONTRAST = Theme(
+    name="workbench-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
+    foreground="#ffffff", background="#000000", surface="#000000", panel="#262626", boost="#333333",
+    warning="#ffaf00", error="#ff8787", success="#87ff87", dark=True,
+)
+DEFAULT_THEME = "textual-dark"
+
+
+class WorkbenchApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "workbench"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo"),
+        Binding("f6", "toggle_contrast", "High contrast on/off", show=False),
+        *[Binding(e.key, f"go('{e.mode}')", f"{e.title} screen", show=False) for e in SCREENS],
+    ]
+
+    def __init__(self, project: Any, coder: str | None, label: str = "", *,
+                 clock: Callable[[], datetime] = datetime.now, high_contrast: bool = False,
+                 save_coder: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.label = label or project.setting("name") or "project"
+        self.clock = clock
+        self.high_contrast = high_contrast
+        self.save_coder = save_coder
+        self.session: Session = None  # type: ignore[assignment]  # set once the coder is known
+        self.ready = False
+        self.versions: Counter[str] = Counter()
+        self._jobs: deque[Callable[[Session], Change]] = deque()
+        self._jobs_lock = threading.Lock()
+        self._writer_busy = False
+
+    # ----- start-up ------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        if self.high_contrast:
+            self.theme = HIGH_CONTRAST.name
+        for entry in SCREENS:
+            self.add_mode(entry.mode, entry.factory())
+        self.switch_mode("code")
+        if self.coder:
+            self.start_session(self.coder)
+        else:
+            from workbench.tui.screens.dialogs import CoderName
+
+            self.push_screen(CoderName(), self._coder_given)
+
+    def _coder_given(self, name: str | None) -> None:
+        if not name:
+            self.exit(message="no coder name given")
+            return
+        if self.save_coder is not None:
+            save = self.save_coder
+            self.fetch(lambda: save(name), lambda _none: None, group="settings")
+        self.start_session(name)
+
+    def start_session(self, coder: str) -> None:
+        self.coder = coder
+        self.session = Session(self.project, coder, self.clock)
+        self.fetch(self.session.load, self._loaded, group="load")
+
+    def _loaded(self, _index: object) -> None:
+        self.ready = True
+        self.versions["all"] += 1
+        self.notify_screens(DataChanged(frozenset({"all"})))
+
+    # ----- reading and writing -------------------------------------------------------------
+    def fetch(self, job: Callable[[], T], then: Callable[[T], None], group: str = "fetch") -> None:
+        """Run `job` in a worker thread and hand its result to `then` on the main thread.
+
+        A newer fetch in the same group supersedes an older one (its result is dropped).
+        """
+
+        def run() -> None:
+            worker = get_current_worker()
+            try:
+                result = job()
+            except UserError as e:
+                self._from_thread(self.notify, str(e), severity="error")
+                return
+            except Exception as e:  # noqa: BLE001 — shown to the user, never a crash
+                self._from_thread(self._failed, "Could not read the project", e)
+                return
+            if not worker.is_cancelled:
+                self._from_thread(then, result)
+
+        self.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
+
+    def save(self, job: Callable[[Session], Change]) -> None:
+        """Queue a write; one worker drains the queue in order, each job one transaction."""
+        if self.session is None:
+            return
+        with self._jobs_lock:
+            self._jobs.append(job)
+            if self._writer_busy:
+                return
+            self._writer_busy = True
+        self.run_worker(self._drain, thread=True, group="writer", exit_on_error=False)
+
+    def _drain(self) -> None:
+        while True:
+            with self._jobs_lock:
+                if not self._jobs:
+                    self._writer_busy = False
+                    return
+                job = self._jobs.popleft()
+            try:
+                change = job(self.session)
+            except NothingToDo as e:
+                self._from_thread(self.notify, str(e), title="Nothing changed")
+            except UserError as e:
+                self._from_thread(self.notify, str(e), severity="error", title="Not saved")
+            except Exception as e:  # noqa: BLE001 — a failed write is a notification, never a crash
+                self._from_thread(self._failed, "Not saved", e)
+            else:
+                self._from_thread(self._saved, change)
+
+    @property
+    def busy(self) -> bool:
+        """True while writes are queued or running (tests and the benchmark wait on this)."""
+        return self._writer_busy
+
+    def _from_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        try:
+            self.call_from_thread(fn, *args, **kwargs)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def _failed(self, title: str, error: Exception) -> None:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        self.log.error(title, error)
+        self.notify(f"{first[:200]}\nThe database is unchanged by this action; nothing saved before is lost.",
+                    title=title, severity="error", timeout=12)
+
+    def _saved(self, change: Change) -> None:
+        for kind in change.kinds:
+            self.versions[kind] += 1
+        self.notify_screens(DataChanged(change.kinds, change.excerpt))
+
+    def notify_screens(self, message: DataChanged) -> None:
+        """Tell the screen on show (below any dialog) what changed; others catch up when shown."""
+        base = self.screen_stack[0] if self.screen_stack else None
+        if base is not None:
+            base.post_message(message)
+        self.refresh_chrome(base)
+
+    def version_for(self, kinds: Iterable[str]) -> int:
+        return sum(self.versions[k] for k in kinds) + self.versions["all"]
+
+    # ----- the frame -----------------------------------------------------------------------
+    def refresh_chrome(self, screen: Screen | None) -> None:
+        from workbench.tui.widgets.chrome import NavBar, StatusBar
+
+        if screen is None or not screen.query(NavBar):
+            return
+        mode = getattr(screen, "MODE", "")
+        s = self.session
+        tail = f"coder: {self.coder or '?'}" + (" · blind" if s is not None and s.blind else "")
+        screen.query_one(NavBar).show([(e.mode, e.key, self._title(e.title)) for e in SCREENS], mode,
+                                      self.label, tail)
+        if s is None or not self.ready:
+            screen.query_one(StatusBar).update("loading the project…")
+            return
+        c = s.counts()
+        screen.query_one(StatusBar).update(
+            f"{c.excerpts} {s.word('excerpts')} · {c.coded_by_me} coded by me · {c.sources} {s.word('sources')}"
+            f" · last saved: {s.last_saved or 'nothing yet this session'}")
+
+    def _title(self, title: str) -> str:
+        s = self.session
+        return s.codebook.label(title.lower(), title) if s is not None else title
+
+    # ----- actions -------------------------------------------------------------------------
+    def action_go(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_undo(self) -> None:
+        self.save(lambda s: s.undo())
+
+    def action_redo(self) -> None:
+        self.save(lambda s: s.redo())
+
+    def action_help(self) -> None:
+        from workbench.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen_stack[0]))
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    def on_open_excerpt(self, message: OpenExcerpt) -> None:
+        from workbench.tui.screens.code import CodeScreen
+
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_mode("code")
+        screen = self.screen_stack[0]
+        if isinstance(screen, CodeScreen):
+            self.call_after_refresh(screen.open_excerpt, message.key)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the screen (and of the app) in the command palette, keys included."""
+        yield from super().get_system_commands(screen)
+        for e in SCREENS:
+            title = self._title(e.title)
+            yield SystemCommand(f"Go to {title}", f"Show the {title} screen (key {e.key})", partial(self.action_go, e.mode))
+        yield SystemCommand("Undo", "Undo your last change (ctrl+z)", self.action_undo)
+        yield SystemCommand("Redo", "Redo what you undid (ctrl+y)", self.action_redo)
+        yield SystemCommand("Help", "What this screen is for and its keys (?)", self.action_help)
+        yield SystemCommand("High contrast", "Switch the high-contrast colours on or off (F6)",
+                            self.action_toggle_contrast)
+        from workbench.tui.screens.base import WorkbenchScreen
+
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            node, binding = active.node, active.binding
+            if not isinstance(node, WorkbenchScreen) or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(binding.description, f"{node.MODE.capitalize()} screen · key {key}",
+                                partial(self.run_action, binding.action, node))
+
+
+def make_app(project: Any, coder: str | None, label: str = "", **options: Any) -> WorkbenchApp:
+    """The one factory the CLI, the server, the tests and the benchmarks build the app with."""
+    return WorkbenchApp(project, coder, label, **options)

@@ -1,0 +1,67 @@
+"""What every workbench screen shares: the frame, the help text, the data-changed protocol."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from workbench.tui.messages import DataChanged
+from workbench.tui.widgets.chrome import NavBar, StatusBar
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.session import Session
+
+
+class WorkbenchScreen(Screen[None]):
+    """A mode of the app. Subclasses compose `body()`, implement `reload()` and say what they show.
+
+    `WATCHES` names the kinds of change (codings, codebook, summaries, memos) after which the
+    screen must reload; a screen that is not showing reloads when it is next shown.
+    """
+
+    MODE: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
+    WATCHES: ClassVar[frozenset[str]] = frozenset()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen_version = -1
+
+    @property
+    def wb(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> Session:
+        return self.wb.session
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(id="nav")
+        yield from self.body()
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.wb.refresh_chrome(self)
+
+    def on_screen_resume(self) -> None:
+        self.wb.refresh_chrome(self)
+        if self.wb.ready and self._seen_version != self.wb.version_for(self.WATCHES):
+            self._seen_version = self.wb.version_for(self.WATCHES)
+            self.reload()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        if message.kinds & self.WATCHES or message.kinds == {"all"}:
+            self._seen_version = self.wb.version_for(self.WATCHES)
+            self.reload(message)
+
+    def reload(self, change: DataChanged | None = None) -> None:
+        """Fetch what the screen shows (in a worker) and render it."""

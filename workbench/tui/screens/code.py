@@ -1,0 +1,418 @@
+"""The Code screen: read an excerpt, apply subthemes with valence and perspective, move on.
+
+Left: the excerpt list (virtualised) with search and filters. Middle: the excerpt's text with
+coded spans underlined, the valence and perspective pickers, the codings, the source and memos.
+Right: the codebook (Enter applies the subtheme under the cursor). Every verb goes through the
+app's save queue (one transaction each, undoable); this screen only renders what comes back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from workbench.core.model import Coding
+from workbench.tui.actions import Code as CodeAction
+from workbench.tui.actions import NewSubtheme as NewSubthemeAction
+from workbench.tui.actions import Sequence, with_uuid
+from workbench.tui.excerpt_index import Filter
+from workbench.tui.messages import DataChanged
+from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.code_parts import coding_label, definition_text, filter_dialog, source_text
+from workbench.tui.screens.dialogs import Ask, AskLong, NewSubtheme, Pick
+from workbench.tui.screens.finder import SubthemeFinder
+from workbench.tui.session import ExcerptDetail
+from workbench.tui.widgets.codebook_tree import CodebookTree
+from workbench.tui.widgets.excerpt_list import ExcerptList
+from workbench.tui.widgets.excerpt_text import ExcerptText
+
+NO_VALENCE = None
+
+
+class CodeScreen(WorkbenchScreen):
+    MODE = "code"
+    WATCHES = frozenset({"codings", "codebook", "memos"})
+    HELP = """\
+**Code** — read each excerpt and record which subthemes it supports.
+
+1. Pick an excerpt on the left (↑↓, or `/` to search; `f` filters; `u` jumps to the next one you have not coded).
+2. Set the valence with `v` and the perspective with `p` (the excerpt's hint is preselected).
+3. Apply a subtheme: `a` opens a finder (type a few letters, Enter), or Enter on a subtheme in the codebook tree.
+   To code part of the text only, select it in the text first (mouse, or shift+arrows).
+4. Nothing fits? `s` makes a new subtheme on the spot; `n` marks "nothing applies".
+
+Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in the list: ✓ coded by you,
+∅ nothing applies, · not yet. Coded spans are **underlined**.
+"""
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("a", "apply", "Apply"),
+        Binding("v", "valence", "Valence"),
+        Binding("p", "perspective", "Perspective"),
+        Binding("n", "nothing", "Nothing applies"),
+        Binding("u", "next_uncoded", "Next uncoded"),
+        Binding("x", "remove", "Remove coding"),
+        Binding("f", "filters", "Filter"),
+        Binding("o", "toggle_uncoded", "Only uncoded", show=False),
+        Binding("s", "new_subtheme", "New subtheme", show=False),
+        Binding("e", "note", "Note on coding", show=False),
+        Binding("m", "memo", "Memo on excerpt", show=False),
+        Binding("w", "whole", "Whole excerpt (clear selection)", show=False),
+        Binding("t", "toggle_codebook", "Show/hide codebook", show=False),
+        Binding("escape", "leave_search", "Back to list", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = Filter()
+        self.valence: str | None = None
+        self.perspective: str | None = None
+        self.detail: ExcerptDetail | None = None
+        self._valence_set = False
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="code-body"):
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="search excerpts… (/)", id="search")
+                yield Static("loading…", id="filter-line")
+                yield ExcerptList(id="excerpts")
+            with Vertical(id="excerpt-pane"):
+                yield Static("", id="excerpt-head")
+                yield ExcerptText(id="text")
+                yield Static("", id="pickers")
+                yield OptionList(id="codings")
+                with VerticalScroll(id="source-scroll"):
+                    yield Static("", id="source-detail")
+            with Vertical(id="codebook-pane"):
+                yield CodebookTree(id="tree")
+                with VerticalScroll(id="definition-scroll"):
+                    yield Static("", id="definition")
+
+    # ----- loading -------------------------------------------------------------------------
+    @property
+    def excerpt_list(self) -> ExcerptList:
+        return self.query_one(ExcerptList)
+
+    def reload(self, change: DataChanged | None = None) -> None:
+        s = self.session
+        lst = self.excerpt_list
+        if lst.index is not s.index and s.index is not None:
+            lst.set_index(s.index)
+            lst.hint_words = s.words()
+            self.refilter()
+            lst.focus()
+        if change is None or "codebook" in change.kinds:
+            self.query_one(CodebookTree).show_codebook(s.codebook, s.words())
+            if not self._valence_set:
+                self.valence = s.codebook.valences[0] if s.codebook.valences else None
+                self._valence_set = True
+            self.query_one("#search", Input).placeholder = f"search {s.word('excerpts')}… (/)"
+        lst.refresh()
+        key = lst.current_key
+        if key and (change is None or change.excerpt in (None, key) or change.kinds & {"codebook", "memos"}):
+            self.load_detail(key)
+        self.wb.refresh_chrome(self)
+
+    def refilter(self) -> None:
+        s = self.session
+        if s.index is None:
+            return
+        lst = self.excerpt_list
+        rows = s.index.filter(self.filter)
+        lst.set_rows(rows, keep=lst.current_key)
+        described = self.filter.describe(s.words())
+        self.query_one("#filter-line", Static).update(
+            Text.assemble((f"{len(rows)}", "bold"), f" of {len(s.index)} {s.word('excerpts')}",
+                          (f" · {described}" if described else " · f filters", "dim")))
+
+    def load_detail(self, key: str) -> None:
+        self.wb.fetch(lambda: self.session.detail(key), self.show_detail, group="detail")
+
+    # ----- showing one excerpt -------------------------------------------------------------
+    @on(ExcerptList.Highlighted)
+    def _highlighted(self, event: ExcerptList.Highlighted) -> None:
+        if event.key is None:
+            self.detail = None
+            self.query_one("#excerpt-head", Static).update("no excerpt matches")
+            self.query_one(ExcerptText).show("", [])
+            self.query_one("#codings", OptionList).clear_options()
+            return
+        if self.detail is None or self.detail.key != event.key:
+            hint = self.session.index.perspectives[self.session.index.position[event.key]]  # type: ignore[union-attr]
+            self.perspective = hint if self.session.codebook.perspective(hint) else None
+        self.load_detail(event.key)
+
+    @on(ExcerptList.Chosen)
+    def _chosen(self) -> None:
+        self.query_one(ExcerptText).focus()
+
+    def show_detail(self, d: ExcerptDetail) -> None:
+        same = self.detail is not None and self.detail.key == d.key
+        self.detail = d
+        s = self.session
+        head = Text.assemble((d.key, "bold"), f"  ·  {s.word('source')} ",
+                             (d.source.ref if d.source else "?", "bold"),
+                             f"  ·  hint: {d.perspective or '—'}", (f"  ·  {d.location}" if d.location else "", "dim"))
+        if d.nothing_applies:
+            head.append(f"  ·  ∅ {s.word('nothing_applies')}", style="bold")
+        self.query_one("#excerpt-head", Static).update(head)
+        spans = [(c.start, c.end) for c in d.codings if c.start is not None and c.end is not None]
+        text = self.query_one(ExcerptText)
+        if same and text.text == d.text:
+            text.set_spans(spans)  # keep the reader's selection and scroll position
+        else:
+            text.show(d.text, spans)
+        codings = self.query_one("#codings", OptionList)
+        keep = codings.highlighted
+        codings.clear_options()
+        if d.codings:
+            codings.add_options([Option(coding_label(i, c, d.text, s.coder, s.blind), id=c.uuid)
+                                 for i, c in enumerate(d.codings)])
+            codings.highlighted = min(keep or 0, len(d.codings) - 1)
+        else:
+            codings.add_option(Option(Text("no codings yet — a applies a subtheme", style="dim"), disabled=True))
+        self.query_one("#source-detail", Static).update(source_text(d, s.words()))
+        self.show_pickers()
+
+    def show_pickers(self) -> None:
+        s = self.session
+        line = Text()
+        line.append(f"{s.word('valence').capitalize()} (v): ", style="bold")
+        for v in [*s.codebook.valences, None]:
+            label = v or "none"
+            if v == self.valence:
+                line.append(f"▸{label}◂", style="bold reverse")
+            else:
+                line.append(f" {label} ")
+            line.append(" ")
+        line.append(f"  {s.word('perspective').capitalize()} (p): ", style="bold")
+        line.append(self.perspective or "none", style="bold underline")
+        hint = self.detail.perspective if self.detail else ""
+        if self.perspective and self.perspective == hint:
+            line.append(" (hint)", style="dim")
+        p = s.codebook.perspective(self.perspective or "")
+        if p is not None and p.mixed and self.detail is not None:
+            groups = "; ".join(s.mixed_groups(self.detail.key)) or "no groups recorded"
+            line.append(f" = {groups}", style="italic")
+        span = self.query_one(ExcerptText).selected_span
+        line.append("   Codes: ", style="bold")
+        line.append(f"selection {span[0]}–{span[1]}" if span else "whole excerpt", style="underline")
+        self.query_one("#pickers", Static).update(line)
+
+    @on(ExcerptText.SelectionChanged)
+    def _selection(self) -> None:
+        if self.detail is not None:
+            self.show_pickers()
+
+    @on(OptionList.OptionHighlighted, "#codings")
+    def _coding_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        c = self._highlighted_coding()
+        if self.detail is None:
+            return
+        spans = [(x.start, x.end) for x in self.detail.codings if x.start is not None and x.end is not None]
+        focus = (c.start, c.end) if c is not None and c.start is not None and c.end is not None else None
+        self.query_one(ExcerptText).set_spans(spans, focus)  # type: ignore[arg-type]
+
+    @on(CodebookTree.NodeHighlighted)
+    def _node(self, event: CodebookTree.NodeHighlighted[Any]) -> None:
+        data = event.node.data
+        self.query_one("#definition", Static).update(definition_text(self.session.codebook, data, self.session.words()))
+
+    @on(CodebookTree.Chosen)
+    def _apply_from_tree(self, event: CodebookTree.Chosen) -> None:
+        self.apply(event.node.name)
+
+    # ----- the verbs -----------------------------------------------------------------------
+    def _highlighted_coding(self) -> Coding | None:
+        if self.detail is None or not self.detail.codings:
+            return None
+        i = self.query_one("#codings", OptionList).highlighted
+        return self.detail.codings[i] if i is not None and 0 <= i < len(self.detail.codings) else None
+
+    def _need_excerpt(self) -> ExcerptDetail | None:
+        if self.detail is None:
+            self.notify("no excerpt selected", severity="warning")
+        return self.detail
+
+    def apply(self, subtheme: str) -> None:
+        d = self._need_excerpt()
+        if d is None:
+            return
+        span = self.query_one(ExcerptText).selected_span
+        valence, perspective = self.valence, self.perspective
+        self.wb.save(lambda s: s.apply(d.key, subtheme, valence, perspective, span))
+
+    def action_apply(self) -> None:
+        if self._need_excerpt() is None:
+            return
+        s = self.session
+        self.app.push_screen(SubthemeFinder(s.codebook, f"Apply a {s.word('subtheme')} to {self.detail.key}",  # type: ignore[union-attr]
+                                            s.words()), self._finder_done)
+
+    def _finder_done(self, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        what, name = result
+        if what == "apply":
+            self.apply(name)
+        else:
+            self.app.push_screen(NewSubtheme(name, self.session.words()), self._new_subtheme_done)
+
+    def action_new_subtheme(self) -> None:
+        if self._need_excerpt() is not None:
+            self.app.push_screen(NewSubtheme("", self.session.words()), self._new_subtheme_done)
+
+    def _new_subtheme_done(self, result: tuple[str, str] | None) -> None:
+        d = self.detail
+        if result is None or d is None:
+            return
+        name, definition = result
+        s = self.session
+        span = self.query_one(ExcerptText).selected_span
+        start, end = span if span else (None, None)
+        coding = with_uuid(Coding(d.key, name, s.coder, self.valence, self.perspective, start, end))
+        action = Sequence([NewSubthemeAction(s.coder, name=name, definition=definition), CodeAction(coding)])
+        self.wb.save(lambda sess: sess.run(action))
+
+    def action_valence(self) -> None:
+        options = [*self.session.codebook.valences, None]
+        i = options.index(self.valence) if self.valence in options else -1
+        self.valence = options[(i + 1) % len(options)]
+        self.show_pickers()
+
+    def action_perspective(self) -> None:
+        d = self._need_excerpt()
+        if d is None:
+            return
+        s = self.session
+        choices: list[tuple[str, str | None]] = []
+        for p in s.codebook.perspectives:
+            label = p.name
+            if p.mixed:
+                label += f" — this source's sample: {'; '.join(s.mixed_groups(d.key)) or 'no groups recorded'}"
+            if p.name == d.perspective:
+                label += "  ← hint"
+            choices.append((label, p.name))
+        choices.append(("none", None))
+        names = [v for _, v in choices]
+        selected = names.index(self.perspective) if self.perspective in names else len(names) - 1
+        self.app.push_screen(Pick(f"{s.word('perspective').capitalize()} for the next coding of {d.key}", choices,
+                                  selected), self._perspective_done)
+
+    def _perspective_done(self, value: Any) -> None:
+        if value is not None or self.perspective is not None:
+            self.perspective = value
+        self.show_pickers()
+
+    def action_nothing(self) -> None:
+        d = self._need_excerpt()
+        if d is not None:
+            self.wb.save(lambda s: s.toggle_nothing_applies(d.key))
+
+    def action_remove(self) -> None:
+        c = self._highlighted_coding()
+        if c is None:
+            self.notify("no coding to remove: highlight one in the codings list", severity="warning")
+            return
+        self.wb.save(lambda s: s.remove(c))
+
+    def action_note(self) -> None:
+        c = self._highlighted_coding()
+        if c is None:
+            self.notify("highlight a coding in the codings list first", severity="warning")
+            return
+        if c.coder != self.session.coder:
+            self.notify(f"that coding is {c.coder}'s; you can annotate only your own", severity="warning")
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                from workbench.tui.actions import Note
+
+                self.wb.save(lambda s: s.run(Note(c.uuid, c.excerpt, text.strip(), s.coder)))
+
+        self.app.push_screen(Ask(f"Note on {c.subtheme} ({c.excerpt})", c.note), done)
+
+    def action_memo(self) -> None:
+        d = self._need_excerpt()
+        if d is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text and text.strip():
+                from workbench.tui.actions import Memo
+
+                self.wb.save(lambda s: s.run(Memo("excerpt", d.uuid, text.strip(), s.coder, d.key)))
+
+        self.app.push_screen(AskLong(f"Memo on {d.key}"), done)
+
+    def action_next_uncoded(self) -> None:
+        s = self.session
+        lst = self.excerpt_list
+        if s.index is None or not lst.rows:
+            return
+        pos = s.index.next_uncoded(lst.rows, lst.cursor)
+        if pos is None:
+            self.notify("every excerpt in this list is coded by you", title="All done")
+        else:
+            lst.cursor = pos
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        if self.query_one("#search", Input).has_focus:
+            self.excerpt_list.focus()
+
+    def action_whole(self) -> None:
+        self.query_one(ExcerptText).clear_selection()
+        self.show_pickers()
+
+    def action_toggle_codebook(self) -> None:
+        self.toggle_class("-show-codebook")
+
+    def action_toggle_uncoded(self) -> None:
+        from dataclasses import replace
+
+        self.filter = replace(self.filter, uncoded=not self.filter.uncoded)
+        self.refilter()
+
+    def action_filters(self) -> None:
+        filter_dialog(self)
+
+    def set_filter(self, f: Filter) -> None:
+        """Apply a filter; a subtheme filter first loads which excerpts carry it (in a worker)."""
+        s = self.session
+        if f.subtheme and s.index is not None and f.subtheme not in s.index.subtheme_keys:
+            self.wb.fetch(lambda: s.load_subtheme_filter(f.subtheme), lambda _keys: self.set_filter(f), group="filter")
+            return
+        self.filter = f
+        self.refilter()
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        from dataclasses import replace
+
+        self.filter = replace(self.filter, text=event.value)
+        self.refilter()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.excerpt_list.focus()
+
+    def open_excerpt(self, key: str) -> None:
+        """Show one excerpt (from another screen), clearing filters that would hide it."""
+        lst = self.excerpt_list
+        if not lst.select_key(key):
+            self.filter = Filter()
+            self.query_one("#search", Input).value = ""
+            self.refilter()
+            lst.select_key(key)
+        lst.focus()

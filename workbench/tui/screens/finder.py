@@ -1,0 +1,94 @@
+"""Fuzzy finder for subthemes: type a few letters, Enter applies; or make a new subtheme from them."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from workbench.core.model import Codebook
+from workbench.tui.screens.dialogs import Dialog
+
+NEW = "\x00new"
+
+
+class SubthemeFinder(Dialog[tuple[str, str] | None]):
+    """Returns ("apply", name) or ("new", typed text), or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Down", show=False, priority=True),
+        Binding("up", "move(-1)", "Up", show=False, priority=True),
+    ]
+
+    def __init__(self, codebook: Codebook, title: str, words: dict[str, str], allow_new: bool = True,
+                 exclude: str | None = None) -> None:
+        super().__init__()
+        self.title_text, self.words, self.allow_new = title, words, allow_new
+        self.entries: list[tuple[str, str]] = []  # (name, where)
+        for th in codebook.themes:
+            self.entries += [(s.name, th.name) for s in th.subthemes if s.name != exclude]
+        self.entries += [(s.name, f"⚠ {words.get('ungrouped', 'ungrouped')}") for s in codebook.ungrouped
+                         if s.name != exclude]
+        self.definitions = {s.name: s.definition for s in codebook.all_subthemes()}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title")
+            yield Input(placeholder=f"type part of a {self.words.get('subtheme', 'subtheme')} name…", id="query")
+            yield OptionList(id="matches")
+            yield Static("↑↓ choose · Enter applies · Escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).styles.max_height = 14
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        names = [n for n, _ in self.entries]
+        where = dict(self.entries)
+        if query.strip():
+            from rapidfuzz import fuzz, process
+
+            found = process.extract(query, names, scorer=fuzz.WRatio, limit=30, score_cutoff=40)
+            ordered = [n for n, _score, _i in found]
+        else:
+            ordered = names
+        options = [Option(Text.assemble(n, (f"  — {where[n]}", "dim")), id=n) for n in ordered]
+        exact = any(n.casefold() == query.strip().casefold() for n in names)
+        if self.allow_new and query.strip() and not exact:
+            options.append(Option(Text(f"+ new {self.words.get('subtheme', 'subtheme')} “{query.strip()}”"), id=NEW))
+        ol.add_options(options)
+        if options:
+            ol.highlighted = 0
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, step: int) -> None:
+        ol = self.query_one(OptionList)
+        if ol.option_count:
+            ol.highlighted = max(0, min((ol.highlighted or 0) + step, ol.option_count - 1))
+
+    @on(Input.Submitted, "#query")
+    def _submit(self) -> None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None:
+            return
+        self._take(ol.get_option_at_index(ol.highlighted).id or "")
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self._take(event.option.id or "")
+
+    def _take(self, option_id: str) -> None:
+        if option_id == NEW:
+            self.dismiss(("new", self.query_one("#query", Input).value.strip()))
+        elif option_id:
+            self.dismiss(("apply", option_id))

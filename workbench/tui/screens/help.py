@@ -1,0 +1,47 @@
+"""The `?` overlay: what the screen is for, and every key it answers to (read from its bindings)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Markdown, Static
+
+GENERAL = """\
+**Everywhere:** `1`–`5` switch screens (or click the tabs on top) · `ctrl+p` command palette (every action
+is there, searchable) · `ctrl+z` undo · `ctrl+y` redo · `tab` next pane · `F6` high contrast · `?` this help ·
+`ctrl+q` quit. Everything is saved the moment you do it.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: 100; max-width: 96%; height: 90%; border: thick $accent; background: $surface; }
+    HelpScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    HelpScreen .hint { color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.target = screen
+
+    def compose(self) -> ComposeResult:
+        help_text = getattr(self.target, "HELP", "") or ""
+        keys = ["| key | what it does |", "|---|---|"]
+        seen: set[str] = set()
+        for binding in getattr(self.target, "BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            shown = ", ".join(f"`{self.app.get_key_display(Binding(k.strip(), ''))}`" for k in binding.key.split(","))
+            keys.append(f"| {shown} | {binding.description} |")
+        with Vertical():
+            with VerticalScroll():
+                yield Markdown(help_text + "\n\n**Keys on this screen**\n\n" + "\n".join(keys) + "\n\n" + GENERAL)
+            yield Static("Escape or ? closes this help", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss()
