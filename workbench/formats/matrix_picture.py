@@ -45,7 +45,6 @@ def draw_matrix(matrix: Matrix) -> Any:
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text in SVG: smaller, searchable
     from matplotlib import colormaps
-    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
     from matplotlib.patches import Patch
@@ -76,11 +75,12 @@ def draw_matrix(matrix: Matrix) -> Any:
     ax.set_axis_off()
     top = max(1, matrix.max_count)
     styles = [STYLES[i % len(STYLES)] if v is not None else NONE_STYLE for i, v in enumerate(matrix.valences)]
-    # Cells as plain polygons and counts as glyph markers, grouped: a 300-subtheme matrix has thousands of
-    # cells, and one Rectangle or Text artist each costs seconds to draw (report budget: 5 s in all).
-    filled: list[list[list[tuple[float, float]]]] = [[] for _ in matrix.valences]
+    # Cells as one rectangle marker stamped at many offsets, counts as glyph markers, grouped: a
+    # 300-subtheme matrix has thousands of cells, and an artist (or an SVG path) per cell costs seconds
+    # to draw (report budget: 5 s in all).
+    filled: list[tuple[list[float], list[float]]] = [([], []) for _ in matrix.valences]
     shades: list[list[float]] = [[] for _ in matrix.valences]
-    empty: list[list[tuple[float, float]]] = []
+    empty: tuple[list[float], list[float]] = ([], [])
     numbers: dict[tuple[int, bool], tuple[list[float], list[float]]] = {}
     rows_by_name = {(r.theme, r.subtheme): r for r in matrix.rows}
     theme = ""
@@ -97,24 +97,29 @@ def draw_matrix(matrix: Matrix) -> Any:
             cell = row.cell(p)
             for vi, v in enumerate(matrix.valences):
                 x = pi * nv + vi
-                box = [(x + 0.04, y + 0.06), (x + 0.96, y + 0.06), (x + 0.96, y + 0.94), (x + 0.04, y + 0.94)]
                 n = cell.count(v)
                 if not n:
-                    empty.append(box)
+                    empty[0].append(x + 0.5)
+                    empty[1].append(y + 0.5)
                     continue
                 shade = 0.15 + 0.6 * n / top
-                filled[vi].append(box)
+                filled[vi][0].append(x + 0.5)
+                filled[vi][1].append(y + 0.5)
                 shades[vi].append(shade)
                 # white on the darkest shades, black elsewhere: readable in colour and in greyscale
                 xs, ys = numbers.setdefault((n, shade > 0.55), ([], []))
                 xs.append(x + 0.5)
                 ys.append(y + 0.5)
-    ax.add_collection(PolyCollection(empty, facecolors="none", edgecolors="0.85", linewidths=0.4))
+    w, h = 0.92 * COL_IN * 72, 0.88 * ROW_IN * 72  # a cell in points, a little gap all round
+    box = Path([(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2), (-w / 2, -h / 2)],
+               [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY])
+    size = max(w, h) ** 2  # scatter scales a path marker so its longer side is sqrt(s) points
+    ax.scatter(*empty, marker=box, s=size, facecolors="none", edgecolors="0.85", linewidths=0.4)
     for vi, (cmap, hatch) in enumerate(styles):
-        if filled[vi]:
+        if shades[vi]:
             colours = colormaps[cmap](shades[vi])  # one lookup: colormaps[...] copies the map each time
-            ax.add_collection(PolyCollection(filled[vi], facecolors=colours, edgecolors="0.25", hatch=hatch,
-                                             linewidths=0.5))
+            ax.scatter(*filled[vi], marker=box, s=size, facecolors=colours, edgecolors="0.25", hatch=hatch,
+                       linewidths=0.5, zorder=2)
     bold = FontProperties(family="DejaVu Sans", weight="bold")
     for (n, light), (xs, ys) in numbers.items():
         glyph, backing, ms, ms_backing = _count_marker(n, bold, TextPath, Path)

@@ -29,7 +29,7 @@ from workbench.analysis.matrix import Matrix, matrix_from
 from workbench.analysis.table import MIXED_MARK, STALE_MARK, TableModel, build_table
 from workbench.core.cerqual import COMPONENTS
 from workbench.core.ids import now
-from workbench.core.model import Excerpt, Source
+from workbench.core.model import Source
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Report:
     matrix: Matrix
     graph: nx.DiGraph
     profile: EvidenceProfile
-    excerpts: dict[str, Excerpt]  # only those some reference points at
+    excerpts: dict[str, tuple[str, str, str, str]]  # key → (ref, text, perspective, location), only those cited
     sources: list[Source]
     included: dict[str, list[str]]
     time: str
@@ -58,7 +58,7 @@ def _build_report(project, coders: str | None, title: str | None) -> Report:  # 
     included = project.included_studies()
     profile = evidence_from(d, cb, sources, included, project.judgements(), project.summaries())
     wanted = {x for c in d.cells for xs in c.excerpts.values() for x in xs}
-    excerpts = {e.key: e for e in project.excerpts() if e.key in wanted}
+    excerpts = {k: e for k, e in project.excerpt_index().items() if k in wanted}
     name = title or cb.name or project.setting("name") or "Synthesis report"
     return Report(name, table, matrix_from(d, cb), graph_from_cells(d, cb, sources), profile, excerpts,
                   sources, included, now())
@@ -199,7 +199,7 @@ def inline_svg(draw: Any, data: Any, prefix: str) -> str:
 
 
 def _excerpt_json(report: Report) -> str:
-    data = {k: [e.source, e.text, e.perspective, e.location] for k, e in report.excerpts.items()}
+    data = {k: list(e) for k, e in report.excerpts.items()}
     # "</script" would end the element early and "<!--" confuse the parser: JSON may spell "<" as \u003c
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
