@@ -78,8 +78,7 @@ def merge_project(project, other: Path, actor: str):  # type: ignore[no-untyped-
 def report_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
     """What came in, what was updated or removed, and each conflict on its own line."""
     lines = []
-    came = ", ".join(f"{n} {k}{'s' if n != 1 and not k.endswith('s') else ''}"
-                     for k, n in report.added.items() if n)
+    came = ", ".join(_count(n, k) for k, n in report.added.items() if n)
     lines.append(f"came in: {came or 'nothing new'}")
     if sum(report.already.values()):
         lines.append("already here: " + ", ".join(f"{n} {k}" for k, n in report.already.items()))
@@ -92,6 +91,12 @@ def report_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
                      + ", ".join(f"{n} {k}" for k, n in report.waiting.items()))
     lines += [f"CONFLICT {c}" for c in report.conflicts]
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 1 or noun.endswith("s") or noun == "nothing applies":
+        return f"{n} {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
 
 
 def write_archive(project, out: Path) -> None:  # type: ignore[no-untyped-def]

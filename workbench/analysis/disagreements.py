@@ -17,6 +17,15 @@ from dataclasses import dataclass, field
 from workbench.core.model import Coding, Excerpt
 
 Signature = frozenset[tuple[str | None, str | None]]
+# Origins the meeting's own verbs give the agreed set's codings (store/collab.py). Any other
+# consensus coding (imported, or coded directly as the consensus coder) is a reconciliation made
+# elsewhere, and speaks for the whole excerpt.
+MEETING_ORIGINS = ("agreed by all coders", "written in meeting")
+MEETING_PREFIX = "accepted from "
+
+
+def from_meeting(c: Coding) -> bool:
+    return c.origin in MEETING_ORIGINS or c.origin.startswith(MEETING_PREFIX)
 
 
 @dataclass
@@ -79,13 +88,14 @@ def build_items(excerpts: Sequence[Excerpt], codings: Sequence[Coding], marks: S
     chosen = set(coders)
     by_excerpt: dict[str, dict[str, dict[str, list[Coding]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     coded: dict[str, set[str]] = defaultdict(set)
-    agreed_excerpts: set[str] = set()
+    agreed_excerpts: set[str] = set()  # where the agreed set speaks for the whole excerpt
     for c in codings:
         if c.coder in chosen:
             coded[c.excerpt].add(c.coder)
             by_excerpt[c.excerpt][c.subtheme][c.coder].append(c)
         elif c.coder == consensus:
-            agreed_excerpts.add(c.excerpt)
+            if not from_meeting(c):
+                agreed_excerpts.add(c.excerpt)
             by_excerpt[c.excerpt][c.subtheme][consensus].append(c)
     marked: dict[str, list[str]] = defaultdict(list)
     for e, coder in marks:
@@ -110,7 +120,7 @@ def build_items(excerpts: Sequence[Excerpt], codings: Sequence[Coding], marks: S
             d = latest.get((ex.key, sub))
             if d is not None:
                 item.status, item.note, item.decided_by, item.decided_at = d.status, d.note, d.actor, d.time  # type: ignore[attr-defined]
-            elif ex.key in agreed_excerpts:
+            elif item.agreed or ex.key in agreed_excerpts:
                 item.status = "in agreed set"
             items.append(item)
     return items
@@ -128,25 +138,29 @@ def all_items(project, coders: Sequence[str]) -> list[Item]:  # type: ignore[no-
                        project.decisions(), coders, consensus, [s.name for s in cb.all_subthemes()])
 
 
-def coverage(items: Sequence[Item], coded_excerpts: set[str], agreed_excerpts: set[str]) -> Coverage:
-    """How far the meeting has got: excerpts the agreed set speaks for, and the agenda's state."""
+def coverage(items: Sequence[Item], coded_excerpts: set[str], agreed_any: set[str]) -> Coverage:
+    """How far the meeting has got.
+
+    An excerpt is covered when every item on it is settled (agreements included: the agreed set
+    holds them), or — for an excerpt only one coder coded — when the agreed set has anything on it.
+    """
     dis = [i for i in items if i.kind != "agreement"]
-    decided = {i.excerpt.key for i in items if i.status in ("accepted", "written", "rejected")}
-    covered = {e for e in coded_excerpts if e in agreed_excerpts or e in decided}
+    per_excerpt: dict[str, list[Item]] = defaultdict(list)
+    for i in items:
+        per_excerpt[i.excerpt.key].append(i)
+    covered = {e for e in coded_excerpts
+               if (all(i.settled for i in per_excerpt[e]) if per_excerpt.get(e) else e in agreed_any)}
     return Coverage(
         coded_excerpts=len(coded_excerpts), covered_excerpts=len(covered), disagreements=len(dis),
         settled=sum(i.settled for i in dis), open_with_note=sum(i.status == "open" for i in dis),
         to_do=sum(i.status == "to do" for i in dis),
-        agreements_pending=sum(1 for i in items if i.kind == "agreement" and not i.agreed
-                               and i.excerpt.key not in agreed_excerpts))
+        agreements_pending=sum(1 for i in items if i.kind == "agreement" and not i.settled))
 
 
 def project_coverage(project, coders: Sequence[str]) -> Coverage:  # type: ignore[no-untyped-def]
     consensus = project.codebook().consensus_coder
     items = all_items(project, coders)
-    coded = project.coded_excerpts(coders)
-    agreed = set(project.coded_excerpts([consensus]))
-    return coverage(items, set(coded), agreed)
+    return coverage(items, set(project.coded_excerpts(coders)), set(project.coded_excerpts([consensus])))
 
 
 def describe(c: Coding | None) -> str:

@@ -28,7 +28,8 @@ def coverage_line(c: Coverage) -> str:
     return (f"The agreed set covers {c.covered_excerpts} of {c.coded_excerpts} coded excerpts "
             f"({100 * c.share:.0f}%). Disagreements: {c.disagreements} — {c.settled} settled, "
             f"{c.open_with_note} left open with a note, {c.to_do} to do. "
-            f"Items all coders agree on, not yet in the agreed set: {c.agreements_pending}.")
+            f"Items all coders agree on, not yet in the agreed set: {c.agreements_pending}"
+            + (" (copy them with: workbench compare accept-agreements)." if c.agreements_pending else "."))
 
 
 def _side(item: Item, coder: str) -> str:

@@ -316,8 +316,8 @@ class CollabOps(CodingSheetOps):
             with self.write() as conn, other.read() as theirs:  # type: ignore[attr-defined]
                 report = merge_connections(conn, theirs, actor, self.log)  # type: ignore[attr-defined]
                 if report.changed:
-                    self.log(conn, actor, "merge", "project", "", added=dict(report.added),  # type: ignore[attr-defined]
-                             removed=dict(report.removed), updated=len(report.updated),
+                    self.log(conn, actor, "merge", "project", "", added={k: n for k, n in report.added.items() if n},  # type: ignore[attr-defined]
+                             removed={k: n for k, n in report.removed.items() if n}, updated=len(report.updated),
                              conflicts=len(report.conflicts))
                 return report
 
