@@ -70,3 +70,29 @@ def synthetic_graph_dir(_synthetic_graph_template: Path, tmp_path: Path) -> Path
     target = tmp_path / "synthetic-graph"
     shutil.copytree(_synthetic_graph_template, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def _independent_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import csv
+
+    base = tmp_path_factory.mktemp("independent")
+    f = example_files()
+    with f["codings"].open(encoding="utf-8", newline="") as src:
+        rows = [r for r in csv.DictReader(src) if r["coder"] != "consensus"]
+    codings = base / "codings.csv"
+    with codings.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    folder = base / "independent"
+    build_project(folder, f["codebook"], f["sources"], f["excerpts"], codings, None, "example")
+    return folder
+
+
+@pytest.fixture
+def independent_dir(_independent_template: Path, tmp_path: Path) -> Path:
+    """The bundled example before its meeting: amira's and ben's codings, no agreed set yet."""
+    target = tmp_path / "independent"
+    shutil.copytree(_independent_template, target)
+    return target
