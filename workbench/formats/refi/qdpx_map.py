@@ -178,9 +178,14 @@ class _Mapper:
             else:
                 coded.append((sel, a, b))
         by_span: dict[tuple[int, int], Excerpt] = {}
+        by_name: dict[str, list[tuple[Excerpt, int, int, str]]] = defaultdict(list)
+        for x in excerpts:
+            by_name[x[3]].append(x)
         for sel, a, b in coded:
-            inside = [(e, s, t, nm) for e, s, t, nm in excerpts if s <= a and b <= t]
-            inside.sort(key=lambda x: (x[3] != sel.name, x[2] - x[1]))
+            # our own files name a coding's selection after its excerpt: look there first
+            inside = [x for x in by_name.get(sel.name, []) if x[1] <= a and b <= x[2]] if sel.name else []
+            if not inside:
+                inside = sorted((x for x in excerpts if x[1] <= a and b <= x[2]), key=lambda x: x[2] - x[1])
             if inside:
                 e, start = inside[0][0], inside[0][1]
             elif (a, b) in by_span:

@@ -10,21 +10,23 @@ files, a .qde that is not a Project.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 from xml.etree.ElementTree import Element
 
 from workbench.core.errors import UserError
 from workbench.formats.refi.codes import CodeNode, parse_nodes
 from workbench.formats.refi.safezip import SafeArchive, open_archive
-from workbench.formats.refi.xmlio import NS, guid, parse
+from workbench.formats.refi.xmlio import NS, guid, sniff, to_standard_namespace, validate_stream
 
 N = "{" + NS["project"] + "}"
 MAX_QDE_BYTES = 1024**3
 
 
-@dataclass
+@dataclass(slots=True)
 class RCoding:
     guid: str
     code: str
@@ -33,7 +35,7 @@ class RCoding:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class RSelection:
     guid: str
     name: str
@@ -113,14 +115,26 @@ def decode_text(data: bytes, where: str) -> str:
 
 
 def read_archive(path: Path) -> RProject:
+    """Check, validate and read a .qdpx in three streaming passes (the gate, the schema, the records)."""
     with open_archive(path) as archive:
         qde = find_qde(archive)
         if archive.members[qde.replace("\\", "/").lower()].file_size > MAX_QDE_BYTES:
             raise UserError(f"refused: {qde} is larger than {MAX_QDE_BYTES // 1024**2} MB", str(path))
-        root = parse(archive.read(qde), "project", f"{path}: {qde}")
+        where = f"{path}: {qde}"
+        ns = sniff(archive.stream(qde), "project", where)
+        if ns is None:
+            def stream() -> IO[bytes]:
+                return archive.stream(qde)  # type: ignore[return-value]
+        else:  # an older namespace: small files, rewritten in memory
+            data = to_standard_namespace(archive.read(qde), ns, "project")
+
+            def stream() -> IO[bytes]:
+                return io.BytesIO(data)
+        validate_stream(stream(), "project", where)
         base = str(PurePosixPath(qde.replace("\\", "/")).parent)
         base = "" if base == "." else base + "/"
-        return _project(root, archive, base)
+        with stream() as fh:
+            return _project(fh, archive, base)
 
 
 def _internal(archive: SafeArchive, base: str, url: str, unsupported: Counter[str]) -> str | None:
@@ -151,11 +165,15 @@ def _text_of(el: Element, archive: SafeArchive, base: str, unsupported: Counter[
 
 def _codings(el: Element) -> list[RCoding]:
     out = []
-    for c in el.findall(f"{N}Coding"):
-        ref = c.find(f"{N}CodeRef")
-        out.append(RCoding(guid(c.get("guid")), guid(ref.get("targetGUID")) if ref is not None else "",
-                           guid(c.get("creatingUser")), c.get("creationDateTime") or "",
-                           [guid(r.get("targetGUID")) for r in c.findall(f"{N}NoteRef")]))
+    for c in el.iterfind(f"{N}Coding"):
+        code, notes = "", []
+        for child in c:  # one pass: CodeRef, then any NoteRefs
+            if child.tag == f"{N}CodeRef":
+                code = guid(child.get("targetGUID"))
+            elif child.tag == f"{N}NoteRef":
+                notes.append(guid(child.get("targetGUID")))
+        out.append(RCoding(guid(c.get("guid")), code, guid(c.get("creatingUser")), c.get("creationDateTime") or "",
+                           notes))
     return out
 
 
@@ -188,51 +206,90 @@ def _text_source(el: Element, name: str, sguid: str, variables: dict[str, str], 
     return src
 
 
-def _project(root: Element, archive: SafeArchive, base: str) -> RProject:
+CONTAINERS = {"Users", "Variables", "Cases", "Sources", "Notes", "Sets", "Links", "Graphs"}
+
+
+def _project(fh: IO[bytes], archive: SafeArchive, base: str) -> RProject:
+    """One pass over the document, each source handled and dropped as soon as it has been read."""
+    from defusedxml.ElementTree import iterparse
+
     unsupported: Counter[str] = Counter()
-    users = {guid(u.get("guid")): (u.get("name") or "").strip() for u in root.iterfind(f"{N}Users/{N}User")}
-    codebook = root.find(f"{N}CodeBook/{N}Codes")
-    try:
-        codes = parse_nodes(codebook, NS["project"]) if codebook is not None else []
-    except UserError as e:
-        raise e.located(str(archive.path)) from None
-    variables = {guid(v.get("guid")): (v.get("name") or "") for v in root.iterfind(f"{N}Variables/{N}Variable")}
+    users: dict[str, str] = {}
+    codes: list[CodeNode] = []
+    variables: dict[str, str] = {}
     sources: list[RSource] = []
-    for el in root.iterfind(f"{N}Sources/*"):
-        kind = el.tag[len(N):]
-        name = el.get("name") or ""
-        if kind == "TextSource":
-            sources.append(_text_source(el, name, guid(el.get("guid")), variables, archive, base, unsupported))
-        elif kind == "PDFSource" and el.find(f"{N}Representation") is not None:
-            src = _text_source(el.find(f"{N}Representation"), name, guid(el.get("guid")), variables,  # type: ignore[arg-type]
-                               archive, base, unsupported)
-            src.codings += _codings(el)
-            src.notes += _notes(el)
-            src.variables.update(_variables(el, variables))
-            if el.find(f"{N}PDFSelection") is not None:
-                unsupported["not carried: PDF area selections (page coordinates)"] += len(el.findall(f"{N}PDFSelection"))
-            sources.append(src)
+    cases: list[tuple[dict[str, str], list[str]]] = []
+    notes: dict[str, RNote] = {}
+    project_notes: list[str] = []
+    description = ""
+    root: Element | None = None
+    path: list[str] = []
+    for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True, forbid_entities=True,
+                               forbid_external=True):
+        local = el.tag[len(N):]
+        if event == "start":
+            path.append(local)
+            if root is None:
+                root = el
+            continue
+        path.pop()
+        parent = path[-1] if path else ""
+        if len(path) == 1:  # a top-level element of the project
+            if local == "CodeBook":
+                found = el.find(f"{N}Codes")
+                try:
+                    codes = parse_nodes(found, NS["project"]) if found is not None else []
+                except UserError as e:
+                    raise e.located(str(archive.path)) from None
+            elif local == "Description":
+                description = el.text or ""
+            elif local == "NoteRef":
+                project_notes.append(guid(el.get("targetGUID")))
+            if local in CONTAINERS or local == "CodeBook":
+                el.clear()
+            continue
+        if len(path) != 2 or parent not in CONTAINERS:
+            continue
+        if parent == "Users":
+            users[guid(el.get("guid"))] = (el.get("name") or "").strip()
+        elif parent == "Variables":
+            variables[guid(el.get("guid"))] = el.get("name") or ""
+        elif parent == "Cases":
+            cases.append((_variables(el, variables), [guid(r.get("targetGUID")) for r in el.findall(f"{N}SourceRef")]))
+        elif parent == "Sources":
+            _source(el, local, variables, archive, base, unsupported, sources)
+        elif parent == "Notes":
+            g = guid(el.get("guid"))
+            notes[g] = RNote(g, el.get("name") or "", _text_of(el, archive, base, unsupported) or "",
+                             guid(el.get("creatingUser")), el.get("creationDateTime") or "")
         else:
-            unsupported[f"not carried: {kind.replace('Source', '').lower()} sources (workbench keeps text only)"] += 1
+            unsupported[f"not carried: {parent.lower()}"] += 1
+        el.clear()
+    assert root is not None
     by_guid = {s.guid: s for s in sources}
-    for case in root.iterfind(f"{N}Cases/{N}Case"):
-        values = _variables(case, variables)
-        for sref in case.findall(f"{N}SourceRef"):
-            target = by_guid.get(guid(sref.get("targetGUID")))
-            if target is not None:
+    for values, refs in cases:
+        for ref in refs:
+            if ref in by_guid:
                 for k, v in values.items():
-                    target.variables.setdefault(k, v)
+                    by_guid[ref].variables.setdefault(k, v)
         unsupported["changed: cases read as variables of their sources"] += 1
-    notes = {}
-    for el in root.iterfind(f"{N}Notes/{N}Note"):
-        g = guid(el.get("guid"))
-        notes[g] = RNote(g, el.get("name") or "", _text_of(el, archive, base, unsupported) or "",
-                         guid(el.get("creatingUser")), el.get("creationDateTime") or "")
-    for kind, label in (("Sets", "sets"), ("Links", "links"), ("Graphs", "graphs")):
-        n = len(root.findall(f"{N}{kind}/*"))
-        if n:
-            unsupported[f"not carried: {label}"] += n
-    desc = root.find(f"{N}Description")
     return RProject(root.get("name") or "", root.get("origin") or "", guid(root.get("creatingUserGUID")),
-                    desc.text or "" if desc is not None else "", users, codes, sources, notes,
-                    _notes(root), unsupported)
+                    description, users, codes, sources, notes, project_notes, unsupported)
+
+
+def _source(el: Element, kind: str, variables: dict[str, str], archive: SafeArchive, base: str,
+            unsupported: Counter[str], sources: list[RSource]) -> None:
+    name = el.get("name") or ""
+    if kind == "TextSource":
+        sources.append(_text_source(el, name, guid(el.get("guid")), variables, archive, base, unsupported))
+    elif kind == "PDFSource" and el.find(f"{N}Representation") is not None:
+        src = _text_source(el.find(f"{N}Representation"), name, guid(el.get("guid")), variables,  # type: ignore[arg-type]
+                           archive, base, unsupported)
+        src.codings += _codings(el)
+        src.notes += _notes(el)
+        src.variables.update(_variables(el, variables))
+        if el.find(f"{N}PDFSelection") is not None:
+            unsupported["not carried: PDF area selections (page coordinates)"] += len(el.findall(f"{N}PDFSelection"))
+        sources.append(src)
+    else:
+        unsupported[f"not carried: {kind.replace('Source', '').lower()} sources (workbench keeps text only)"] += 1

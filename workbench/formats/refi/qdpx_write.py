@@ -33,7 +33,7 @@ from workbench.core.ids import now, stable_uuid
 from workbench.core.interchange import ProjectBundle
 from workbench.core.model import Coding, Excerpt, Source
 from workbench.formats.refi.codes import CodeNode, codebook_nodes, write_nodes
-from workbench.formats.refi.xmlio import NS, XmlWriter, is_datetime, is_guid, validation_errors
+from workbench.formats.refi.xmlio import NS, XmlWriter, fast_validation_errors, is_datetime, is_guid
 
 RESTORE_FORMAT = "workbench-refi"
 RESTORE_NAME = "workbench: restore data (keep unchanged)"
@@ -94,9 +94,9 @@ def project_qdpx(data: ProjectBundle, out: Path | IO[bytes], validate: bool = Tr
         for guid, body in writer.texts():
             zf.writestr(f"sources/{guid}.txt", body.encode("utf-8"))
         if validate:
-            errors = validation_errors(zf.read("project.qde"), "project")
+            errors = fast_validation_errors(zf.read("project.qde"), "project")
             if errors:  # our bug, never the user's: say so loudly
-                raise RuntimeError("the written project.qde does not validate: " + errors[0])
+                raise RuntimeError(f"the written project.qde does not validate: line {errors[0][0]}: {errors[0][1]}")
     return writer.losses()
 
 
@@ -108,6 +108,7 @@ class _Writer:
         self.note_refs: dict[str, list[str]] = defaultdict(list)
         self.layouts: dict[str, _Layout] = {}
         self.by_source: dict[str, list[Excerpt]] = defaultdict(list)
+        self.users: dict[str, str] = {}
         self.notes: list[tuple[str, str, str, str, str]] = []  # guid, name, text, author, time
         self.dropped = 0
 
@@ -120,7 +121,9 @@ class _Writer:
         return new
 
     def user(self, name: str) -> str:
-        return self.gid(stable_uuid("coder", name))
+        if name not in self.users:
+            self.users[name] = self.gid(stable_uuid("coder", name))
+        return self.users[name]
 
     # ----- the pieces -----------------------------------------------------------------------
     def write(self, out: IO[str]) -> None:

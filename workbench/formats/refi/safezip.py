@@ -10,6 +10,7 @@ because the sizes in a zip's directory are written by whoever made the file.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -76,6 +77,11 @@ class SafeArchive:
         self.budget -= total
         return b"".join(chunks)
 
+    def stream(self, name: str) -> io.RawIOBase:
+        """A member as a file to parse incrementally (a 500 MB project.qde never sits in memory),
+        held to the same limits as `read`."""
+        return _Limited(self, self.members[name.replace("\\", "/").lower()])
+
     def close(self) -> None:
         self.zf.close()
 
@@ -118,3 +124,37 @@ def open_archive(path: Path, max_total: int = MAX_TOTAL_BYTES) -> SafeArchive:
     except BaseException:
         zf.close()
         raise
+
+
+class _Limited(io.RawIOBase):
+    """A zip member read in chunks, refusing to inflate past its declared size or the archive's budget."""
+
+    def __init__(self, archive: SafeArchive, info: zipfile.ZipInfo) -> None:
+        self.archive, self.info = archive, info
+        self.limit = min(info.file_size, archive.budget)
+        self.total = 0
+        try:
+            self.fh = archive.zf.open(info)
+        except (zipfile.BadZipFile, RuntimeError, OSError) as e:
+            raise UserError(f"cannot read '{info.filename}': {e}", str(archive.path)) from None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        try:
+            chunk = self.fh.read(len(buffer))
+        except (zipfile.BadZipFile, OSError, EOFError) as e:
+            raise UserError(f"damaged archive member '{self.info.filename}': {e}", str(self.archive.path)) from None
+        self.total += len(chunk)
+        if self.total > self.limit:
+            raise UserError(f"member '{self.info.filename}' inflates beyond its declared size (a zip bomb?)",
+                            str(self.archive.path))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.archive.budget -= self.total
+            self.fh.close()
+        super().close()
