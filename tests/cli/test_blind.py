@@ -1,0 +1,74 @@
+"""Blind coding: on by default until reconciling starts; each coder sees only their own codings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from workbench.store.api import Project
+
+
+def coders_in(csv_text: str) -> set[str]:
+    return {r["coder"] for r in csv.DictReader(io.StringIO(csv_text))}
+
+
+def test_blind_is_on_before_reconciling_and_off_once_an_agreed_set_exists(independent_dir: Path,
+                                                                          example_dir: Path, run) -> None:
+    assert run("-p", str(independent_dir), "settings", "blind").output.strip() == "on"
+    assert run("-p", str(example_dir), "settings", "blind").output.strip() == "off"
+    listing = run("-p", str(independent_dir), "settings").output
+    assert "blind            on (default: on until reconciling starts)" in listing
+
+
+def test_export_codings_shows_only_the_coders_own_while_blind(independent_dir: Path, run) -> None:
+    p = str(independent_dir)
+    mine = run("--coder", "amira", "-p", p, "export", "codings", "--format", "csv")
+    assert mine.exit_code == 0 and coders_in(mine.output) == {"amira"}
+    env_coder = run("-p", p, "export", "codings", "--format", "csv", env={"WORKBENCH_CODER": "ben"})
+    assert coders_in(env_coder.output) == {"ben"}
+    assert run("-p", p, "settings", "blind", "off").exit_code == 0
+    everyone = run("--coder", "amira", "-p", p, "export", "codings", "--format", "csv")
+    assert coders_in(everyone.output) == {"amira", "ben"}
+    assert run("-p", p, "settings", "blind", "on").output.strip() == "blind coding is now on"
+    assert coders_in(run("--coder", "ben", "-p", p, "export", "codings").output) == {"ben"}
+
+
+def test_compare_refuses_while_blind(independent_dir: Path, run) -> None:
+    result = run("--coder", "chair", "-p", str(independent_dir), "compare", "list")
+    assert result.exit_code == 1
+    assert "blind coding is on" in result.output and "settings blind off" in result.output
+    # coverage shows no one's codings, so it is allowed
+    assert run("-p", str(independent_dir), "compare", "coverage").exit_code == 0
+
+
+def test_visible_coders_helper(independent_dir: Path) -> None:
+    with Project.open(independent_dir) as project:
+        assert project.visible_coders("amira") == ["amira"]
+        assert project.visible_coders(None) is None
+        project.set_setting("blind", "0")
+        assert project.visible_coders("amira") is None
+
+
+def test_nothing_applies_counts_as_coding_for_agreement(independent_dir: Path, run) -> None:
+    """An excerpt only amira coded becomes a unit once ben marks it 'nothing applies'."""
+    p = str(independent_dir)
+    before = json.loads(run("-p", p, "agreement", "--format", "json").output)
+    with Project.open(independent_dir) as project:
+        coded = project.coded_excerpts(["amira", "ben"])
+        only_amira = sorted(e for e, who in coded.items() if who == {"amira"})
+        assert only_amira
+        project.mark_nothing_applies(only_amira[0], "ben")
+        assert (only_amira[0], "ben") in project.marks(["ben"])
+    after = json.loads(run("-p", p, "agreement", "--format", "json").output)
+    assert after["units"] == before["units"] + 1
+
+
+def test_bad_settings_are_user_errors(independent_dir: Path, run) -> None:
+    p = str(independent_dir)
+    wrong = run("-p", p, "settings", "blind", "maybe")
+    assert wrong.exit_code == 1 and "on or off" in wrong.output
+    unknown = run("-p", p, "settings", "colour", "blue")
+    assert unknown.exit_code == 1 and "unknown setting 'colour'" in unknown.output
+    assert run("-p", p, "settings", "blind").output.strip() == "on"
