@@ -62,7 +62,7 @@ class WorkbenchApp(App[None]):
         self.session: Session = None  # type: ignore[assignment]  # set once the coder is known
         self.ready = False
         self.versions: Counter[str] = Counter()
-        self._jobs: deque[Callable[[Session], Change]] = deque()
+        self._jobs: deque[tuple[Any, Any, Any]] = deque()
         self._jobs_lock = threading.Lock()
         self._writer_busy = False
 
@@ -122,12 +122,17 @@ class WorkbenchApp(App[None]):
 
         self.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
 
-    def save(self, job: Callable[[Session], Change]) -> None:
-        """Queue a write; one worker drains the queue in order, each job one transaction."""
+    def save(self, job: Callable[[Session], Change], failed: Callable[[Exception], bool] | None = None,
+             done: Callable[[Change], None] | None = None) -> None:
+        """Queue a write; one worker drains the queue in order, each job one transaction.
+
+        `failed` may take an error first (on the main thread); returning True means it was handled.
+        `done` runs on the main thread after a successful save.
+        """
         if self.session is None:
             return
         with self._jobs_lock:
-            self._jobs.append(job)
+            self._jobs.append((job, failed, done))
             if self._writer_busy:
                 return
             self._writer_busy = True
@@ -139,17 +144,23 @@ class WorkbenchApp(App[None]):
                 if not self._jobs:
                     self._writer_busy = False
                     return
-                job = self._jobs.popleft()
+                job, failed, done = self._jobs.popleft()
             try:
                 change = job(self.session)
-            except NothingToDo as e:
-                self._from_thread(self.notify, str(e), title="Nothing changed")
-            except UserError as e:
-                self._from_thread(self.notify, str(e), severity="error", title="Not saved")
-            except Exception as e:  # noqa: BLE001 — a failed write is a notification, never a crash
-                self._from_thread(self._failed, "Not saved", e)
+            except Exception as e:  # noqa: BLE001 — reported below, never a crash
+                self._from_thread(self._job_failed, e, failed)
             else:
-                self._from_thread(self._saved, change)
+                self._from_thread(self._saved, change, done)
+
+    def _job_failed(self, e: Exception, failed: Callable[[Exception], bool] | None) -> None:
+        if failed is not None and failed(e):
+            return
+        if isinstance(e, NothingToDo):
+            self.notify(str(e), title="Nothing changed")
+        elif isinstance(e, UserError):
+            self.notify(str(e), severity="error", title="Not saved")
+        else:  # a failed write is a notification, never a crash
+            self._failed("Not saved", e)
 
     @property
     def busy(self) -> bool:
@@ -168,10 +179,12 @@ class WorkbenchApp(App[None]):
         self.notify(f"{first[:200]}\nThe database is unchanged by this action; nothing saved before is lost.",
                     title=title, severity="error", timeout=12)
 
-    def _saved(self, change: Change) -> None:
+    def _saved(self, change: Change, done: Callable[[Change], None] | None = None) -> None:
         for kind in change.kinds:
             self.versions[kind] += 1
         self.notify_screens(DataChanged(change.kinds, change.excerpt))
+        if done is not None:
+            done(change)
 
     def notify_screens(self, message: DataChanged) -> None:
         """Tell the screen on show (below any dialog) what changed; others catch up when shown."""

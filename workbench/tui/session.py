@@ -86,7 +86,8 @@ class Session:
     # ----- loading -------------------------------------------------------------------------
     def load_codebook(self) -> Codebook:
         self.codebook = self.project.codebook()
-        self.blind = self.project.setting("blind", "1") not in ("0", "false", "off", "no")
+        # Issue 6 owns what "blind" means (setting, else on until reconciling starts).
+        self.blind = self.project.is_blind()
         return self.codebook
 
     def load(self) -> ExcerptIndex:

@@ -47,6 +47,8 @@ class CodeScreen(WorkbenchScreen):
 3. Apply a subtheme: `a` opens a finder (type a few letters, Enter), or Enter on a subtheme in the codebook tree.
    To code part of the text only, select it in the text first (mouse, or shift+arrows).
 4. Nothing fits? `s` makes a new subtheme on the spot; `n` marks "nothing applies".
+5. `ctrl+f` searches every excerpt (word forms, phrases, misspellings) and codes the ticked hits in one step;
+   `g` shows the three subthemes a classifier trained on your project suggests (Enter accepts one).
 
 Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in the list: ✓ coded by you,
 ∅ nothing applies, · not yet. Coded spans are **underlined**.
@@ -67,6 +69,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         Binding("w", "whole", "Whole excerpt (clear selection)", show=False),
         Binding("t", "toggle_codebook", "Show/hide codebook", show=False),
         Binding("escape", "leave_search", "Back to list", show=False),
+        Binding("ctrl+f", "search_code", "Search & code hits", show=False),  # issue 9: tui/screens/search.py
+        Binding("g", "suggest", "Suggestions", show=False),
     ]
 
     def __init__(self) -> None:
@@ -366,6 +370,16 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
+
+    def action_search_code(self) -> None:
+        from workbench.tui.screens.search import open_search
+
+        open_search(self)
+
+    def action_suggest(self) -> None:
+        from workbench.tui.screens.search import open_suggestions
+
+        open_suggestions(self)
 
     def action_leave_search(self) -> None:
         if self.query_one("#search", Input).has_focus:

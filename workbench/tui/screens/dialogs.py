@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -109,14 +110,15 @@ class AskLong(Dialog[str | None]):
 class Pick(Dialog[T], Generic[T]):
     """Choose one of a list with the arrows and Enter (or a click)."""
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, T]], selected: int = 0, hint: str = "") -> None:
+    def __init__(self, title: str, choices: Sequence[tuple[Any, T]], selected: int = 0, hint: str = "") -> None:
         super().__init__()
         self.title_text, self.choices, self.selected, self.hint = title, list(choices), selected, hint
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="title")
-            yield OptionList(*[Option(label, id=str(i)) for i, (label, _v) in enumerate(self.choices)], id="choices")
+            yield OptionList(*[Option(Text(label) if isinstance(label, str) else label, id=str(i))
+                               for i, (label, _v) in enumerate(self.choices)], id="choices")
             yield Static(self.hint or "↑↓ choose · Enter takes it · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:

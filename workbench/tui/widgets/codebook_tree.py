@@ -126,8 +126,10 @@ class CodebookTree(Tree[Node]):
         self._tree_lines  # noqa: B018 — lay the lines out now, so the cursor can move onto a new node
         if target is not None:
             self.move_cursor(target)
-        elif keep is not None and keep.kind == "subtheme":
-            self.select_subtheme(keep.name)
+        elif keep is not None and keep.kind == "subtheme" and self.select_subtheme(keep.name):
+            pass
+        elif self.cursor_line < 0 and self.last_line >= 0:
+            self.cursor_line = 0
 
     def select_subtheme(self, name: str) -> bool:
         for node in self._tree_nodes.values():

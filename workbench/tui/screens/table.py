@@ -1,0 +1,191 @@
+"""The Table screen: the Table 6 preview as it will export, summaries written in place, export.
+
+Each perspective paragraph ("PSWs [23, 34]: summary…") is one entry of the list; Enter opens the
+editor with the excerpts behind that cell beside it. `x` exports to any format of the table
+registry into the project's exports/ folder and says which file it wrote.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from workbench.tui import views
+from workbench.tui.messages import DataChanged
+from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.dialogs import Pick
+from workbench.tui.screens.summary_editor import CellRef, SummaryEditor
+
+
+def export_table(session: Any, model: Any, fmt: str) -> Path:
+    """Write the table into the project's exports/ folder (atomically) and return the path."""
+    from workbench.formats.table_registry import write_table
+
+    base = session.project.folder or Path.cwd()
+    folder = base / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"table.{fmt}"
+    tmp = out.with_name(out.name + ".part")
+    try:
+        write_table(model, fmt, tmp)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out
+
+
+class TableScreen(WorkbenchScreen):
+    MODE = "table"
+    WATCHES = frozenset({"codings", "codebook", "summaries"})
+    HELP = """\
+**Table** — the theme table (Table 6 style) exactly as it will export: themes, subthemes, a row per valence with
+its references, and a paragraph per perspective with the team's summary.
+
+Move to a paragraph and press Enter to write or edit its summary; the excerpts behind that cell are shown beside
+the editor. `ctrl+s` saves. If a colleague saved the same summary meanwhile, you see both texts and choose.
+A † marks a summary written when the cell cited other sources. `x` exports the table (Word, Excel, HTML,
+Markdown, CSV, JSON) to the project's exports/ folder. `c` chooses whose codings count.
+"""
+    BINDINGS = [
+        Binding("enter", "edit", "Edit summary", show=False),
+        Binding("e", "edit", "Edit summary"),
+        Binding("x", "export", "Export"),
+        Binding("c", "coders", "Whose codings"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choice = "default"
+        self.model: Any = None
+        self._entries: dict[str, tuple[str, Any, Any]] = {}  # option id → (subtheme, row, entry)
+
+    def body(self) -> ComposeResult:
+        with Horizontal(classes="toolbar"):
+            yield Select([("…", "default")], value="default", id="coders", allow_blank=False)
+            yield Static("", id="table-note")
+        yield OptionList(id="table-preview")
+
+    def reload(self, change: DataChanged | None = None) -> None:
+        s = self.session
+        sel = self.query_one("#coders", Select)
+        choices = s.coder_choices()
+        values = [v for _l, v in choices]
+        if self.choice not in values:
+            self.choice = s.default_coder_choice() if s.default_coder_choice() in values else values[0]
+        with sel.prevent(Select.Changed):
+            sel.set_options(choices)
+            sel.value = self.choice
+        choice = self.choice
+        self.wb.fetch(lambda: views.table_view(s, choice), self._show, group="table")
+
+    @on(Select.Changed, "#coders")
+    def _coders(self, event: Select.Changed) -> None:
+        if event.value is not Select.BLANK and event.value != self.choice:
+            self.choice = str(event.value)
+            self.reload()
+
+    def action_coders(self) -> None:
+        self.query_one("#coders", Select).focus()
+        self.query_one("#coders", Select).action_show_overlay()
+
+    def _show(self, model: Any) -> None:
+        preview = self.query_one(OptionList)
+        keep = preview.highlighted_option.id if preview.highlighted_option is not None else None
+        preview.clear_options()
+        self.model = model
+        self._entries = {}
+        note = self.query_one("#table-note", Static)
+        if model is None:
+            note.update("you have no codings yet: code some excerpts first (screen 1)")
+            return
+        options: list[Option] = []
+        theme_h, col2, col3 = model.headers
+        options.append(Option(Text(f"{model.title}\n{theme_h} │ {col2} │ {col3}", style="bold"), disabled=True))
+        n = 0
+        for line in model.lines():
+            if line.heading:
+                options.append(Option(Text(f"\n{line.theme}", style="bold underline"), disabled=True))
+                continue
+            row = line.row
+            label = Text()
+            if line.first:
+                label.append(f"  {line.subtheme}\n", style="bold")
+            label.append(f"    {model.row_label(row)}", style="italic")
+            options.append(Option(label, disabled=True))
+            for e in row.perspectives:
+                oid = f"e{n}"
+                n += 1
+                self._entries[oid] = (line.subtheme, row, e)
+                text = Text("      ")
+                head = e.perspective + ("ᵃ" if e.mixed else "") + " " + model.refs_text(e.references) + ":"
+                text.append(head, style="bold")
+                body = e.summary or "(no summary yet — Enter writes one)"
+                text.append(" " + body, style="" if e.summary else "dim italic")
+                if e.stale:
+                    text.append(" †", style="bold")
+                groups = model.groups_text(e)
+                if groups:
+                    text.append(" " + groups)
+                options.append(Option(text, id=oid))
+        for marker, foot in model.footnotes():
+            options.append(Option(Text(f"\n{marker} {foot}", style="dim"), disabled=True))
+        for sentence in model.notes()[:3]:
+            options.append(Option(Text(sentence, style="dim italic"), disabled=True))
+        preview.add_options(options)
+        missing = sum(1 for _s, _r, e in self._entries.values() if not e.summary)
+        note.update(Text(f"{len(self._entries)} cells · {missing} without a summary · Enter edits · x exports",
+                         style="dim"))
+        if keep in self._entries:
+            preview.highlighted = preview.get_option_index(keep)
+        elif self._entries:
+            preview.highlighted = preview.get_option_index(next(iter(self._entries)))
+        preview.focus()
+
+    @on(OptionList.OptionSelected, "#table-preview")
+    def _selected(self) -> None:
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        opt = self.query_one(OptionList).highlighted_option
+        if opt is None or opt.id not in self._entries:
+            self.notify("move to a perspective paragraph to edit its summary")
+            return
+        subtheme, row, e = self._entries[opt.id]
+        s = self.session
+        model = self.model
+
+        def load() -> tuple[CellRef, views.Evidence]:
+            current = s.project.summary(subtheme, row.valence, e.perspective)
+            cell = CellRef(subtheme, row.valence, e.perspective, list(e.references),
+                           current.text if current else "", current.version if current else 0)
+            return cell, views.summary_evidence(s, model, subtheme, row.valence, e.perspective)
+
+        self.wb.fetch(load, lambda got: self.app.push_screen(SummaryEditor(got[0], got[1], s.words())),
+                      group="summary")
+
+    def action_export(self) -> None:
+        from workbench.formats.table_registry import TABLE_FORMATS
+
+        if self.model is None:
+            self.notify("nothing to export yet")
+            return
+        choices = [(f"{f.title} (.{f.name})", f.name) for f in TABLE_FORMATS.values()]
+        s, model = self.session, self.model
+
+        def chosen(fmt: str | None) -> None:
+            if fmt:
+                self.wb.fetch(lambda: export_table(s, model, fmt),
+                              lambda path: self.notify(f"wrote {path}", title="Table exported", timeout=10),
+                              group="export")
+
+        self.app.push_screen(Pick("Export the table as…", choices), chosen)
