@@ -96,3 +96,31 @@ def independent_dir(_independent_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "independent"
     shutil.copytree(_independent_template, target)
     return target
+
+
+# The synthetic project of the tests: the benchmarks' generator at about 1% of their size.
+SYNTHETIC_SIZE = dict(excerpts=500, sources=50, subthemes=40, themes=5, coders=10, codings=5_000, seed=7)
+
+
+@pytest.fixture(scope="session")
+def _synthetic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from workbench.synthetic import make_synthetic_project
+
+    base = tmp_path_factory.mktemp("synthetic")
+    return make_synthetic_project(base / "synthetic", inputs=base / "inputs", **SYNTHETIC_SIZE)
+
+
+@pytest.fixture
+def synthetic_dir(_synthetic_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a synthetic project with 5,000 codings (workbench/synthetic.py); the text
+    inputs it was built from are in `synthetic_inputs`."""
+    target = tmp_path / "synthetic"
+    shutil.copytree(_synthetic_template, target)
+    return target
+
+
+@pytest.fixture
+def synthetic_inputs(_synthetic_template: Path) -> Path:
+    """The folder holding codebook.yaml, sources.csv, excerpts.csv, codings.csv, summaries.csv of
+    `synthetic_dir` (shared: copy before changing)."""
+    return _synthetic_template.parent / "inputs"
