@@ -361,7 +361,7 @@ class RecordOps:
 
     def nothing_applies(self) -> list[tuple[str, str]]:
         with self.read() as conn:  # type: ignore[attr-defined]
-            q = (select(t.excerpt.c.key, t.coder.c.name)
+            q = (select(t.excerpt.c.key, t.coder.c.name).select_from(t.nothing_applies)
                  .join(t.excerpt, t.excerpt.c.id == t.nothing_applies.c.excerpt_id)
                  .join(t.coder, t.coder.c.id == t.nothing_applies.c.coder_id))
             return [(a, b) for a, b in conn.execute(q)]
