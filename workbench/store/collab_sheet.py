@@ -48,7 +48,10 @@ class CodingSheetOps:
         def _do() -> SheetResult:
             with self.write() as conn:  # type: ignore[attr-defined]
                 rows = [(n, Coding(**{**c.__dict__, "uuid": ""})) for n, c in sheet.codings]
-                values = self._resolve_codings(conn, rows, sheet.file)  # type: ignore[attr-defined]
+                try:
+                    values = self._resolve_codings(conn, rows, sheet.file)  # type: ignore[attr-defined]
+                except UserError as e:  # name the sheet as well as the row
+                    raise e.located(sheet.file, e.line, "sheet 'coding' row") from None
                 coded_rows: dict[str, int] = {}
                 for (n, c), v in zip(rows, values, strict=True):
                     v["uuid"] = coding_uuid(c)
