@@ -36,7 +36,10 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
             report["sources"] = str(project.add_sources(src_rows, actor, str(sources)))
             report["excerpts"] = str(project.add_excerpts(exc_rows, actor, str(excerpts)))
             if cod_rows:
-                report["codings"] = str(project.add_codings(cod_rows, actor, str(codings)))
+                from workbench.cli.common import progress
+
+                with progress(len(cod_rows) * 2, "importing codings") as advance:
+                    report["codings"] = str(project.add_codings(cod_rows, actor, str(codings), advance))
             if sum_rows:
                 from workbench.analysis.cells import derive_cells
 
@@ -95,18 +98,36 @@ def new(ctx: Context, folder: Path, codebook: Path | None, sources: Path | None,
 
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@pass_ctx
-def example(ctx: Context, folder: Path) -> None:
+@click.option("--open", "open_app", is_flag=True, help="Then open the terminal app on it.")
+@click.pass_context
+def example(click_ctx: click.Context, folder: Path, open_app: bool) -> None:
     """Write a fresh copy of the bundled peer-support example project into FOLDER.
 
-    Example: workbench example peer-support && workbench -p peer-support status
+    A FOLDER that already holds a project is kept as it is (your codings stay), so running the
+    README's command twice is safe.
+
+    Example: workbench example --open peer-support
     """
     from workbench.core.example import example_files
+    from workbench.store.engine import DB_NAME
 
-    files = example_files()
-    report = build_project(folder, files["codebook"], files["sources"], files["excerpts"], files["codings"],
-                           files["summaries"], "example")
-    click.echo(f"created {folder}: " + "; ".join(f"{k} {v}" for k, v in report.items()))
+    ctx: Context = click_ctx.obj
+    if (folder / DB_NAME).is_file():
+        click.echo(f"{folder} already holds a project; kept it as it is")
+    else:
+        files = example_files()
+        report = build_project(folder, files["codebook"], files["sources"], files["excerpts"], files["codings"],
+                               files["summaries"], "example")
+        click.echo(f"created {folder}: " + "; ".join(f"{k} {v}" for k, v in report.items()))
+    if not open_app:
+        return
+    ctx.project_dir = folder
+    root = click_ctx.find_root()
+    try:
+        command = root.command.get_command(root, "open")  # type: ignore[attr-defined]
+    except ImportError:  # the app is not installed with this copy: show what the project holds
+        command = None
+    click_ctx.invoke(command or status)
 
 
 @click.command()
