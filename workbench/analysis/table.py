@@ -143,9 +143,11 @@ class TableModel:
 
     def valence_word(self, row: Row) -> str:
         """'Benefit'; '' for the no-valence row (Table 6's "Other" row prints only its references)."""
-        if row.valence is None:
-            return ""
-        v = self.label(f"valence.{row.valence}", row.valence)
+        return "" if row.valence is None else self.valence_word_for(row.valence)
+
+    def valence_word_for(self, valence: str) -> str:
+        """How a valence prints: its `labels:` entry `valence.<name>` if any, capitalised."""
+        v = self.label(f"valence.{valence}", valence)
         return v[:1].upper() + v[1:]
 
     def row_label(self, row: Row) -> str:

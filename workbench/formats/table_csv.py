@@ -15,7 +15,7 @@ from typing import IO
 
 from workbench.analysis.table import TableModel
 from workbench.formats.table_registry import write_text
-from workbench.formats.tabular import neutralise
+from workbench.formats.tabular import neutralise, unneutralise
 
 COLUMNS = ("theme", "subtheme", "valence", "perspective", "references", "row_references", "groups",
            "summary", "stale")
@@ -36,3 +36,32 @@ def table_csv_text(model: TableModel) -> str:
 
 def table_csv(model: TableModel, out: Path | IO[str]) -> None:
     write_text(out, table_csv_text(model))
+
+
+def read_table_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, rows with line numbers) of a CSV table; lines starting with '#' are notes."""
+    from workbench.core.errors import UserError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text (save the CSV as 'CSV UTF-8')", str(path)) from None
+    except OSError as e:
+        raise UserError(f"cannot read: {e.strerror or e}", str(path)) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for record in reader:
+            if not record or not any(c.strip() for c in record) or record[0].startswith("#"):
+                continue
+            cells = [unneutralise(c) for c in record]
+            if not header:
+                header = [c.strip().lower() for c in cells]
+                continue
+            rows.append((reader.line_num, cells))
+    except csv.Error as e:
+        raise UserError(f"malformed CSV: {e}", str(path), reader.line_num, "line") from None
+    if not header:
+        raise UserError("the file is empty", str(path))
+    return header, rows

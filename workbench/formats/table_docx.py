@@ -175,3 +175,41 @@ def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:  # type: ignor
     doc.core_properties.title = model.title
     doc.core_properties.comments = "Written by workbench from the project's codings."
     doc.save(out)
+
+
+def read_table_docx(path: Path) -> list[tuple[int, list[str]]]:
+    """The rows of the first table in a Word file as plain text, numbered from 1 (the header).
+
+    Superscript runs (footnote markers such as the "a" after Mixed) are left out, paragraphs become
+    line breaks, and a merged cell counts once, so a theme row reads as one non-empty cell.
+    """
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from workbench.core.errors import UserError
+
+    try:
+        doc = Document(str(path))
+    except Exception as e:  # noqa: BLE001 — python-docx raises many types for a file that is not DOCX
+        raise UserError(f"not a readable Word document ({type(e).__name__})", str(path)) from None
+    if not doc.tables:
+        raise UserError("no table in this document", str(path))
+    rows = []
+    for n, tr in enumerate(doc.tables[0]._tbl.tr_lst, start=1):
+        cells = []
+        for tc in tr.tc_lst:
+            paragraphs = []
+            for p in tc.iter(qn("w:p")):
+                text = ""
+                for r in p.iter(qn("w:r")):
+                    rpr = r.find(qn("w:rPr"))
+                    va = rpr.find(qn("w:vertAlign")) if rpr is not None else None
+                    if va is not None and va.get(qn("w:val")) == "superscript":
+                        continue
+                    text += "".join(t.text or "" for t in r.iter(qn("w:t")))
+                paragraphs.append(text)
+            span = tc.tcPr.find(qn("w:gridSpan")) if tc.tcPr is not None else None
+            cells.append("\n".join(paragraphs).strip())
+            cells += [""] * (int(span.get(qn("w:val"))) - 1 if span is not None else 0)
+        rows.append((n, cells))
+    return rows

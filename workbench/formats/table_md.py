@@ -63,3 +63,43 @@ def table_md_text(model: TableModel) -> str:
 
 def table_md(model: TableModel, out: Path | IO[str]) -> None:
     write_text(out, table_md_text(model))
+
+
+def read_table_md(path: Path) -> list[tuple[int, list[str]]]:
+    """The cells of the first pipe table in a Markdown file, with line numbers, as plain text.
+
+    Emphasis markers and HTML (`<br>` → line break, `<sup>a</sup>` dropped) are undone, so a table
+    typed by hand and one exported by `table_md` read the same way.
+    """
+    from workbench.core.errors import UserError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text", str(path)) from None
+    except OSError as e:
+        raise UserError(f"cannot read: {e.strerror or e}", str(path)) from None
+    rows: list[tuple[int, list[str]]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped.startswith("|"):
+            if rows:
+                break
+            continue
+        cells = [c for c in re.split(r"(?<!\\)\|", stripped.strip("|"))]
+        if all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in cells):
+            continue
+        rows.append((n, [md_unescape(c) for c in cells]))
+    if not rows:
+        raise UserError("no Markdown table found (lines starting with '|')", str(path))
+    return rows
+
+
+def md_unescape(cell: str) -> str:
+    import html
+
+    cell = re.sub(r"<sup>\s*[a-z*†]\s*</sup>", "", cell, flags=re.I)
+    cell = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", cell, flags=re.I)
+    cell = re.sub(r"</?p>", "", cell, flags=re.I)
+    cell = cell.replace("\\|", "|").replace("**", "").replace("__", "")
+    return html.unescape(cell).strip()
