@@ -231,9 +231,11 @@ def load_suggestions(project: Any, text: str) -> list[tuple[str, float]] | None:
 class Suggestions(Dialog[str | None]):
     """The classifier's three best subthemes for one excerpt; Enter accepts one (nothing is automatic)."""
 
-    def __init__(self, key: str, ranking: list[tuple[str, float]], words: dict[str, str]) -> None:
+    def __init__(self, key: str, ranking: list[tuple[str, float]], words: dict[str, str], valence: str | None = None,
+                 perspective: str | None = None) -> None:
         super().__init__()
         self.key, self.ranking, self.words = key, ranking, words
+        self.with_what = f"{valence or 'no valence'}, {perspective or 'no perspective'}"
 
     def compose(self) -> ComposeResult:
         sub = self.words.get("subthemes", "subthemes")
@@ -242,8 +244,8 @@ class Suggestions(Dialog[str | None]):
             yield OptionList(*[Option(Text.assemble((f"{score:4.2f}  ", "dim"), label), id=label)
                                for label, score in self.ranking], id="suggestions")
             yield Static("Scores come from a classifier trained on this project's codings (workbench suggest "
-                         "--train); they are hints, not probabilities. Enter codes the highlighted one with "
-                         "your valence and perspective · Escape cancels", classes="hint")
+                         "--train); they are hints, not probabilities. Enter codes the highlighted one "
+                         f"({self.with_what}) · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -294,6 +296,6 @@ def open_suggestions(screen: Any) -> None:
                                           origin="suggestion"))
                 screen.wb.save(lambda sess: sess.run(Code(coding)))
 
-        screen.app.push_screen(Suggestions(d.key, ranking, s.words()), done)
+        screen.app.push_screen(Suggestions(d.key, ranking, s.words(), screen.valence, screen.perspective), done)
 
     screen.wb.fetch(lambda: load_suggestions(s.project, d.text), show, group="suggest")
