@@ -107,7 +107,7 @@ def refused(e: DBAPIError, user: str | None = None) -> UserError | None:
     primary = (getattr(diag, "message_primary", None) or str(orig)).strip().splitlines()[0]
     who = f"'{user}'" if user else "your database account"
     if primary.startswith("workbench: "):
-        return UserError("the server refused: " + primary[len("workbench: "):].replace("_", " "))
+        return UserError("the server refused: " + primary[len("workbench: "):])
     m = re.search(r'row-level security policy for table "(\w+)"', primary)
     if m:
         return UserError(f"the server refused: {who} may write only their own {m.group(1).replace('_', ' ')} "
@@ -236,12 +236,18 @@ def _migrate_as(conn: Connection, owner: str) -> None:
     happened to run the command (then any admin can upgrade later)."""
     from workbench.store.migrate import upgrade
 
+    def hand_over() -> None:  # tables made earlier (e.g. by a push before init-server) change owner too
+        names = [table.name for table in t.metadata.sorted_tables] + ["alembic_version"]
+        present = {r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))}
+        for name in names:
+            if name in present:
+                conn.execute(text(f"ALTER TABLE {_quote(conn, name)} OWNER TO {_quote(conn, owner)}"))
+
+    hand_over()
     conn.execute(text(f"SET LOCAL ROLE {_quote(conn, owner)}"))
     upgrade(conn)
     conn.execute(text("RESET ROLE"))
-    names = [table.name for table in t.metadata.sorted_tables] + ["alembic_version"]
-    for name in names:
-        conn.execute(text(f"ALTER TABLE {_quote(conn, name)} OWNER TO {_quote(conn, owner)}"))
+    hand_over()
 
 
 def _apply_policies(conn: Connection, prefix: str) -> None:
@@ -309,7 +315,7 @@ def _apply_policies(conn: Connection, prefix: str) -> None:
         conn.execute(text(
             f"CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"IF NOT ({rule.format(r='OLD.')}) THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', "
-            f"MESSAGE = format('workbench: %s may not change or delete %s''s rows in {table}', "
+            f"MESSAGE = format('workbench: %s may not change or delete rows in {table} that belong to %s', "
             f"current_user, {owner}); END IF; "
             f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"))
         conn.execute(text(f"DROP TRIGGER IF EXISTS {guard} ON {tq}"))
