@@ -30,6 +30,79 @@ def excerpt_hints_known(project) -> list[str]:  # type: ignore[no-untyped-def]
             for e in project.excerpts() if e.perspective and e.perspective not in names]
 
 
+LIMIT = 20  # lines per check before "… and N more": a problem list should stay readable
+
+
+def _capped(lines: list[str], total: int | None = None, what: str = "") -> list[str]:
+    total = len(lines) if total is None else total
+    shown = lines[:LIMIT]
+    return shown + ([f"… and {total - len(shown)} more {what}".rstrip()] if total > len(shown) else [])
+
+
+@check
+def codings_without_perspective(project) -> list[str]:  # type: ignore[no-untyped-def]
+    """A coding with no perspective is left out of every perspective's line of the table."""
+    from workbench.store import table_queries
+
+    if not project.codebook().perspectives:
+        return []
+    with project.read() as conn:
+        n, rows = table_queries.codings_without_perspective(conn, LIMIT)
+    lines = [f"coding of excerpt '{r.key}' as '{r.subtheme}' by {r.coder} has no perspective "
+             "(it stays out of the table)" for r in rows]
+    return _capped(lines, n, "codings without a perspective")
+
+
+@check
+def sources_cited_by_no_coding(project) -> list[str]:  # type: ignore[no-untyped-def]
+    from workbench.store import table_queries
+
+    with project.read() as conn:
+        refs = table_queries.uncited_sources(conn)
+    return _capped([f"source {r} is cited by no coding" for r in refs], None, "uncited sources")
+
+
+@check
+def mixed_codings_without_groups(project) -> list[str]:  # type: ignore[no-untyped-def]
+    """A mixed cell lists its sources' sample groups; a source without any leaves that list short."""
+    from workbench.store import table_queries
+
+    with project.read() as conn:
+        n, rows = table_queries.mixed_codings_without_groups(conn, LIMIT)
+    lines = [f"coding of excerpt '{r.key}' as '{r.subtheme}' by {r.coder} is {r.perspective}, but source "
+             f"{r.ref} lists no sample groups" for r in rows]
+    return _capped(lines, n, "mixed codings whose source has no groups")
+
+
+def _short(model, refs: list[str]) -> str:  # type: ignore[no-untyped-def]
+    return model.refs_text(refs) if len(refs) <= 8 else model.refs_text([*refs[:6], f"… {len(refs)} sources"])
+
+
+@check
+def table_summaries(project) -> list[str]:  # type: ignore[no-untyped-def]
+    """Cells of the table without a summary, and summaries whose cell's references changed
+    (or that no longer have a cell): the table the team publishes would be wrong or incomplete."""
+    from workbench.analysis.table import build_table
+
+    model = build_table(project)
+    missing, stale = [], []
+    cells = set()
+    for _theme, sub, row, e in model.entries():
+        cells.add((sub, row.valence, e.perspective))
+        name = f"{sub} / {row.valence or '(no valence)'} / {e.perspective}"
+        if not e.summary.strip():
+            missing.append(f"cell {name} {_short(model, e.references)} has codings but no summary")
+        elif e.stale:
+            stale.append(f"summary of {name} is stale: written for {_short(model, e.written_for)}, "
+                         f"the codings now give {_short(model, e.references)}")
+    grouped = {s.name for t in model.codebook.themes for s in t.subthemes}
+    for s in project.summaries():
+        if s.text.strip() and s.subtheme in grouped and (s.subtheme, s.valence, s.perspective) not in cells:
+            stale.append(f"summary of {s.subtheme} / {s.valence or '(no valence)'} / {s.perspective} is stale: "
+                         "no codings give that cell any references now")
+    return _capped(missing, None, "cells without a summary") + _capped(stale, None, "stale summaries")
+
+
 def run_checks(project) -> list[str]:  # type: ignore[no-untyped-def]
     problems: list[str] = []
     for f in CHECKS:
