@@ -18,6 +18,7 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
     so a bad row anywhere leaves no half-made project behind."""
     from workbench.formats.codebook_yaml import load_codebook
     from workbench.formats.records import read_codings, read_excerpts, read_sources, read_summaries
+    from workbench.formats.tabular import read_header
     from workbench.store.api import Project
 
     if folder.exists() and any(folder.iterdir()):
@@ -40,7 +41,9 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
 
                 with progress(len(cod_rows) * 2, "importing codings") as advance:
                     report["codings"] = str(project.add_codings(cod_rows, actor, str(codings), advance))
-            if sum_rows:
+            if sum_rows and "references" not in read_header(summaries):  # type: ignore[arg-type]
+                # Summaries typed by hand are taken to fit the cells as the codings now make them; an
+                # export carries the references they were written for (stale or not) and keeps them.
                 from workbench.analysis.cells import derive_cells
 
                 derivation = derive_cells(project)
@@ -49,6 +52,7 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
 
                 sum_rows = [(n, s if s.references else replace(s, references=refs.get(
                     (s.subtheme, s.valence, s.perspective), ""))) for n, s in sum_rows]
+            if sum_rows:
                 report["summaries"] = f"{project.add_summaries(sum_rows, actor, str(summaries))} written"
         if folder.exists():
             folder.rmdir()

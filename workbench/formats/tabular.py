@@ -65,6 +65,15 @@ def read_rows(path: Path, required: Sequence[str], fmt: str | None = None) -> li
     return body
 
 
+def read_header(path: Path, fmt: str | None = None) -> list[str]:
+    """The column names of a readable file (CSV/XLSX header row, JSON Lines keys), lower case."""
+    kind = format_of(path, fmt)
+    if kind == "csv":
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return _clean_header(next(csv.reader(f), []))
+    return (_read_xlsx(path) if kind == "xlsx" else _read_jsonl(path))[0]
+
+
 def _clean_header(names: Iterable[Any]) -> list[str]:
     return [str(n or "").strip().lstrip("\ufeff").lower() for n in names]
 

@@ -114,7 +114,7 @@ class SummaryOps:
                     conn.execute(insert(t.summary).values(
                         uuid=s.uuid or stable_uuid("summary", s.subtheme, s.valence or "", s.perspective),
                         subtheme_id=ids[0], valence_id=ids[1], perspective_id=ids[2], text=s.text,
-                        author=s.author or actor, time=s.time or now(), version=1, references=s.references))
+                        author=s.author or actor, time=s.time or now(), version=s.version or 1, references=s.references))
                 else:
                     conn.execute(update(t.summary).where(t.summary.c.id == old.id).values(
                         text=s.text, author=s.author or actor, time=now(), version=old.version + 1,
