@@ -92,6 +92,14 @@ def pg_url(pg_server: str) -> Iterator[str]:
     _drop(pg_server, name)
 
 
+@pytest.fixture
+def pg_new_name(pg_server: str) -> Iterator[str]:
+    """A database name not yet created (for commands that create it); dropped afterwards, with its roles."""
+    name = _name()
+    yield name
+    _drop(pg_server, name)
+
+
 @pytest.fixture(scope="session")
 def _pg_example_template(pg_server: str, _example_template: Path) -> Iterator[str]:
     """The example project pushed once into a template database (per xdist worker)."""
