@@ -40,8 +40,22 @@ def script_heads() -> list[str]:
 
 
 def backup_sqlite(db_file: Path, current: str) -> Path:
+    """A consistent copy in backups/ through SQLite's backup API: a plain file copy would miss what
+    is committed but still in the -wal file (WAL mode), i.e. the latest codings."""
+    import sqlite3
+
     folder = db_file.parent / "backups"
     folder.mkdir(exist_ok=True)
     target = folder / f"{db_file.stem}-schema{current}-{now()[:19].replace(':', '')}.db"
-    shutil.copy2(db_file, target)
+    source = sqlite3.connect(db_file)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    except sqlite3.DatabaseError:
+        shutil.copy2(db_file, target)  # not readable as SQLite: keep its bytes as they are
+    finally:
+        source.close()
     return target
