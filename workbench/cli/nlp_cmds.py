@@ -214,6 +214,7 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
                 return
         elif coders:
             raise click.UsageError("--coders goes with --train")
+        cb = project.codebook()
         model = Suggester.load(folder)
         if model is None:
             raise UserError("no trained model yet: run 'workbench suggest --train' first")
@@ -232,7 +233,8 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
                 click.echo(f"every excerpt is coded{' by ' + coder if coder else ''}; name excerpts to see "
                            "suggestions for them", err=True)
                 return
-    for (key, text), ranking in zip(items, model.top([t for _, t in items], top), strict=True):
+    names = {s.name for s in cb.all_subthemes()}
+    for (key, text), ranking in zip(items, model.top([t for _, t in items], top, names), strict=True):
         click.echo(f"{key:<10} " + " · ".join(f"{label} {score:.2f}" for label, score in ranking))
         click.echo(f"{'':<10} {_short(text)}")
     click.echo(f"model trained {model.meta.get('trained', '?')[:19]} on {model.meta.get('examples', '?')} excerpts "
@@ -245,7 +247,7 @@ def _accept(ctx: Context, project, model, accept: tuple[str, str], valence: str 
 
     key, subtheme = accept
     text, hint = project.excerpt_texts_by_key([key])[key]
-    ranking = model.top([text], top)[0]
+    ranking = model.top([text], top, {s.name for s in project.codebook().all_subthemes()})[0]
     offered = [label for label, _ in ranking]
     if subtheme not in offered:
         raise UserError(f"'{subtheme}' is not among the suggestions for {key} ({', '.join(offered)}); "

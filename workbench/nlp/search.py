@@ -154,7 +154,7 @@ class SearchIndex:
 
     def save(self, path: Path) -> None:
         """Write atomically (a half-written index would be read as garbage next time)."""
-        tmp = path.with_name(path.name + ".part")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.part")  # two processes may save at once
         with open(tmp, "wb") as f:
             np.savez(f, version=np.array(INDEX_VERSION), fingerprint=np.array(self.fingerprint),
                      keys=np.frombuffer(SEP.join(self.keys).encode("utf-8"), dtype=np.uint8),

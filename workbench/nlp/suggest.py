@@ -18,7 +18,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -148,19 +148,22 @@ class Suggester:
             out.append(sorted(doc.cats.items(), key=lambda x: -x[1]))
         return out
 
-    def top(self, texts: Sequence[str], n: int = 3) -> list[Ranking]:
-        return [r[:n] for r in self.rank(texts)]
+    def top(self, texts: Sequence[str], n: int = 3, keep: Collection[str] | None = None) -> list[Ranking]:
+        """The n best per text; with `keep`, only those labels (a subtheme renamed or deleted since
+        training is not suggested)."""
+        return [[x for x in r if keep is None or x[0] in keep][:n] for r in self.rank(texts)]
 
     def save(self, folder: Path) -> Path:
         """Write to <folder>/suggest (replacing an older model only once the new one is complete)."""
+        import os
         import shutil
 
         target = folder / MODEL_DIR
-        tmp = folder / (MODEL_DIR + ".part")
+        tmp = folder / f"{MODEL_DIR}.{os.getpid()}.part"
         shutil.rmtree(tmp, ignore_errors=True)
         self.nlp.to_disk(tmp)
         (tmp / "workbench.json").write_text(json.dumps(self.meta, indent=2, ensure_ascii=False), encoding="utf-8")
-        old = folder / (MODEL_DIR + ".old")
+        old = folder / f"{MODEL_DIR}.{os.getpid()}.old"
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():
             target.rename(old)

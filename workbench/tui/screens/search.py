@@ -225,7 +225,8 @@ def load_suggestions(project: Any, text: str) -> list[tuple[str, float]] | None:
     from workbench.nlp.suggest import Suggester
 
     model = Suggester.load(project.nlp_folder("models"))
-    return None if model is None else model.top([text], 3)[0]
+    names = {s.name for s in project.codebook().all_subthemes()}
+    return None if model is None else model.top([text], 3, names)[0]
 
 
 class Suggestions(Dialog[str | None]):
