@@ -5,6 +5,7 @@
 # sourcing shell exits. If WORKBENCH_TEST_PG already names a reachable server, that one is used.
 # Run directly to start a server for a command and stop it afterwards:
 #   bash .ci/postgres.sh python3 -m pytest -q tests/postgres
+#   WB_PG_DURABLE=1 bash .ci/postgres.sh python3 benchmarks/bench_postgres.py   (fsync on)
 #
 # Works on a fresh Debian machine where `apt-get install postgresql` just ran: the cluster lives in
 # a temp folder, owned by a non-root user (postgres refuses to run as root), with fsync off (a
@@ -62,8 +63,10 @@ wb_pg_start() {
     --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync >"$_WB_PG_DIR/initdb.log" 2>&1 || {
       cat "$_WB_PG_DIR/initdb.log" >&2; return 1; }
   rm -f "$_WB_PG_DIR/pw"
+  local fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ -n "${WB_PG_DURABLE:-}" ] && fast=""  # benchmarks: a server as durable as a real one
   _wb_pg_as "$bin/pg_ctl" -D "$_WB_PG_DIR/data" -l "$_WB_PG_DIR/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $_WB_PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $_WB_PG_DIR $fast -c max_connections=200" \
     start >/dev/null || { cat "$_WB_PG_DIR/server.log" >&2; return 1; }
   _WB_PG_BIN=$bin
   export WORKBENCH_TEST_PG="postgresql://wbtest:$pw@127.0.0.1:$port/postgres"
