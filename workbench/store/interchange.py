@@ -42,6 +42,26 @@ def _free_uuid(conn: Connection, table: Any, wanted: str, *fallback_key: object)
     return new_uuid()
 
 
+class _Uuids:
+    """The uuids each table already holds, read once per import instead of one query per row."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.taken: dict[str, set[str]] = {}
+
+    def free(self, table: Any, wanted: str, *fallback_key: object) -> str:
+        taken = self.taken.get(table.name)
+        if taken is None:
+            taken = self.taken[table.name] = {u for (u,) in self.conn.execute(select(table.c.uuid))}
+        for candidate in (wanted, stable_uuid(table.name, *fallback_key) if fallback_key else ""):
+            if candidate and candidate not in taken:
+                taken.add(candidate)
+                return candidate
+        fresh = new_uuid()
+        taken.add(fresh)
+        return fresh
+
+
 def _next_position(conn: Connection, table: Any) -> int:
     return conn.execute(select(func.coalesce(func.max(table.c.position), 0))).scalar_one() + 1
 
@@ -205,6 +225,7 @@ class InterchangeOps:
         """Bring a whole bundle in, in one transaction; counts of what was added and what was there."""
         with self.write() as conn:  # type: ignore[attr-defined]
             stats: Counter[str] = Counter()
+            self._uuids = _Uuids(conn)
             if fresh:
                 cb = b.codebook
                 settings = {"name": cb.name, "citation": cb.citation, "consensus_coder": cb.consensus_coder,
@@ -253,7 +274,7 @@ class InterchangeOps:
                 maps["uuid"][uuid or row.uuid] = row.uuid
                 stats[f"{kind}s already present"] += 1
                 return row.id
-            new = _free_uuid(conn, table, uuid or stable_uuid(kind, name), kind + "-import", name)
+            new = self._uuids.free(table, uuid or stable_uuid(kind, name), kind + "-import", name)
             rid = conn.execute(insert(table).values(uuid=new, name=name, position=_next_position(conn, table),
                                                     **values)).inserted_primary_key[0]
             row = conn.execute(select(table).where(table.c.id == rid)).one()
@@ -307,7 +328,7 @@ class InterchangeOps:
                 # Another tool's document names become the citation; the label continues the numbering.
                 s = replace(s, ref=str(next_number), citation=s.citation or s.ref)
                 next_number += 1
-            uuid = _free_uuid(conn, t.source, s.uuid or stable_uuid("source", s.ref), "source-import", s.ref)
+            uuid = self._uuids.free(t.source, s.uuid or stable_uuid("source", s.ref), "source-import", s.ref)
             values.append(dict(uuid=uuid, ref=s.ref, citation=s.citation, year=s.year, design=s.design,
                                quality=s.quality, groups=s.groups, doi=s.doi, position=position))
             position += 1
@@ -360,7 +381,7 @@ class InterchangeOps:
                 n += 1
                 key = f"{e.key}-{n}"
             perspective = maps["perspective"].get(e.perspective, e.perspective)
-            uuid = _free_uuid(conn, t.excerpt, e.uuid or stable_uuid("excerpt", key), "excerpt-import", key)
+            uuid = self._uuids.free(t.excerpt, e.uuid or stable_uuid("excerpt", key), "excerpt-import", key)
             values.append(dict(uuid=uuid, key=key, source_id=source_id, text=e.text,
                                perspective=perspective if perspective in perspectives else "",
                                location=e.location, document_id=docs.get(b.excerpt_documents.get(e.uuid, "")),
@@ -393,16 +414,23 @@ class InterchangeOps:
     def _merge_summaries(self, conn: Connection, b: ProjectBundle, maps: dict[str, dict[str, str]],
                          stats: Counter[str]) -> None:
         """New cells are added; a cell that differs takes the imported text only if it was written later."""
-        for s in b.summaries:
+        if not b.summaries:
+            return
+        ids = {k: self.ids(conn, table) for k, table in  # type: ignore[attr-defined]
+               (("subtheme", t.subtheme), ("valence", t.valence), ("perspective", t.perspective))}
+        existing = {(r.subtheme_id, r.valence_id or 0, r.perspective_id): r for r in conn.execute(select(t.summary))}
+        for n, s in enumerate(b.summaries, start=1):
             sub = maps["subtheme"].get(s.subtheme, s.subtheme)
             val = maps["valence"].get(s.valence, s.valence) if s.valence else None
             per = maps["perspective"].get(s.perspective, s.perspective)
-            ids = self._cell_ids(conn, sub, val, per)  # type: ignore[attr-defined]
-            old = self._existing(conn, ids)  # type: ignore[attr-defined]
+            if sub not in ids["subtheme"] or per not in ids["perspective"] or (val and val not in ids["valence"]):
+                self._cell_ids(conn, sub, val, per, "summaries", n)  # type: ignore[attr-defined]  # raises, naming it
+            cell = (ids["subtheme"][sub], ids["valence"][val] if val else None, ids["perspective"][per])
+            old = existing.get((cell[0], cell[1] or 0, cell[2]))
             if old is None:
                 conn.execute(insert(t.summary).values(
-                    uuid=_free_uuid(conn, t.summary, s.uuid or stable_uuid("summary", sub, val or "", per)),
-                    subtheme_id=ids[0], valence_id=ids[1], perspective_id=ids[2], text=s.text,
+                    uuid=self._uuids.free(t.summary, s.uuid or stable_uuid("summary", sub, val or "", per)),
+                    subtheme_id=cell[0], valence_id=cell[1], perspective_id=cell[2], text=s.text,
                     author=s.author, time=s.time or now(), version=s.version, references=s.references))
                 stats["summaries added"] += 1
             elif old.text == s.text or (s.time or "") <= old.time:

@@ -20,7 +20,15 @@ from xml.etree.ElementTree import Element
 from workbench.core.errors import UserError
 from workbench.formats.refi.codes import CodeNode, parse_nodes
 from workbench.formats.refi.safezip import SafeArchive, open_archive
-from workbench.formats.refi.xmlio import NS, guid, sniff, to_standard_namespace, validate_stream
+from workbench.formats.refi.xmlio import (
+    NS,
+    drop,
+    guid,
+    lxml_schema,
+    schema_errors,
+    sniff,
+    to_standard_namespace,
+)
 
 N = "{" + NS["project"] + "}"
 MAX_QDE_BYTES = 1024**3
@@ -130,10 +138,9 @@ def read_archive(path: Path) -> RProject:
 
             def stream() -> IO[bytes]:
                 return io.BytesIO(data)
-        validate_stream(stream(), "project", where)
         base = str(PurePosixPath(qde.replace("\\", "/")).parent)
         base = "" if base == "." else base + "/"
-        with stream() as fh:
+        with stream() as fh, schema_errors("project", where):
             return _project(fh, archive, base)
 
 
@@ -206,12 +213,15 @@ def _text_source(el: Element, name: str, sguid: str, variables: dict[str, str], 
     return src
 
 
-CONTAINERS = {"Users", "Variables", "Cases", "Sources", "Notes", "Sets", "Links", "Graphs"}
-
-
 def _project(fh: IO[bytes], archive: SafeArchive, base: str) -> RProject:
-    """One pass over the document, each source handled and dropped as soon as it has been read."""
-    from defusedxml.ElementTree import iterparse
+    """One pass over the document that checks it against Project.xsd and reads it, each source
+    handled and dropped as soon as it is complete (and validated).
+
+    The document has passed the defusedxml gate (no DTD, no entities); this pass uses lxml's parser
+    with entity expansion and network access off, because a pure-Python tree builder costs more than
+    everything else an import does (see docs/interchange.md). A schema error raises inside the loop,
+    before the bundle exists, so nothing is ever written from an invalid file."""
+    from lxml import etree
 
     unsupported: Counter[str] = Counter()
     users: dict[str, str] = {}
@@ -220,52 +230,34 @@ def _project(fh: IO[bytes], archive: SafeArchive, base: str) -> RProject:
     sources: list[RSource] = []
     cases: list[tuple[dict[str, str], list[str]]] = []
     notes: dict[str, RNote] = {}
-    project_notes: list[str] = []
-    description = ""
-    root: Element | None = None
-    path: list[str] = []
-    for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True, forbid_entities=True,
-                               forbid_external=True):
+    wanted = [N + t for t in ("User", "CodeBook", "Variable", "Case", "TextSource", "PDFSource", "PictureSource",
+                              "AudioSource", "VideoSource", "Note", "Set", "Link", "Graph")]
+    context = etree.iterparse(fh, events=("end",), tag=wanted, schema=lxml_schema("project"),
+                              resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    for _event, el in context:
         local = el.tag[len(N):]
-        if event == "start":
-            path.append(local)
-            if root is None:
-                root = el
-            continue
-        path.pop()
-        parent = path[-1] if path else ""
-        if len(path) == 1:  # a top-level element of the project
-            if local == "CodeBook":
-                found = el.find(f"{N}Codes")
-                try:
-                    codes = parse_nodes(found, NS["project"]) if found is not None else []
-                except UserError as e:
-                    raise e.located(str(archive.path)) from None
-            elif local == "Description":
-                description = el.text or ""
-            elif local == "NoteRef":
-                project_notes.append(guid(el.get("targetGUID")))
-            if local in CONTAINERS or local == "CodeBook":
-                el.clear()
-            continue
-        if len(path) != 2 or parent not in CONTAINERS:
-            continue
-        if parent == "Users":
+        if local == "User":
             users[guid(el.get("guid"))] = (el.get("name") or "").strip()
-        elif parent == "Variables":
+        elif local == "CodeBook":
+            found = el.find(f"{N}Codes")
+            try:
+                codes = parse_nodes(found, NS["project"]) if found is not None else []  # type: ignore[arg-type]
+            except UserError as e:
+                raise e.located(str(archive.path)) from None
+        elif local == "Variable":
             variables[guid(el.get("guid"))] = el.get("name") or ""
-        elif parent == "Cases":
+        elif local == "Case":
             cases.append((_variables(el, variables), [guid(r.get("targetGUID")) for r in el.findall(f"{N}SourceRef")]))
-        elif parent == "Sources":
-            _source(el, local, variables, archive, base, unsupported, sources)
-        elif parent == "Notes":
+        elif local == "Note":
             g = guid(el.get("guid"))
             notes[g] = RNote(g, el.get("name") or "", _text_of(el, archive, base, unsupported) or "",
                              guid(el.get("creatingUser")), el.get("creationDateTime") or "")
+        elif local in ("Set", "Link", "Graph"):
+            unsupported[f"not carried: {local.lower()}s"] += 1
         else:
-            unsupported[f"not carried: {parent.lower()}"] += 1
-        el.clear()
-    assert root is not None
+            _source(el, local, variables, archive, base, unsupported, sources)
+        drop(el)
+    root = context.root
     by_guid = {s.guid: s for s in sources}
     for values, refs in cases:
         for ref in refs:
@@ -273,8 +265,10 @@ def _project(fh: IO[bytes], archive: SafeArchive, base: str) -> RProject:
                 for k, v in values.items():
                     by_guid[ref].variables.setdefault(k, v)
         unsupported["changed: cases read as variables of their sources"] += 1
+    desc = root.find(f"{N}Description")
     return RProject(root.get("name") or "", root.get("origin") or "", guid(root.get("creatingUserGUID")),
-                    description, users, codes, sources, notes, project_notes, unsupported)
+                    desc.text or "" if desc is not None else "", users, codes, sources, notes,
+                    [guid(r.get("targetGUID")) for r in root.findall(f"{N}NoteRef")], unsupported)
 
 
 def _source(el: Element, kind: str, variables: dict[str, str], archive: SafeArchive, base: str,

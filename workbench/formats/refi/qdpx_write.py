@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from workbench import __version__
+from workbench.core.errors import UserError
 from workbench.core.ids import now, stable_uuid
 from workbench.core.interchange import ProjectBundle
 from workbench.core.model import Coding, Excerpt, Source
 from workbench.formats.refi.codes import CodeNode, codebook_nodes, write_nodes
-from workbench.formats.refi.xmlio import NS, XmlWriter, fast_validation_errors, is_datetime, is_guid
+from workbench.formats.refi.xmlio import NS, XmlWriter, is_datetime, is_guid, validate_stream
 
 RESTORE_FORMAT = "workbench-refi"
 RESTORE_NAME = "workbench: restore data (keep unchanged)"
@@ -94,9 +95,10 @@ def project_qdpx(data: ProjectBundle, out: Path | IO[bytes], validate: bool = Tr
         for guid, body in writer.texts():
             zf.writestr(f"sources/{guid}.txt", body.encode("utf-8"))
         if validate:
-            errors = fast_validation_errors(zf.read("project.qde"), "project")
-            if errors:  # our bug, never the user's: say so loudly
-                raise RuntimeError(f"the written project.qde does not validate: line {errors[0][0]}: {errors[0][1]}")
+            try:
+                validate_stream(zf.open("project.qde"), "project", "project.qde")
+            except UserError as e:  # our bug, never the user's: say so loudly
+                raise RuntimeError(f"the written file does not validate: {e}") from None
     return writer.losses()
 
 

@@ -10,6 +10,8 @@ what we read and what we write, offline.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -102,21 +104,39 @@ def validate_stream(stream: IO[bytes], kind: str, file: str) -> None:
         with stream:
             parse(stream.read(), kind, file)
         return
+    with stream, schema_errors(kind, file):
+        for _event, el in etree.iterparse(stream, events=("end",), tag=[f"{{{NS[kind]}}}{t}" for t in BULKY],
+                                          schema=lxml_schema(kind), resolve_entities=False, no_network=True,
+                                          load_dtd=False, huge_tree=True):
+            drop(el)
+
+
+BULKY = ("TextSource", "Note", "Code")  # the elements that hold most of a document: freed once read
+
+
+def drop(el: Any) -> None:
+    """Free an element that has been read, and its earlier siblings (lxml keeps them otherwise)."""
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+@contextmanager
+def schema_errors(kind: str, file: str) -> Iterator[None]:
+    """Turn lxml's streaming validation error into the one-line UserError of a bad file."""
+    from lxml import etree
+
     try:
-        with stream:
-            for _event, el in etree.iterparse(stream, events=("end",), schema=_lxml_schema(kind),
-                                              resolve_entities=False, no_network=True, load_dtd=False,
-                                              huge_tree=True):
-                el.clear(keep_tail=True)
-                while el.getprevious() is not None:
-                    del el.getparent()[0]
+        yield
     except etree.XMLSyntaxError as e:
         message = re.sub(r"\{[^}]*\}", "", re.sub(r"\s*\(<?[^()]*, line \d+\)$", "", str(e)))
         raise UserError(f"not a valid REFI-QDA {kind}: {message}", file, e.lineno or None) from None
 
 
 @cache
-def _lxml_schema(kind: str) -> Any:
+def lxml_schema(kind: str) -> Any:
     from lxml import etree
 
     return etree.XMLSchema(etree.parse(str(SCHEMAS / ("Project.xsd" if kind == "project" else "Codebook.xsd"))))
@@ -135,7 +155,7 @@ def fast_validation_errors(data: bytes, kind: str) -> list[tuple[int | None, str
         doc = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         return [(e.lineno, f"malformed XML: {e.msg}")]
-    schema_ = _lxml_schema(kind)
+    schema_ = lxml_schema(kind)
     if schema_.validate(doc):
         return []
     out = []
