@@ -124,3 +124,14 @@ def synthetic_inputs(_synthetic_template: Path) -> Path:
     """The folder holding codebook.yaml, sources.csv, excerpts.csv, codings.csv, summaries.csv of
     `synthetic_dir` (shared: copy before changing)."""
     return _synthetic_template.parent / "inputs"
+
+
+@pytest.fixture
+def author_year_dir(tmp_path: Path) -> Path:
+    """A tiny author–year project (tests/fixtures/author_year: labels 'ong 2021' and 'Ong 2022', a
+    no-valence row, a stale summary, an agreed set covering 7 of 8 coded excerpts)."""
+    src = FIXTURES / "author_year"
+    folder = tmp_path / "author-year"
+    build_project(folder, src / "codebook.yaml", src / "sources.csv", src / "excerpts.csv", src / "codings.csv",
+                  src / "summaries.csv", "test")
+    return folder

@@ -126,7 +126,7 @@ class TableModel:
     @property
     def headers(self) -> tuple[str, str, str]:
         """The three column headings, e.g. "Theme", "Benefit/challenge, references", "Summary and sample"."""
-        vals = "/".join(self.codebook.valences)
+        vals = "/".join(self.label(f"valence.{v}", v) for v in self.codebook.valences)
         valence = self.label("valence", vals[:1].upper() + vals[1:])
         refs = self.label("references", "references")
         second = f"{valence}, {refs}" if valence else refs[:1].upper() + refs[1:]

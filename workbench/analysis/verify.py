@@ -37,10 +37,12 @@ class Finding:
     valence: str | None
     problems: list[str]
     where: str = "line"  # "row" for a Word table
+    is_row: bool = True  # False: a name the codebook does not know (no valence to show)
 
     def __str__(self) -> str:
         where = f"{self.where} {self.line}: " if self.line is not None else ""
-        return f"{where}{self.subtheme} / {self.valence or '(no valence)'}: {'; '.join(self.problems)}"
+        what = f"{self.subtheme} / {self.valence or '(no valence)'}" if self.is_row else self.subtheme
+        return f"{where}{what}: {'; '.join(self.problems)}"
 
 
 def _norm(text: str) -> str:
@@ -103,13 +105,13 @@ def parse_typed(grid: list[tuple[int, list[str]]], model: TableModel, file: str)
                 continue
             _theme, sub = names.subtheme(first)
             if sub is None:
-                bad.append(Finding(line, first, None, ["neither a theme nor a subtheme of the codebook"]))
+                bad.append(Finding(line, first, None, ["neither a theme nor a subtheme of the codebook"], is_row=False))
             current = sub
             continue
         if first:
             _theme, current = names.subtheme(first)
             if current is None:
-                bad.append(Finding(line, first, None, ["unknown subtheme (not in the codebook)"]))
+                bad.append(Finding(line, first, None, ["unknown subtheme (not in the codebook)"], is_row=False))
                 continue
         elif current is None:
             continue  # rows under an unknown subtheme were reported with it
@@ -117,7 +119,8 @@ def parse_typed(grid: list[tuple[int, list[str]]], model: TableModel, file: str)
         word = (m[1] if m else second).strip()
         valence = names.valences.get(_norm(word)) if word else None
         if word and valence is None:
-            bad.append(Finding(line, current, word, ["unknown valence (not in the codebook)"]))
+            bad.append(Finding(line, f"{current} / {word}", None, ["unknown valence (not in the codebook)"],
+                               is_row=False))
             continue
         row = TypedRow(line, current, valence, names.parse_refs(m[2]) if m else None)
         if names.entry is not None:
