@@ -17,6 +17,11 @@ from workbench.core.model import Codebook, Subtheme
 from workbench.store import schema as t
 
 
+def _fields(row: Any) -> dict[str, str]:
+    """A subtheme's own texts, kept in the audit log when it disappears (merge, delete)."""
+    return {k: getattr(row, k) for k in ("definition", "include", "exclude", "example", "origin")}
+
+
 def _sub_values(s: Subtheme) -> dict[str, Any]:
     return dict(definition=s.definition, include=s.include, exclude=s.exclude, example=s.example, origin=s.origin)
 
@@ -144,54 +149,58 @@ class CodebookOps:
         with self.write() as conn:  # type: ignore[attr-defined]
             src = self._subtheme_row(conn, source)
             dst = self._subtheme_row(conn, into)
-            if src.id == dst.id:
-                raise UserError("cannot merge a subtheme into itself")
-            moved = dropped = 0
-            for c in conn.execute(select(t.coding).where(t.coding.c.subtheme_id == src.id)).all():
-                clash = conn.execute(select(t.coding.c.id).where(and_(
-                    t.coding.c.subtheme_id == dst.id, t.coding.c.excerpt_id == c.excerpt_id,
-                    t.coding.c.coder_id == c.coder_id,
-                    func.coalesce(t.coding.c.valence_id, 0) == (c.valence_id or 0),
-                    func.coalesce(t.coding.c.perspective_id, 0) == (c.perspective_id or 0),
-                    func.coalesce(t.coding.c.start, -1) == (-1 if c.start is None else c.start),
-                    func.coalesce(t.coding.c.end, -1) == (-1 if c.end is None else c.end)))).first()
-                if clash:
-                    conn.execute(delete(t.coding).where(t.coding.c.id == c.id))
-                    dropped += 1
-                else:
-                    conn.execute(update(t.coding).where(t.coding.c.id == c.id).values(subtheme_id=dst.id))
-                    moved += 1
-            joined = 0
-            for s in conn.execute(select(t.summary).where(t.summary.c.subtheme_id == src.id)).all():
-                other = conn.execute(select(t.summary).where(and_(
-                    t.summary.c.subtheme_id == dst.id,
-                    func.coalesce(t.summary.c.valence_id, 0) == (s.valence_id or 0),
-                    t.summary.c.perspective_id == s.perspective_id))).first()
-                if other is None:
-                    conn.execute(update(t.summary).where(t.summary.c.id == s.id).values(subtheme_id=dst.id))
-                else:
-                    text = other.text if s.text.strip() in other.text else f"{other.text.rstrip()} {s.text.strip()}"
-                    conn.execute(update(t.summary).where(t.summary.c.id == other.id).values(
-                        text=text, version=other.version + 1))
-                    conn.execute(delete(t.summary).where(t.summary.c.id == s.id))
-                    joined += 1
-            # CERQual judgements were made about the old finding; they do not carry over to the merged one.
-            conn.execute(delete(t.judgement).where(t.judgement.c.subtheme_id == src.id))
-            conn.execute(update(t.decision).where(t.decision.c.subtheme_id == src.id).values(subtheme_id=dst.id))
-            conn.execute(delete(t.subtheme).where(t.subtheme.c.id == src.id))
+            counts = self._fold(conn, src, dst)
             self.log(conn, actor, "merge subthemes", "subtheme", dst.uuid, source=source, into=into,  # type: ignore[attr-defined]
-                     source_uuid=src.uuid, moved=moved, duplicates=dropped, summaries_joined=joined,
-                     source_fields={k: getattr(src, k) for k in ("definition", "include", "exclude", "example",
-                                                                 "origin")})
-            return {"moved": moved, "duplicates": dropped, "summaries_joined": joined}
+                     source_uuid=src.uuid, **counts, source_fields=_fields(src))
+            return counts
+
+    def _fold(self, conn: Connection, src: Any, dst: Any) -> dict[str, int]:
+        """Move everything of subtheme `src` onto `dst` and remove `src`, inside the caller's transaction.
+
+        Set-based: a coding that `dst` already has (same natural key) is dropped, the rest move in one
+        UPDATE — a subtheme with 10,000 codings merges in one statement each, not 20,000.
+        """
+        if src.id == dst.id:
+            raise UserError("cannot merge a subtheme into itself")
+        c, d = t.coding, t.coding.alias("already")
+        same = select(d.c.id).where(
+            d.c.subtheme_id == dst.id, d.c.excerpt_id == c.c.excerpt_id, d.c.coder_id == c.c.coder_id,
+            func.coalesce(d.c.valence_id, 0) == func.coalesce(c.c.valence_id, 0),
+            func.coalesce(d.c.perspective_id, 0) == func.coalesce(c.c.perspective_id, 0),
+            func.coalesce(d.c.start, -1) == func.coalesce(c.c.start, -1),
+            func.coalesce(d.c.end, -1) == func.coalesce(c.c.end, -1)).exists()
+        dropped = conn.execute(delete(c).where(c.c.subtheme_id == src.id, same)).rowcount
+        moved = conn.execute(update(c).where(c.c.subtheme_id == src.id).values(subtheme_id=dst.id)).rowcount
+        joined = 0
+        for s in conn.execute(select(t.summary).where(t.summary.c.subtheme_id == src.id)).all():
+            other = conn.execute(select(t.summary).where(and_(
+                t.summary.c.subtheme_id == dst.id,
+                func.coalesce(t.summary.c.valence_id, 0) == (s.valence_id or 0),
+                t.summary.c.perspective_id == s.perspective_id))).first()
+            if other is None:
+                conn.execute(update(t.summary).where(t.summary.c.id == s.id).values(subtheme_id=dst.id))
+            else:
+                text = other.text if s.text.strip() in other.text else f"{other.text.rstrip()} {s.text.strip()}"
+                conn.execute(update(t.summary).where(t.summary.c.id == other.id).values(
+                    text=text, version=other.version + 1))
+                conn.execute(delete(t.summary).where(t.summary.c.id == s.id))
+                joined += 1
+        # CERQual judgements were made about the old finding; they do not carry over to the merged one.
+        conn.execute(delete(t.judgement).where(t.judgement.c.subtheme_id == src.id))
+        conn.execute(update(t.decision).where(t.decision.c.subtheme_id == src.id).values(subtheme_id=dst.id))
+        conn.execute(delete(t.subtheme).where(t.subtheme.c.id == src.id))
+        return {"moved": max(moved, 0), "duplicates": max(dropped, 0), "summaries_joined": joined}
 
     def delete_subtheme(self, name: str, actor: str, move_to: str | None = None) -> None:
-        """Delete a subtheme; refused while codings use it, unless they are moved to another."""
-        if move_to:
-            self.merge_subthemes(name, move_to, actor)
-            return
+        """Delete a subtheme; refused while codings use it, unless they are moved to another (one
+        transaction either way, logged as a delete that says where the codings went)."""
         with self.write() as conn:  # type: ignore[attr-defined]
             row = self._subtheme_row(conn, name)
+            if move_to:
+                counts = self._fold(conn, row, self._subtheme_row(conn, move_to))
+                self.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name,  # type: ignore[attr-defined]
+                         moved_to=move_to, **counts, fields=_fields(row))
+                return
             used = conn.execute(select(func.count()).select_from(t.coding)
                                 .where(t.coding.c.subtheme_id == row.id)).scalar_one()
             if used:
@@ -199,7 +208,7 @@ class CodebookOps:
             for table in (t.summary, t.judgement, t.decision):
                 conn.execute(delete(table).where(table.c.subtheme_id == row.id))
             conn.execute(delete(t.subtheme).where(t.subtheme.c.id == row.id))
-            self.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name)  # type: ignore[attr-defined]
+            self.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name, fields=_fields(row))  # type: ignore[attr-defined]
 
     # ----- themes --------------------------------------------------------------------------
     def add_theme(self, name: str, actor: str) -> str:
