@@ -92,3 +92,17 @@ def test_empty_text_and_a_wrong_unit() -> None:
     assert segment("\n\n  \n", "paragraph") == []
     with pytest.raises(UserError):
         segment("Some text.", "word")
+
+
+def test_text_extracted_from_a_pdf_without_blank_lines() -> None:
+    """A .docx (title, headings, a table, references) saved as PDF by LibreOffice, read by pypdf."""
+    text = (FIXTURES / "review-from-pdf.txt").read_text(encoding="utf-8")
+    paragraphs = segment(text, "paragraph")
+    assert [p.section for p in paragraphs] == ["Results", "Results", "Discussion"]
+    assert paragraphs[0].text.startswith("Peer workers described") and "Walker et al. (2013)" in paragraphs[0].text
+    assert paragraphs[2].text.endswith("the role was undervalued.")
+    joined = " ".join(p.text for p in paragraphs)
+    assert "critically low" not in joined and "inpatient wards" not in joined and "Psychiatr" not in joined
+    sentences = segment(text, "sentence")
+    assert len(sentences) == 6
+    assert sentences[3].text == "Some\nclinicians, i.e. those on acute wards, welcomed the posts."

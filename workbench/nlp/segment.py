@@ -117,6 +117,8 @@ def paragraphs_of(text: str) -> list[Segment]:
     bodies = [text[a:b] for a, b in lines]
     repeated = {s.strip() for s, n in Counter(b.strip() for b in bodies if b.strip()).items()
                 if n >= 3 and len(s.strip()) < 80 and not s.strip().endswith(".")}
+    long_lines = sorted(len(b.strip()) for b in bodies if len(b.strip()) >= 40)
+    wide = long_lines[len(long_lines) // 2] if long_lines else 80  # a full line of this text
     out: list[Segment] = []
     section = ""
     in_references = False
@@ -128,9 +130,12 @@ def paragraphs_of(text: str) -> list[Segment]:
             chunk = text[start:end]
             lead = len(chunk) - len(chunk.lstrip())
             trail = len(chunk) - len(chunk.rstrip())
-            if any(ch.isalpha() for ch in chunk):
+            if any(ch.isalpha() for ch in chunk) and not _fragment(chunk):
                 out.append(Segment(start + lead, end - trail, text[start + lead:end - trail], section))
         block.clear()
+
+    def short(line: str) -> bool:
+        return len(line) < 0.6 * wide and line[-1:] not in ".!?;,"
 
     for i, (a, b) in enumerate(lines):
         line = bodies[i]
@@ -146,9 +151,15 @@ def paragraphs_of(text: str) -> list[Segment]:
             flush()
             continue
         following = bodies[i + 1].strip() if i + 1 < len(bodies) else ""
-        if after_break and _is_heading(line, following) and (not block or prev[-1:] in ".!?"):
+        # Text from a PDF has no blank lines: a short capitalised line after a finished (or short)
+        # line, not running on into a lower-case one, is a heading or a table row.
+        pdf_heading = (short(s) and s[0].isupper() and not following[:1].islower()
+                       and (not block or prev[-1:] in ".!?:" or short(prev)))
+        if pdf_heading or after_break and _is_heading(line, following) and (not block or prev[-1:] in ".!?"):
             flush()
             heading = s.lstrip("#").strip()
+            if pdf_heading and following and short(following):
+                continue  # a row of a table set as lines: not a section name
             if _REFERENCES_HEADING.match(s):
                 in_references = True
             elif in_references and not _YEAR.search(s) and len(s.split()) <= 6 and not _is_reference_entry(s):
@@ -162,8 +173,18 @@ def paragraphs_of(text: str) -> list[Segment]:
             flush()
             continue
         block.append((a, b))
+        if s[-1] in ".!?" and len(s) < 0.8 * wide and following[:1].isupper():
+            flush()  # a short last line ending a sentence: the paragraph ends (text from a PDF)
     flush()
     return out
+
+
+def _fragment(chunk: str) -> bool:
+    """No sentence in it: a wrapped title, or the cells of a table that lost its layout."""
+    if re.search(r"[.!?]", chunk):
+        return False
+    words = chunk.split()
+    return len(words) < 8 or sum(any(c.isdigit() for c in w) for w in words) * 4 >= len(words)
 
 
 # ----- sentences --------------------------------------------------------------------------------
