@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, select, update
 
 from workbench.core.errors import UserError
-from workbench.core.ids import new_uuid, now
 from workbench.core.model import Coding
 from workbench.store import schema as t
 
@@ -31,16 +30,6 @@ class ExcerptRows:
     texts: list[str]
     uuids: list[str]
     locations: list[str]
-
-
-@dataclass(frozen=True)
-class Memo:
-    uuid: str
-    target_kind: str
-    target_uuid: str
-    author: str
-    text: str
-    time: str
 
 
 @dataclass
@@ -187,24 +176,8 @@ class WorkspaceOps:
             self.log(conn, actor, "note", "coding", uuid, old=old, new=note)  # type: ignore[attr-defined]
             return old
 
-    def memos(self, target_uuid: str) -> list[Memo]:
-        with self.read() as conn:  # type: ignore[attr-defined]
-            rows = conn.execute(select(t.memo).where(t.memo.c.target_uuid == target_uuid).order_by(t.memo.c.id))
-            return [Memo(r.uuid, r.target_kind, r.target_uuid, r.author, r.text, r.time) for r in rows]
-
-    def add_memo(self, target_kind: str, target_uuid: str, text: str, author: str, uuid: str = "") -> str:
-        """A researcher's memo on an excerpt, subtheme or theme; `uuid` lets redo restore the same memo."""
-        if not text.strip():
-            raise UserError("a memo cannot be empty")
-        uuid = uuid or new_uuid()
-        with self.write() as conn:  # type: ignore[attr-defined]
-            if conn.execute(select(t.memo.c.id).where(t.memo.c.uuid == uuid)).first() is None:
-                conn.execute(insert(t.memo).values(uuid=uuid, target_kind=target_kind, target_uuid=target_uuid,
-                                                   author=author, text=text, time=now()))
-                self.log(conn, author, "memo", target_kind, target_uuid, memo=uuid, text=text)  # type: ignore[attr-defined]
-        return uuid
-
     def delete_memo(self, uuid: str, actor: str) -> None:
+        """The inverse of `add_memo` (undo); memos are otherwise kept for good."""
         with self.write() as conn:  # type: ignore[attr-defined]
             row = conn.execute(select(t.memo).where(t.memo.c.uuid == uuid)).first()
             if row is None:

@@ -137,7 +137,7 @@ class Memo(Action):
         self.excerpt = self.key or None
 
     def do(self, p: Any) -> str:
-        self.memo_uuid = p.add_memo(self.target_kind, self.target_uuid, self.text, self.author, self.memo_uuid)
+        self.memo_uuid = p.add_memo(self.target_kind, self.target_uuid, self.text, self.author)
         return f"memo saved on {self.key or self.target_kind}"
 
     def undo(self, p: Any) -> str:

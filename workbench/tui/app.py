@@ -188,10 +188,13 @@ class WorkbenchApp(App[None]):
 
     def notify_screens(self, message: DataChanged) -> None:
         """Tell the screen on show (below any dialog) what changed; others catch up when shown."""
+        from workbench.tui.screens.base import WorkbenchScreen
+
         base = self.screen_stack[0] if self.screen_stack else None
-        if base is not None:
-            base.post_message(message)
+        if isinstance(base, WorkbenchScreen):
+            base.on_data_changed(message)  # at once, not queued: the next key sees the new state
         self.refresh_chrome(base)
+        self.post_message(message)  # for anyone listening (tests record it with message_hook)
 
     def version_for(self, kinds: Iterable[str]) -> int:
         return sum(self.versions[k] for k in kinds) + self.versions["all"]

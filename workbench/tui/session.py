@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from workbench.core.errors import UserError
+from workbench.core.interchange import Memo
 from workbench.core.model import Codebook, Coding, Source
-from workbench.store.workspace import Memo
 from workbench.tui.actions import Action, Code, NothingApplies, NothingToDo, Uncode
 from workbench.tui.excerpt_index import CODED, NOTHING, UNCODED, ExcerptIndex
 
@@ -133,6 +133,7 @@ class Session:
         assert idx is not None
         i = idx.position[key]
         codings = self.project.excerpt_codings(key, self.visible_coders())
+        codings.sort(key=lambda c: c.coder != self.coder)  # mine first, the ones I can change
         memos = self.project.memos(idx.uuids[i])
         nothing = self.project.has_nothing_applies(key, self.coder)
         return ExcerptDetail(key, idx.texts[i], idx.perspectives[i], self.sources.get(idx.refs[i]),

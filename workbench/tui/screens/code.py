@@ -80,6 +80,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.perspective: str | None = None
         self.detail: ExcerptDetail | None = None
         self._valence_set = False
+        self._hinted: str | None = None
 
     def body(self) -> ComposeResult:
         with Horizontal(id="code-body"):
@@ -112,7 +113,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             lst.hint_words = s.words()
             self.refilter()
             lst.focus()
-        if change is None or "codebook" in change.kinds:
+        everything = change is None or "all" in change.kinds
+        if everything or "codebook" in change.kinds:  # type: ignore[union-attr]
             self.query_one(CodebookTree).show_codebook(s.codebook, s.words())
             if not self._valence_set:
                 self.valence = s.codebook.valences[0] if s.codebook.valences else None
@@ -120,7 +122,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             self.query_one("#search", Input).placeholder = f"search {s.word('excerpts')}… (/)"
         lst.refresh()
         key = lst.current_key
-        if key and (change is None or change.excerpt in (None, key) or change.kinds & {"codebook", "memos"}):
+        if key and (everything or change.excerpt in (None, key)  # type: ignore[union-attr]
+                    or change.kinds & {"codebook", "memos"}):  # type: ignore[union-attr]
             self.load_detail(key)
         self.wb.refresh_chrome(self)
 
@@ -148,9 +151,6 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             self.query_one(ExcerptText).show("", [])
             self.query_one("#codings", OptionList).clear_options()
             return
-        if self.detail is None or self.detail.key != event.key:
-            hint = self.session.index.perspectives[self.session.index.position[event.key]]  # type: ignore[union-attr]
-            self.perspective = hint if self.session.codebook.perspective(hint) else None
         self.load_detail(event.key)
 
     @on(ExcerptList.Chosen)
@@ -159,6 +159,9 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
 
     def show_detail(self, d: ExcerptDetail) -> None:
         same = self.detail is not None and self.detail.key == d.key
+        if d.key != self._hinted:  # a new excerpt: its hint is the perspective until changed
+            self._hinted = d.key
+            self.perspective = d.perspective if self.session.codebook.perspective(d.perspective) else None
         self.detail = d
         s = self.session
         head = Text.assemble((d.key, "bold"), f"  ·  {s.word('source')} ",

@@ -107,13 +107,13 @@ class FilterDialog(Dialog[Filter | None]):
             yield Static(f"Filter the {w['excerpts']}", classes="title")
             yield Checkbox(f"only {w['excerpts']} I have not coded yet", c.uncoded, id="uncoded")
             yield Label(w["source"].capitalize())
-            yield Select([(s, s) for s in self.sources], value=c.source or Select.BLANK, id="source",
+            yield Select([(s, s) for s in self.sources], value=c.source or Select.NULL, id="source",
                          prompt=f"any {w['source']}")
             yield Label(f"{w['perspective'].capitalize()} hint")
             yield Select([(p, p) for p in self.perspectives] + [(f"no {w['perspective']} hint", "-")],
-                         value=c.perspective or Select.BLANK, id="perspective", prompt=f"any {w['perspective']}")
+                         value=c.perspective or Select.NULL, id="perspective", prompt=f"any {w['perspective']}")
             yield Label(f"Coded with this {w['subtheme']}")
-            yield Select([(s, s) for s in self.subthemes], value=c.subtheme or Select.BLANK, id="subtheme",
+            yield Select([(s, s) for s in self.subthemes], value=c.subtheme or Select.NULL, id="subtheme",
                          prompt=f"any {w['subtheme']}")
             with Horizontal(classes="buttons"):
                 yield Button("Clear all", id="clear")
@@ -121,7 +121,7 @@ class FilterDialog(Dialog[Filter | None]):
 
     def _value(self, sel_id: str) -> str:
         v = self.query_one(sel_id, Select).value
-        return "" if v is Select.BLANK or v is None else str(v)
+        return "" if v is Select.NULL or v is None else str(v)
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:

@@ -67,7 +67,7 @@ Enter on a cell lists the excerpts behind it; Enter on an excerpt opens it on th
 
     @on(Select.Changed, "#coders")
     def _coders(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK and event.value != self.choice:
+        if event.value is not Select.NULL and event.value != self.choice:
             self.choice = str(event.value)
             self.reload()
 

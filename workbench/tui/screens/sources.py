@@ -71,7 +71,7 @@ with its sources, their quality, the perspectives and warnings such as "single s
 
     @on(Select.Changed, "#coders")
     def _coders(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK and event.value != self.choice:
+        if event.value is not Select.NULL and event.value != self.choice:
             self.choice = str(event.value)
             self.reload()
 

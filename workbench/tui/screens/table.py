@@ -90,7 +90,7 @@ Markdown, CSV, JSON) to the project's exports/ folder. `c` chooses whose codings
 
     @on(Select.Changed, "#coders")
     def _coders(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK and event.value != self.choice:
+        if event.value is not Select.NULL and event.value != self.choice:
             self.choice = str(event.value)
             self.reload()
 
