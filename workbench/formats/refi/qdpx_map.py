@@ -346,7 +346,7 @@ class _Mapper:
             labels = json.loads(settings.get("labels", "{}"))
         except ValueError:
             labels = {}
-        self.b.codebook = replace(cb, themes=tuple(themes), name=settings.get("name", self.rp.name),
+        self.b.codebook = replace(cb, themes=tuple(themes), name=settings.get("name", "" if self.native else self.rp.name),
                                   citation=citation, consensus_coder=settings.get("consensus_coder", "consensus"),
                                   labels=labels if isinstance(labels, dict) else {})
         self.b.settings = settings
