@@ -138,3 +138,15 @@ def test_a_real_subprocess_reads_the_server_from_workbench_db(example_dir: Path,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["themes"]
+
+
+def test_push_and_pull_with_workbench_db_in_the_environment(example_dir: Path, pg_url: str, run,
+                                                            tmp_path: Path) -> None:
+    """A coder's profile sets WORKBENCH_DB: push still reads the folder, pull still writes a folder."""
+    env = {"WORKBENCH_DB": pg_url}
+    assert "295 codings" in run("push", str(example_dir), env=env).output
+    result = run("pull", str(tmp_path / "copy"), env=env)
+    assert result.exit_code == 0 and "295 codings" in result.output
+    assert (tmp_path / "copy" / "workbench.db").is_file()
+    with Project.open(None, pg_url) as server:
+        assert server.counts()["codings"] == 295

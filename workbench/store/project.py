@@ -27,6 +27,7 @@ from workbench.store.engine import (
     database_url,
     make_engine,
     require_project_folder,
+    sqlite_url,
 )
 from workbench.store.migrations import HEAD
 
@@ -93,7 +94,9 @@ class ProjectBase:
                 raise UserError("a project already exists here", str(folder))
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "exports").mkdir(exist_ok=True)
-        engine = make_engine(database_url(folder, url))
+        # A folder means a local project even when WORKBENCH_DB names a server (a coder's profile may
+        # set it): `workbench new` or a pull must never build into the server's database.
+        engine = make_engine(url or (sqlite_url(folder) if folder is not None else database_url(None)))
         from workbench.store.migrate import upgrade
 
         with engine.begin() as conn:

@@ -126,15 +126,18 @@ def _maintenance_url(url: str) -> str:
 
 
 def database_exists(url: str) -> bool:
-    name = make_url(url).database
-    engine = make_engine(_maintenance_url(url))
+    """Try the database itself first: a remote admin's pg_hba.conf line often names only the
+    project's database, not the `postgres` one that new databases are created from."""
+    engine = make_engine(url)
     try:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is not None
+        with engine.connect():
+            return True
     except OperationalError as e:
-        raise connect_error(url, e) from None
+        if "does not exist" not in str(e.orig):
+            raise connect_error(url, e) from None
     finally:
         engine.dispose()
+    return False
 
 
 def create_database(url: str) -> bool:
@@ -150,6 +153,8 @@ def create_database(url: str) -> bool:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"CREATE DATABASE {_quote(conn, u.database)} TEMPLATE template0 "
                               "ENCODING 'UTF8' LC_COLLATE 'C'"))
+    except OperationalError as e:
+        raise connect_error(_maintenance_url(url), e) from None
     except ProgrammingError as e:
         raise UserError(f"cannot create database '{u.database}': "
                         f"{str(e.orig).strip().splitlines()[0]}", plain_url(url)) from None

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from workbench.core.errors import UserError
 from workbench.core.ids import now
 from workbench.store import schema as t
-from workbench.store.engine import DB_NAME
+from workbench.store.engine import DB_NAME, require_project_folder, sqlite_url
 
 Progress = Callable[[str, int], None]
 CHUNK = 20_000
@@ -101,8 +101,10 @@ def push(folder: Path, url: str, actor: str = "", progress: Progress | None = No
     from workbench.store.migrate import upgrade
     from workbench.store.server import connect_error, create_database, plain_url, refused
 
+    require_project_folder(folder)
     create_database(url)
-    with Project.open(folder) as source:
+    # The folder's own SQLite file, named explicitly: WORKBENCH_DB (the server) must not stand in for it.
+    with Project.open(folder, sqlite_url(folder)) as source:
         engine = make_engine(url)
         try:
             with source.read() as src, engine.connect() as dst, dst.begin():
