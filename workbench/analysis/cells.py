@@ -114,9 +114,9 @@ def _groups(text: str) -> tuple[str, ...]:
 
 def resolve_coders(project, choice: str | None, cb: Codebook | None = None) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
     """Whose codings count: DESIGN.md's default is the agreed set where it has any codings, else all."""
-    cb = cb or project.codebook()
+    # The consensus coder's name is one setting; reading the whole codebook for it costs more.
+    consensus = cb.consensus_coder if cb else project.setting("consensus_coder", "consensus")
     known = project.coders()
-    consensus = cb.consensus_coder
     if choice in (None, "", "default"):
         with project.read() as conn:
             has_agreed = queries.coder_has_codings(conn, consensus)
@@ -134,8 +134,7 @@ def resolve_coders(project, choice: str | None, cb: Codebook | None = None) -> t
 
 def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ignore[no-untyped-def]
     """Cells for the chosen coders (NAME,… | all | consensus | None for DESIGN.md's default)."""
-    cb = project.codebook()
-    names, choice = resolve_coders(project, coders, cb)
+    names, choice = resolve_coders(project, coders)
     with project.read() as conn:
         look = queries.lookup_names(conn)
         rows = queries.cell_refs(conn, names)
@@ -170,6 +169,6 @@ def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ign
     provenance: dict[str, object] = {"coders": choice, "coder_names": names,
                                      "excerpts_covered": covered, "excerpts_coded_by_anyone": everyone}
     if choice == "consensus" and covered < everyone:
-        provenance["note"] = (f"the agreed set ({cb.consensus_coder}) covers {covered} of the {everyone} "
+        provenance["note"] = (f"the agreed set ({names[0]}) covers {covered} of the {everyone} "
                               "coded excerpts; the rest is not yet reconciled")
     return Derivation([grouped[k] for k in keys], names, choice, numeric, provenance, project)
