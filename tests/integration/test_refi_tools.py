@@ -116,3 +116,15 @@ def test_a_foreign_project_into_a_numeric_project_gets_numeric_labels(example_pr
     src = example_project.sources()[-1]
     highest = max(int(s.ref) for s in example_project.sources()[:-1])
     assert (src.ref, src.citation) == (str(highest + 1), "Evaluation 2019")
+
+
+def test_a_codebook_pasted_into_a_project_in_its_own_old_namespace(tmp_path: Path) -> None:
+    """Seen in the wild: <CodeBook xmlns="urn:QDA-XML:codebook:0:4"> inside a 1.0 project."""
+    qde = (REFI / "qualcoder" / "project.qde").read_text(encoding="utf-8").replace(
+        "<CodeBook>", '<CodeBook xmlns="urn:QDA-XML:codebook:0:4">')
+    archive = tmp_path / "pasted.qdpx"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("project.qde", qde)
+    b = read_qdpx(archive)
+    assert [s.name for t in b.codebook.themes for s in t.subthemes] == ["Training", "Disclosure"]
+    assert len(b.codings) == 2

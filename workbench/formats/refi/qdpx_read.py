@@ -32,6 +32,7 @@ from workbench.formats.refi.xmlio import (
 
 N = "{" + NS["project"] + "}"
 MAX_QDE_BYTES = 1024**3
+IN_MEMORY_BYTES = 64 * 1024**2  # above this a project.qde is streamed (and must use the 1.0 namespace)
 
 
 @dataclass(slots=True)
@@ -130,10 +131,11 @@ def read_archive(path: Path) -> RProject:
             raise UserError(f"refused: {qde} is larger than {MAX_QDE_BYTES // 1024**2} MB", str(path))
         where = f"{path}: {qde}"
         ns = sniff(archive.stream(qde), "project", where)
-        if ns is None:
+        size = archive.members[qde.replace("\\", "/").lower()].file_size
+        if ns is None and size > IN_MEMORY_BYTES:  # a big file in the standard namespace: stream it
             def stream() -> IO[bytes]:
                 return archive.stream(qde)  # type: ignore[return-value]
-        else:  # an older namespace: small files, rewritten in memory
+        else:  # other namespace versions (or a 0:4 codebook pasted inside) are rewritten in memory
             data = to_standard_namespace(archive.read(qde), ns, "project")
 
             def stream() -> IO[bytes]:

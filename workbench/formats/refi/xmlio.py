@@ -88,12 +88,20 @@ def sniff(stream: IO[bytes], kind: str, file: str) -> str | None:
     raise UserError("malformed XML: no root element", file)
 
 
-def to_standard_namespace(data: bytes, ns: str, kind: str) -> bytes:
-    """The document with its namespace declared as 1.0 (tools write '0:4', or none at all)."""
-    if ns:
-        return data.replace(ns.encode("utf-8"), NS[kind].encode("utf-8"))
-    return re.sub(rb"<" + ROOT[kind].encode() + rb"\b", b"<" + ROOT[kind].encode() + b' xmlns="' +
-                  NS[kind].encode() + b'"', data, count=1)
+_DECLARATION = re.compile(rb'xmlns(:[\w.-]+)?="urn:QDA-XML:(?:project|codebook):[^"]*"', re.I)
+
+
+def to_standard_namespace(data: bytes, ns: str | None, kind: str) -> bytes:
+    """The document with every QDA-XML namespace declared as the 1.0 one of `kind`.
+
+    Tools write '0:4', or none at all, and some paste a codebook (urn:QDA-XML:codebook:0:4) into a
+    project; only the xmlns declarations are rewritten, never the text."""
+    target = NS[kind].encode("utf-8")
+    out = _DECLARATION.sub(lambda m: b"xmlns" + (m.group(1) or b"") + b'="' + target + b'"', data)
+    if ns == "":
+        out = re.sub(rb"<" + ROOT[kind].encode() + rb"\b", b"<" + ROOT[kind].encode() + b' xmlns="' + target + b'"',
+                     out, count=1)
+    return out
 
 
 def validate_stream(stream: IO[bytes], kind: str, file: str) -> None:
@@ -245,6 +253,14 @@ class XmlWriter:
             value = ("true" if v else "false") if isinstance(v, bool) else str(v)
             parts.append(f' {k}="{self._value(value, _ATTR)}"')
         return "".join(parts)
+
+    def attr(self, value: str) -> str:
+        """`value` escaped for a double-quoted attribute."""
+        return self._value(value, _ATTR)
+
+    def raw(self, text: str) -> None:
+        """Markup the caller has built (with `attr` for every value that is not an id or a number)."""
+        self.out.write(text)
 
     def start(self, tag: str, **attrs: Any) -> None:
         self.out.write(f"{'  ' * self.depth}<{tag}{self._attrs(attrs)}>\n")
