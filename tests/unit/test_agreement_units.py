@@ -30,8 +30,12 @@ MARKS = [(11, C), (12, A), (12, B)]
 
 
 def rows(codings=CODINGS, marks=MARKS, lengths=None) -> AgreementRows:  # type: ignore[no-untyped-def]
+    """The store's shape: an id array (none = 0) plus the span codings listed apart."""
+    ids = np.array([(e, s, c, v or 0, p or 0) for e, s, c, v, p, _, _ in codings], dtype=np.int64).reshape(-1, 5)
+    spans = [(e, s, c, a, b) for e, s, c, _, _, a, b in codings if a is not None]
     return AgreementRows(
-        coders=["a", "b", "c"], codings=codings, nothing_applies=marks, coder_ids={"a": A, "b": B, "c": C},
+        coders=["a", "b", "c"], codings=ids, nothing_applies=marks, coder_ids={"a": A, "b": B, "c": C},
+        spans=spans,
         subthemes=[(S1, "one", "T"), (S2, "two", "T"), (S3, "three", None)], themes=["T"],
         valences={BEN: "benefit", CHAL: "challenge"}, perspectives={P: "P", Q: "Q"},
         excerpt_lengths=lengths or {})
@@ -139,5 +143,5 @@ def test_many_labels_fall_back_from_bitmasks() -> None:
     v = np.array([1, 1, 1, 2])
     fast = mod._categorical(x, k, c, v, 1, 2, [(0, 1)], {1: "P", 2: "Q"})
     slow = mod._categorical(x, k, c, v, 1, 2, [(0, 1)], {1: "P", 2: "Q"}, max_bits=0)
-    assert fast.measure(np.array([0]), ["a–b"]).alpha == slow.measure(np.array([0]), ["a–b"]).alpha
-    assert fast.measure(np.array([0]), ["a–b"]).percent == pytest.approx(0.5)
+    assert fast.measure(0, 1, ["a–b"]).alpha == slow.measure(0, 1, ["a–b"]).alpha
+    assert fast.measure(0, 1, ["a–b"]).percent == pytest.approx(0.5)

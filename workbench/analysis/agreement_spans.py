@@ -58,32 +58,43 @@ def iou(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
     return 1.0 if union == 0 else inter / union
 
 
-def span_overlap(data, x: np.ndarray, k: np.ndarray, c: np.ndarray, start: np.ndarray, end: np.ndarray,  # type: ignore[no-untyped-def]
-                 keep: np.ndarray, excerpts: np.ndarray, m: int) -> list[SpanRow]:
-    """Per subtheme (in codebook order) and overall; empty when nobody coded a span."""
-    spanned = keep & (start >= 0)
-    if not spanned.any():
+def span_overlap(data, subthemes: list, kmap: np.ndarray, cindex: np.ndarray, excerpts: np.ndarray,  # type: ignore[no-untyped-def]
+                 unit: np.ndarray, cod: np.ndarray) -> list[SpanRow]:
+    """Per subtheme (in codebook order) and overall; empty when nobody coded a span.
+
+    `data.spans` lists (excerpt, subtheme, coder, start, end) ids of the span codings; `cod` holds
+    every coding (excerpt, subtheme, coder, …), so a coder who also coded the item without a span
+    counts as marking the whole excerpt.
+    """
+    if not len(data.spans):
         return []
-    wanted = set(zip(x[spanned].tolist(), k[spanned].tolist(), strict=True))
     chars: dict[tuple[int, int], dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for i in np.flatnonzero(keep):
-        key = (int(x[i]), int(k[i]))
-        if key not in wanted:
+    span_count: dict[tuple[int, int, int], int] = defaultdict(int)
+    for e, s, c, start, end in data.spans:
+        i = int(np.searchsorted(excerpts, e))
+        if i >= len(excerpts) or excerpts[i] != e or not unit[i] or cindex[c] < 0:
             continue
-        if start[i] >= 0:
-            chars[key][int(c[i])].append((int(start[i]), int(end[i])))
-        else:
-            chars[key][int(c[i])].append((0, data.excerpt_lengths.get(int(excerpts[key[0]]), 0)))
+        chars[(e, s)][int(cindex[c])].append((int(start), int(end)))
+        span_count[(e, s, c)] += 1
+    keys = np.array([e * (len(kmap) + 1) + s for e, s in chars], dtype=np.int64)
+    mine = cod[np.isin(cod[:, 0] * (len(kmap) + 1) + cod[:, 1], keys)]
+    all_count: dict[tuple[int, int, int], int] = defaultdict(int)
+    for e, s, c in mine[:, :3].tolist():
+        all_count[(e, s, c)] += 1
+    for (e, s, c), n in all_count.items():
+        if n > span_count.get((e, s, c), 0) and cindex[c] >= 0:  # also coded without a span: all of it
+            chars[(e, s)][int(cindex[c])].append((0, data.excerpt_lengths.get(e, 0)))
     scores: dict[int, list[float]] = defaultdict(list)
     items: dict[int, int] = defaultdict(int)
-    for (_, sk), per_coder in chars.items():
+    for (_, s), per_coder in chars.items():
         if len(per_coder) < 2:
             continue
+        sk = int(kmap[s])
         items[sk] += 1
         for a, b in combinations(sorted(per_coder), 2):
             scores[sk].append(iou(per_coder[a], per_coder[b]))
-    rows = [SpanRow(data.subthemes[sk][1], items[sk], len(scores[sk]), float(np.mean(scores[sk])))
+    rows = [SpanRow(subthemes[sk][1], items[sk], len(scores[sk]), float(np.mean(scores[sk])))
             for sk in sorted(scores)]
-    every = [s for sk in scores for s in scores[sk]]
+    every = [x for sk in scores for x in scores[sk]]
     rows.append(SpanRow("overall", sum(items.values()), len(every), float(np.mean(every)) if every else None))
     return rows

@@ -121,7 +121,7 @@ def agreement_md(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> Non
         m = r.measure
         if _notes(m):
             notes.append(f"{r.name} — {MEASURE_NAMES[r.field]}: {_notes(m)}.")
-        return [str(m.units), _pct(m.percent), _num(m.alpha), *_kappa_cells(a, m)]
+        return [f"{m.units:,}", _pct(m.percent), _num(m.alpha), *_kappa_cells(a, m)]
 
     rows = _rows(a, by)
     lines += ["## Overall", ""]

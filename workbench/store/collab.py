@@ -8,7 +8,7 @@ row and an audit entry together, so the agreed set and its history never disagre
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select
@@ -42,7 +42,7 @@ class AgreementRows:
     """The raw material of an agreement computation, as plain id tuples (analysis/ gives meaning)."""
 
     coders: list[str]
-    codings: list[tuple[int, int, int, int | None, int | None, int | None, int | None]]
+    codings: Any  # integer array (n × 5): excerpt, subtheme, coder, valence or 0, perspective or 0
     nothing_applies: list[tuple[int, int]]
     coder_ids: dict[str, int]
     subthemes: list[tuple[int, str, str | None]]  # id, name, theme (codebook order)
@@ -50,6 +50,7 @@ class AgreementRows:
     valences: dict[int, str]
     perspectives: dict[int, str]
     excerpt_lengths: dict[int, int]  # only for excerpts with span codings
+    spans: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # excerpt, subtheme, coder, start, end
 
 
 class CollabOps(CodingSheetOps):
@@ -94,41 +95,59 @@ class CollabOps(CodingSheetOps):
         with self.read() as conn:  # type: ignore[attr-defined]
             return conn.execute(select(func.coalesce(func.max(t.audit.c.id), 0))).scalar_one()
 
+    def integrity_check(self) -> str:
+        """SQLite's own check of the database file ('ok' when sound); servers check themselves."""
+        if not self.is_sqlite:  # type: ignore[attr-defined]
+            return "ok"
+        with self.read() as conn:  # type: ignore[attr-defined]
+            return "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check"))
+
     def _consensus(self, conn: Connection) -> str:
         value = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "consensus_coder")).scalar()
         return value or "consensus"
 
     # ----- agreement input -----------------------------------------------------------------
     def agreement_rows(self, coders: Sequence[str]) -> AgreementRows:
-        """Every coding and 'nothing applies' mark of `coders`, as ids, in one read transaction."""
+        """Every coding and 'nothing applies' mark of `coders`, as ids, in one read transaction.
+
+        The codings come straight from the driver's cursor as an integer array: over the covering
+        index ix_coding_cell that is a second for 500,000 codings, where building SQLAlchemy rows
+        would take several.
+        """
+        import numpy as np
+
         with self.read() as conn:  # type: ignore[attr-defined]
             ids = {n: i for n, i in conn.execute(select(t.coder.c.name, t.coder.c.id)
                                                  .where(t.coder.c.name.in_(list(coders))))}
+            chosen = list(ids.values()) or [-1]
             c = t.coding.c
-            codings = [tuple(r) for r in conn.execute(
-                select(c.excerpt_id, c.subtheme_id, c.coder_id, c.valence_id, c.perspective_id, c.start, c.end)
-                .where(c.coder_id.in_(list(ids.values()))))]
+            q = (select(c.excerpt_id, c.subtheme_id, c.coder_id, func.coalesce(c.valence_id, 0),
+                        func.coalesce(c.perspective_id, 0)).where(c.coder_id.in_(chosen)))
+            raw = conn.execute(q).cursor.fetchall()  # plain tuples, no Row objects
+            codings = np.array(raw, dtype=np.int64).reshape(-1, 5)
+            spans = [tuple(r) for r in conn.execute(
+                select(c.excerpt_id, c.subtheme_id, c.coder_id, c.start, c.end)
+                .where(c.coder_id.in_(chosen), c.start.is_not(None)))]
             marks = [tuple(r) for r in conn.execute(
                 select(t.nothing_applies.c.excerpt_id, t.nothing_applies.c.coder_id)
-                .where(t.nothing_applies.c.coder_id.in_(list(ids.values()))))]
+                .where(t.nothing_applies.c.coder_id.in_(chosen)))]
             themes = conn.execute(select(t.theme.c.id, t.theme.c.name).order_by(t.theme.c.position, t.theme.c.id)).all()
             theme_name = dict(themes)
             theme_rank = {tid: i for i, (tid, _) in enumerate(themes)}
             subs = conn.execute(select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.theme_id,
                                        t.subtheme.c.position)).all()
             subs.sort(key=lambda s: (theme_rank.get(s.theme_id, len(themes)), s.position, s.id))
-            spanned = {r[0] for r in codings if r[5] is not None}
             lengths: dict[int, int] = {}
-            if spanned:
+            if spans:
                 lengths = dict(conn.execute(select(t.excerpt.c.id, func.length(t.excerpt.c.text))
-                                            .where(t.excerpt.c.id.in_(list(spanned)))).all())
+                                            .where(t.excerpt.c.id.in_({s[0] for s in spans}))).all())
             return AgreementRows(
                 coders=list(coders), codings=codings, nothing_applies=marks, coder_ids=ids,  # type: ignore[arg-type]
                 subthemes=[(s.id, s.name, theme_name.get(s.theme_id)) for s in subs],
                 themes=[n for _, n in themes],
                 valences=dict(conn.execute(select(t.valence.c.id, t.valence.c.name)).all()),
                 perspectives=dict(conn.execute(select(t.perspective.c.id, t.perspective.c.name)).all()),
-                excerpt_lengths=lengths)
+                excerpt_lengths=lengths, spans=spans)  # type: ignore[arg-type]
 
     def coded_excerpts(self, coders: Iterable[str]) -> dict[str, set[str]]:
         """excerpt key → the coders among `coders` who coded it or marked it 'nothing applies'."""
