@@ -78,9 +78,13 @@ def check_name(name: str, what: str = "role") -> str:
 
 def connect_error(url: str, e: Exception) -> UserError:
     """A server that cannot be reached or refuses the login is the user's to fix, not a traceback."""
-    detail = str(getattr(e, "orig", e)).strip().splitlines()
-    reason = next((line for line in reversed(detail) if line.strip()), "cannot connect")
-    reason = re.sub(r"^connection failed: ", "", reason)
+    lines = [line.strip() for line in str(getattr(e, "orig", e)).strip().splitlines() if line.strip()]
+    fatal = next((line.split("FATAL:", 1)[1].strip() for line in lines if "FATAL:" in line), None)
+    if fatal:
+        detail = next((line[len("DETAIL:"):].strip() for line in lines if line.startswith("DETAIL:")), "")
+        reason = fatal + (f" ({detail.rstrip('.')})" if detail else "")
+    else:
+        reason = re.sub(r"^connection failed: ", "", lines[0] if lines else "cannot connect")
     return UserError(f"cannot connect to the database: {reason}", plain_url(url))
 
 
