@@ -14,19 +14,25 @@ from workbench.formats.refi.xmlio import validation_errors
 from workbench.store.api import Project
 
 
+def assert_valid(qdpx: Path) -> None:
+    """Every archive a test writes is checked against Project.xsd with xmlschema."""
+    with zipfile.ZipFile(qdpx) as zf:
+        assert validation_errors(zf.read("project.qde"), "project") == []
+
+
 def test_export_qdpx_goes_to_exports_and_says_where(example_dir: Path, run) -> None:
     result = run("-p", str(example_dir), "export", "qdpx")
     assert result.exit_code == 0, result.output
     written = example_dir / "exports" / "peer-support.qdpx"
     assert result.stdout.strip() == f"wrote {written}"
     assert not list((example_dir / "exports").glob("*.part"))
-    with zipfile.ZipFile(written) as zf:
-        assert validation_errors(zf.read("project.qde"), "project") == []
+    assert_valid(written)
 
 
 def test_import_qdpx_twice_changes_nothing_the_second_time(example_dir: Path, tmp_path: Path, run) -> None:
     qdpx = tmp_path / "p.qdpx"
     run("-p", str(example_dir), "export", "qdpx", "-o", str(qdpx))
+    assert_valid(qdpx)
     result = run("-p", str(example_dir), "import", "qdpx", str(qdpx))
     assert result.exit_code == 0
     assert "added" not in result.stdout.replace("0 added", "")
@@ -35,15 +41,12 @@ def test_import_qdpx_twice_changes_nothing_the_second_time(example_dir: Path, tm
 
 def test_losses_are_listed_one_line_per_kind(example_project: Project, example_dir: Path, tmp_path: Path,
                                             run) -> None:
-    with example_project.write() as conn:  # a CERQual judgement: nothing in REFI-QDA can hold it
-        from workbench.store import schema as t
-
-        sub = conn.execute(t.subtheme.select().limit(1)).first()
-        conn.execute(t.judgement.insert().values(uuid="j1", subtheme_id=sub.id, component="coherence",
-                                                 judgement="minor concerns", time="2024-01-01T00:00:00Z"))
+    # a CERQual judgement: nothing in REFI-QDA can hold it
+    example_project.set_judgement("Boundaries", "challenge", "coherence", "minor concerns", "", "amira")
     result = run("-p", str(example_dir), "export", "qdpx", "-o", str(tmp_path / "x.qdpx"))
     assert result.exit_code == 0
     assert result.stderr.splitlines() == ["not carried: CERQual judgements (REFI-QDA has no place for them): 1"]
+    assert_valid(tmp_path / "x.qdpx")
 
 
 def test_codebook_qdc_out_and_in(example_dir: Path, tmp_path: Path, run) -> None:
@@ -108,6 +111,7 @@ def test_export_then_new_in_real_processes(example_dir: Path, tmp_path: Path) ->
     done = subprocess.run([sys.executable, "-m", "workbench", "-p", str(example_dir), "export", "qdpx", "-o", str(qdpx)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert_valid(qdpx)
     done = subprocess.run([sys.executable, "-m", "workbench", "new", str(tmp_path / "copy"), "--qdpx", str(qdpx)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
