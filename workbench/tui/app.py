@@ -67,13 +67,13 @@ class WorkbenchApp(App[None]):
         self._writer_busy = False
 
     # ----- start-up ------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         if self.high_contrast:
             self.theme = HIGH_CONTRAST.name
         for entry in SCREENS:
             self.add_mode(entry.mode, entry.factory())
-        self.switch_mode("code")
+        await self.switch_mode("code")  # before any dialog, so the dialog sits on the Code screen
         if self.coder:
             self.start_session(self.coder)
         else:
@@ -267,15 +267,17 @@ class WorkbenchApp(App[None]):
                             self.action_toggle_contrast)
         from workbench.tui.screens.base import WorkbenchScreen
 
+        node = self.screen_stack[0] if self.screen_stack else None
+        if not isinstance(node, WorkbenchScreen):
+            return
         seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            node, binding = active.node, active.binding
-            if not isinstance(node, WorkbenchScreen) or not binding.description or binding.action in seen:
+        for binding in node.BINDINGS:  # the screen's own list: a focused widget may shadow a key
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.get_key_display(binding)
+            key = self.get_key_display(Binding(binding.key.split(",")[0], ""))
             yield SystemCommand(binding.description, f"{node.MODE.capitalize()} screen · key {key}",
-                                partial(self.run_action, binding.action, node))
+                                partial(self.call_later, self.run_action, binding.action, node))
 
 
 def make_app(project: Any, coder: str | None, label: str = "", **options: Any) -> WorkbenchApp:

@@ -230,6 +230,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     @on(CodebookTree.NodeHighlighted)
     def _node(self, event: CodebookTree.NodeHighlighted[Any]) -> None:
         data = event.node.data
+        if not self.wb.ready:
+            return
         self.query_one("#definition", Static).update(definition_text(self.session.codebook, data, self.session.words()))
 
     @on(CodebookTree.Chosen)
