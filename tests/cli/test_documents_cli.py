@@ -14,11 +14,11 @@ def test_import_a_pdf_by_paragraph(example_dir: Path, run) -> None:
                  "--split", "paragraph")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{DOCS / 'review.pdf'}: kept ")
-    assert "2 excerpts (34.1 … 34.2)" in result.stdout
+    assert "3 excerpts (34.1 … 34.3)" in result.stdout  # the three paragraphs; the title is a heading
     with Project.open(example_dir) as p:
         (doc,) = p.documents("34")
         mine = [e for e in p.excerpts() if e.key.startswith("34.")]
-        assert [doc.text[e.start:e.end] == e.text for e in mine] == [True, True]
+        assert [doc.text[e.start:e.end] == e.text for e in mine] == [True, True, True]
         assert {e.source for e in mine} == {"34"}
     again = run("-p", str(example_dir), "import", "document", str(DOCS / "review.pdf"), "--source", "34",
                 "--split", "paragraph")

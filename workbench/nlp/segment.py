@@ -153,7 +153,8 @@ def paragraphs_of(text: str) -> list[Segment]:
         following = bodies[i + 1].strip() if i + 1 < len(bodies) else ""
         # Text from a PDF has no blank lines: a short capitalised line after a finished (or short)
         # line, not running on into a lower-case one, is a heading or a table row.
-        pdf_heading = (short(s) and s[0].isupper() and not following[:1].islower()
+        opens = not block and len(s) < 0.9 * wide and s[-1] not in ".!?;,"  # e.g. a title above its text
+        pdf_heading = ((short(s) or opens) and s[0].isupper() and following[:1].isupper()
                        and (not block or prev[-1:] in ".!?:" or short(prev)))
         if pdf_heading or after_break and _is_heading(line, following) and (not block or prev[-1:] in ".!?"):
             flush()
