@@ -141,3 +141,12 @@ def test_revoked_person_can_no_longer_connect(team, run) -> None:  # type: ignor
     result = run("--db", url, "status")
     assert result.exit_code == 1
     assert result.output.startswith("workbench: ") and result.output.count("\n") == 1
+
+
+def test_init_server_lists_the_team(team, run) -> None:  # type: ignore[no-untyped-def]
+    amira, _ = team.login("amira")
+    rita, _ = team.login("rita", "reconciler")
+    result = run("--db", team.url, "init-server", "--list")
+    assert result.exit_code == 0
+    lines = {tuple(line.split()) for line in result.output.splitlines() if line.startswith("  ")}
+    assert {(amira, "coder"), (rita, "reconciler")} <= lines

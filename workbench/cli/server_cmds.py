@@ -34,11 +34,13 @@ def _server(ctx: Context, command: str) -> str:
 @click.option("--revoke", multiple=True, metavar="NAME", help="Take a person out of this project's roles.")
 @click.option("--no-password", is_flag=True,
               help="Create logins without a password (the site authenticates by certificate, LDAP, peer…).")
+@click.option("--list", "show", is_flag=True, help="Afterwards, list who is in the project and as what.")
 @click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also copy this local project folder in (as 'push' does).")
 @pass_ctx
 def init_server(ctx: Context, prefix: str | None, coders: tuple[str, ...], reconcilers: tuple[str, ...],
-                admins: tuple[str, ...], revoke: tuple[str, ...], no_password: bool, source: Path | None) -> None:
+                admins: tuple[str, ...], revoke: tuple[str, ...], no_password: bool, show: bool,
+                source: Path | None) -> None:
     """Make a PostgreSQL database a project server: schema, roles, row-level security.
 
     Run it as a PostgreSQL superuser. It creates the database if missing, upgrades its schema, and
@@ -60,6 +62,16 @@ def init_server(ctx: Context, prefix: str | None, coders: tuple[str, ...], recon
         click.echo(f"{kind} {name}" + (f": password {password}" if password else ": login ready"))
     for name in report.revoked:
         click.echo(f"revoked {name}")
+    if show:
+        from workbench.store.engine import make_engine
+        from workbench.store.server import members
+
+        engine = make_engine(url)
+        try:
+            for name, kind in members(engine):
+                click.echo(f"  {name:<24} {kind}")
+        finally:
+            engine.dispose()
     if source is not None:
         _push(ctx, url, source)
 

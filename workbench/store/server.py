@@ -61,10 +61,6 @@ def plain_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def is_server_url(url: str | None) -> bool:
-    return bool(url) and url.split(":", 1)[0].split("+", 1)[0] == "postgresql"  # type: ignore[union-attr]
-
-
 def _quote(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote_identifier(name)
 
@@ -374,8 +370,11 @@ def members(engine: Engine) -> list[tuple[str, str]]:
         if prefix is None:
             return []
         out = []
-        rows = conn.execute(text("SELECT rolname FROM pg_roles WHERE rolcanlogin ORDER BY rolname")).all()
-        for (name,) in rows:
+        rows = conn.execute(text("SELECT rolname, rolsuper FROM pg_roles WHERE rolcanlogin ORDER BY rolname")).all()
+        for name, superuser in rows:
+            if superuser:
+                out.append((name, "superuser"))
+                continue
             for kind in reversed(KINDS):
                 member = conn.execute(text("SELECT pg_has_role(:u, :g, 'MEMBER')"),
                                       {"u": name, "g": f"{prefix}_{kind}"}).scalar_one()
