@@ -99,19 +99,27 @@ def coded_excerpt_count(conn: Connection, coders: Sequence[str] | None) -> int:
 
 
 def status_counts(conn: Connection) -> dict[str, Any]:
-    """What `workbench status` prints, in a handful of aggregate queries (fast on 500,000 codings)."""
-    per_coder = conn.execute(
-        select(t.coder.c.name, func.count(t.coding.c.id), func.count(t.coding.c.excerpt_id.distinct()))
-        .select_from(t.coder).outerjoin(t.coding, t.coding.c.coder_id == t.coder.c.id)
-        .group_by(t.coder.c.name).order_by(t.coder.c.name)).all()
-    used = select(t.coding.c.subtheme_id).distinct()
-    unused = [r[0] for r in conn.execute(select(t.subtheme.c.name).where(t.subtheme.c.id.not_in(used))
-                                         .order_by(t.subtheme.c.position))]
-    coded = select(t.coding.c.excerpt_id)
-    marked = select(t.nothing_applies.c.excerpt_id)
-    uncoded_q = select(t.excerpt.c.key).where(t.excerpt.c.id.not_in(coded), t.excerpt.c.id.not_in(marked))
+    """What `workbench status` prints, in a handful of aggregate queries (fast on 500,000 codings).
+
+    Each query is shaped to walk an index without sorting: codings per coder stream off
+    ix_coding_cell (coder first); "excerpts per coder" reads the (excerpt, coder) pairs of
+    ix_coding_excerpt once; "subthemes without codings" seeks (coder, subtheme) in ix_coding_cell
+    for each coder instead of scanning every coding.
+    """
+    names = dict(conn.execute(select(t.coder.c.id, t.coder.c.name)).all())
+    counts = dict(conn.execute(select(t.coding.c.coder_id, func.count()).group_by(t.coding.c.coder_id)).all())
+    pairs = select(t.coding.c.excerpt_id, t.coding.c.coder_id).distinct().subquery()
+    excerpts = dict(conn.execute(select(pairs.c.coder_id, func.count()).group_by(pairs.c.coder_id)).all())
+    per_coder = sorted((name, counts.get(i, 0), excerpts.get(i, 0)) for i, name in names.items())
+    used = (select(t.coding.c.id).where(t.coding.c.coder_id.in_(select(t.coder.c.id)),
+                                        t.coding.c.subtheme_id == t.subtheme.c.id).exists())
+    unused = [r[0] for r in conn.execute(select(t.subtheme.c.name).where(~used)
+                                         .order_by(t.subtheme.c.position, t.subtheme.c.id))]
+    coded = select(t.coding.c.id).where(t.coding.c.excerpt_id == t.excerpt.c.id).exists()
+    marked = select(t.nothing_applies.c.id).where(t.nothing_applies.c.excerpt_id == t.excerpt.c.id).exists()
+    uncoded_q = select(t.excerpt.c.key).where(~coded, ~marked)
     uncoded_n = conn.execute(select(func.count()).select_from(uncoded_q.subquery())).scalar_one()
-    uncoded = [r[0] for r in conn.execute(uncoded_q.order_by(t.excerpt.c.position).limit(20))]
+    uncoded = [r[0] for r in conn.execute(uncoded_q.order_by(t.excerpt.c.position, t.excerpt.c.id).limit(20))]
     return {
         "sources": conn.execute(select(func.count()).select_from(t.source)).scalar_one(),
         "excerpts": conn.execute(select(func.count()).select_from(t.excerpt)).scalar_one(),
@@ -119,7 +127,7 @@ def status_counts(conn: Connection) -> dict[str, Any]:
         "themes": conn.execute(select(func.count()).select_from(t.theme)).scalar_one(),
         "subthemes": conn.execute(select(func.count()).select_from(t.subtheme)).scalar_one(),
         "summaries": conn.execute(select(func.count()).select_from(t.summary)).scalar_one(),
-        "per_coder": [(n, c, e) for n, c, e in per_coder],
+        "per_coder": per_coder,
         "unused_subthemes": unused,
         "uncoded_count": uncoded_n,
         "uncoded_sample": uncoded,
