@@ -27,12 +27,13 @@ def synced_service(path: PurePath | str) -> str | None:
     """The syncing service whose folder holds `path`, or None.
 
     Matches whole path components, and components that start with a service's name (OneDrive
-    names its folders "OneDrive - Organisation"; Google Drive for desktop mounts "GoogleDrive-…").
+    names its folders "OneDrive - Organisation", Dropbox "Dropbox (Team)"; Google Drive for desktop
+    mounts "GoogleDrive-…").
     """
     for part in PurePath(path).parts:
         low = part.lower().strip()
         for marker, name in SERVICES:
-            if low == marker or low.startswith(marker + " -") or low.startswith(marker + "-"):
+            if low == marker or low.startswith((marker + " -", marker + "-", marker + " (")):
                 return name
     return None
 
