@@ -32,6 +32,16 @@ class Context:
             warn_if_synced(project.folder)
         return project
 
+    def open_reader(self):  # type: ignore[no-untyped-def]  # -> ProjectBase
+        """The project without the mixins of `Project`, for read-only commands on the start-up path
+        (`status`): importing every store module costs a tenth of a second they do not need."""
+        from workbench.store.project import ProjectBase
+
+        project = ProjectBase.open(self.project_dir, self.db)
+        if project.is_sqlite:
+            warn_if_synced(project.folder)
+        return project
+
     def server_url(self) -> str | None:
         """The PostgreSQL URL this command works on (--db, then WORKBENCH_DB), or None for SQLite."""
         url = self.db or os.environ.get("WORKBENCH_DB")

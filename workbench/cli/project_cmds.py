@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -141,12 +142,20 @@ def status(ctx: Context) -> None:
 
     Example: workbench -p peer-support status
     """
-    from workbench.store import queries
+    from workbench.cli.common import warn_if_synced
+    from workbench.store.status import sqlite_status
 
-    with ctx.open() as project:
-        with project.read() as conn:
+    s = None
+    if ctx.db is None and not os.environ.get("WORKBENCH_DB"):
+        s = sqlite_status(ctx.project_dir)  # the stdlib driver alone: no SQLAlchemy import on this path
+        if s is not None:
+            warn_if_synced(ctx.project_dir)
+    if s is None:  # a server, a project to upgrade, or an error to report: the full path
+        from workbench.store import queries
+
+        with ctx.open_reader() as project, project.read() as conn:
             s = queries.status_counts(conn)
-        name = project.setting("name") or str(ctx.project_dir)
+    name = s["name"] or str(ctx.project_dir)
     click.echo(f"project    {name}")
     click.echo(f"sources    {s['sources']}")
     click.echo(f"excerpts   {s['excerpts']}")

@@ -75,6 +75,17 @@ def excerpt_coverage(conn: Connection, coders: Sequence[str] | None) -> tuple[in
     return covered, everyone
 
 
+def cell_lookups(conn: Connection) -> dict[str, dict[int, Any]]:
+    """`lookup_names` with only the columns the derivation reads (no citations or definitions)."""
+    return {
+        "subtheme": {r.id: r for r in conn.execute(select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.position))},
+        "valence": {r.id: r for r in conn.execute(select(t.valence.c.id, t.valence.c.name, t.valence.c.position))},
+        "perspective": {r.id: r for r in conn.execute(select(t.perspective.c.id, t.perspective.c.name,
+                                                             t.perspective.c.position, t.perspective.c.mixed))},
+        "source": {r.id: r for r in conn.execute(select(t.source.c.id, t.source.c.ref, t.source.c.groups))},
+    }
+
+
 def lookup_names(conn: Connection) -> dict[str, dict[int, Any]]:
     """id → row for the small tables the derivation labels its cells with."""
     return {
@@ -99,36 +110,7 @@ def coded_excerpt_count(conn: Connection, coders: Sequence[str] | None) -> int:
 
 
 def status_counts(conn: Connection) -> dict[str, Any]:
-    """What `workbench status` prints, in a handful of aggregate queries (fast on 500,000 codings).
+    """What `workbench status` prints: the statements of store/status.py, through this connection."""
+    from workbench.store.status import collect
 
-    Each query is shaped to walk an index without sorting: codings per coder stream off
-    ix_coding_cell (coder first); "excerpts per coder" reads the (excerpt, coder) pairs of
-    ix_coding_excerpt once; "subthemes without codings" seeks (coder, subtheme) in ix_coding_cell
-    for each coder instead of scanning every coding.
-    """
-    names = dict(conn.execute(select(t.coder.c.id, t.coder.c.name)).all())
-    counts = dict(conn.execute(select(t.coding.c.coder_id, func.count()).group_by(t.coding.c.coder_id)).all())
-    pairs = select(t.coding.c.excerpt_id, t.coding.c.coder_id).distinct().subquery()
-    excerpts = dict(conn.execute(select(pairs.c.coder_id, func.count()).group_by(pairs.c.coder_id)).all())
-    per_coder = sorted((name, counts.get(i, 0), excerpts.get(i, 0)) for i, name in names.items())
-    used = (select(t.coding.c.id).where(t.coding.c.coder_id.in_(select(t.coder.c.id)),
-                                        t.coding.c.subtheme_id == t.subtheme.c.id).exists())
-    unused = [r[0] for r in conn.execute(select(t.subtheme.c.name).where(~used)
-                                         .order_by(t.subtheme.c.position, t.subtheme.c.id))]
-    coded = select(t.coding.c.id).where(t.coding.c.excerpt_id == t.excerpt.c.id).exists()
-    marked = select(t.nothing_applies.c.id).where(t.nothing_applies.c.excerpt_id == t.excerpt.c.id).exists()
-    uncoded_q = select(t.excerpt.c.key).where(~coded, ~marked)
-    uncoded_n = conn.execute(select(func.count()).select_from(uncoded_q.subquery())).scalar_one()
-    uncoded = [r[0] for r in conn.execute(uncoded_q.order_by(t.excerpt.c.position, t.excerpt.c.id).limit(20))]
-    return {
-        "sources": conn.execute(select(func.count()).select_from(t.source)).scalar_one(),
-        "excerpts": conn.execute(select(func.count()).select_from(t.excerpt)).scalar_one(),
-        "codings": conn.execute(select(func.count()).select_from(t.coding)).scalar_one(),
-        "themes": conn.execute(select(func.count()).select_from(t.theme)).scalar_one(),
-        "subthemes": conn.execute(select(func.count()).select_from(t.subtheme)).scalar_one(),
-        "summaries": conn.execute(select(func.count()).select_from(t.summary)).scalar_one(),
-        "per_coder": per_coder,
-        "unused_subthemes": unused,
-        "uncoded_count": uncoded_n,
-        "uncoded_sample": uncoded,
-    }
+    return collect(lambda sql: conn.exec_driver_sql(sql).all())
