@@ -1,19 +1,20 @@
-"""Benchmark: REFI-QDA export and import of the synthetic project, beside the CSV path.
+"""Benchmark: REFI-QDA export and import of the synthetic project, beside the CSV/YAML path.
 
     python benchmarks/bench_interchange.py                      # the full 500,000-coding project
     python benchmarks/bench_interchange.py --codings 50000      # a smaller one, built in a temp folder
     python benchmarks/bench_interchange.py --project DIR        # reuse (or first build) the project at DIR
 
-Each figure is printed beside a baseline measured in the same run, with the ratio:
+Each operation runs in a fresh child process, which reports its time and its peak memory (max RSS),
+and each is printed beside its baseline measured in the same run, with the ratio:
 
-- export .qdpx (snapshot, project.qde and sources/*.txt, the libxml2 schema self-check) vs writing
-  the same records as the CSV/YAML files of DESIGN.md (codebook, sources, excerpts, codings);
-- import .qdpx into a new project (`new --qdpx`: safe unzip, defusedxml parse, schema check, mapping,
-  one transaction) vs building a project from those CSV/YAML files (`new --codebook … --codings …`);
-- peak memory (max RSS of this process, after the exports and imports) vs the RSS after opening;
-- the schema check alone (libxml2, streaming: what runs on every import and export) vs xmlschema
-  (what the tests validate written files with), on the same project.qde (xmlschema only below
-  100,000 codings: it needs minutes and gigabytes for the full project).
+- export .qdpx (snapshot, project.qde and sources/*.txt, the streaming schema self-check) vs
+  writing the same records as the CSV/YAML files of DESIGN.md (codebook, sources, excerpts,
+  codings, summaries);
+- `new --qdpx` (safe unzip, defusedxml gate, one streaming lxml pass that validates and reads,
+  mapping, one transaction) vs `new` from those CSV/YAML files;
+- the schema check alone (libxml2, streaming: what every import and export runs) vs xmlschema (what
+  the tests validate written files with) — xmlschema only below 100,000 codings, as it needs
+  minutes and gigabytes for the full project.
 
 Times are the best of --repeat runs (default 1: the full project takes minutes per run).
 """
@@ -21,33 +22,80 @@ Times are the best of --repeat runs (default 1: the full project takes minutes p
 from __future__ import annotations
 
 import argparse
-import io
+import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Each snippet runs in a child; `args` is sys.argv[1:]. It prints nothing; the wrapper times it.
+OPS = {
+    "export_csv": """
+from workbench.formats.codebook_yaml import write_codebook
+from workbench.formats.records import write_records
+from workbench.store.api import Project
+p = Project.open(Path(args[0])); out = Path(args[1]); out.mkdir(exist_ok=True)
+write_codebook(p.codebook(), out / "codebook.yaml")
+for kind, items in (("sources", p.sources()), ("excerpts", p.excerpts()), ("codings", p.codings()),
+                    ("summaries", p.summaries())):
+    write_records(kind, items, out / f"{kind}.csv", "csv")
+""",
+    "export_qdpx": """
+from workbench.formats.refi.qdpx import project_qdpx
+from workbench.store.api import Project
+project_qdpx(Project.open(Path(args[0])).interchange_snapshot(), Path(args[1]))
+""",
+    "new_csv": """
+from workbench.cli.project_cmds import build_project
+d = Path(args[1])
+build_project(Path(args[0]), d / "codebook.yaml", d / "sources.csv", d / "excerpts.csv", d / "codings.csv",
+              d / "summaries.csv")
+""",
+    "new_qdpx": """
+from workbench.cli.refi_cmds import build_project_from_qdpx
+build_project_from_qdpx(Path(args[0]), Path(args[1]))
+""",
+    "check_lxml": """
+import zipfile
+from workbench.formats.refi.xmlio import validate_stream
+validate_stream(zipfile.ZipFile(args[0]).open("project.qde"), "project", "project.qde")
+""",
+    "check_xmlschema": """
+import zipfile
+from workbench.formats.refi.xmlio import validation_errors
+assert validation_errors(zipfile.ZipFile(args[0]).read("project.qde"), "project") == []
+""",
+}
 
-def best(f: Callable[[], object], repeat: int) -> float:
-    times = []
+WRAPPER = """
+import json, resource, sys, time
+from pathlib import Path
+args = sys.argv[2:]
+t = time.perf_counter()
+exec(compile({body!r}, "op", "exec"))
+print(json.dumps({{"seconds": time.perf_counter() - t,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def run(op: str, *args: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", WRAPPER.format(body=OPS[op]), op, *args], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def best(op: str, repeat: int, *args: str, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    runs = []
     for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if before:
+            before()
+        runs.append(run(op, *args))
+    return {"seconds": min(r["seconds"] for r in runs), "rss_mb": max(r["rss_mb"] for r in runs)}
 
 
 def ensure_project(folder: Path, codings: int) -> None:
@@ -62,8 +110,11 @@ def ensure_project(folder: Path, codings: int) -> None:
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def line(label: str, value: float, base_label: str, base: float, unit: str = "s") -> None:
-    print(f"{label:<34} {value:8.2f} {unit}   baseline ({base_label}): {base:8.2f} {unit}   ratio {value / base:5.2f}")
+def line(label: str, value: dict[str, float], base_label: str, base: dict[str, float]) -> None:
+    for key, unit in (("seconds", "s"), ("rss_mb", "MB")):
+        what = label if key == "seconds" else "  peak memory"
+        print(f"{what:<30} {value[key]:9.2f} {unit:<2}  baseline ({base_label}): {base[key]:9.2f} {unit:<2}  "
+              f"ratio {value[key] / base[key]:5.2f}")
 
 
 def main() -> None:
@@ -73,68 +124,37 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
 
-    from workbench.cli.project_cmds import build_project
-    from workbench.cli.refi_cmds import build_project_from_qdpx
-    from workbench.formats.codebook_yaml import write_codebook
-    from workbench.formats.records import write_records
-    from workbench.formats.refi.qdpx import project_qdpx
-    from workbench.formats.refi.xmlio import validate_stream, validation_errors
-    from workbench.store.api import Project
-
     work = Path(tempfile.mkdtemp(prefix="bench-interchange-"))
     folder = args.project or work / "synthetic"
     ensure_project(folder, args.codings)
-    project = Project.open(folder)
-    rss_open = rss_mb()
-    counts = project.counts()
-    print(f"project: {counts['sources']:,} sources, {counts['excerpts']:,} excerpts, {counts['codings']:,} codings")
+    from workbench.store.api import Project
 
-    csv_dir = work / "csv"
-    csv_dir.mkdir()
+    with Project.open(folder) as p:
+        counts = p.counts()
+    print(f"project: {counts['sources']:,} sources, {counts['excerpts']:,} excerpts, {counts['codings']:,} codings, "
+          f"{counts['summaries']:,} summaries")
+    csv_dir, qdpx = work / "csv", work / "project.qdpx"
+    base = best("export_csv", args.repeat, str(folder), str(csv_dir))
+    line("export .qdpx", best("export_qdpx", args.repeat, str(folder), str(qdpx)), "CSV/YAML export", base)
 
-    def export_csv() -> None:
-        write_codebook(project.codebook(), csv_dir / "codebook.yaml")
-        for kind, items in (("sources", project.sources()), ("excerpts", project.excerpts()),
-                            ("codings", project.codings())):
-            write_records(kind, items, csv_dir / f"{kind}.csv", "csv")
+    def clear(name: str):  # type: ignore[no-untyped-def]
+        return lambda: shutil.rmtree(work / name, ignore_errors=True)
 
-    qdpx = work / "project.qdpx"
-
-    def export_qdpx() -> None:
-        project_qdpx(project.interchange_snapshot(), qdpx)
-
-    t_csv = best(export_csv, args.repeat)
-    t_qdpx = best(export_qdpx, args.repeat)
-    line("export .qdpx", t_qdpx, "CSV/YAML export", t_csv)
-
-    def new_from_csv() -> None:
-        target = work / "from-csv"
-        shutil.rmtree(target, ignore_errors=True)
-        build_project(target, csv_dir / "codebook.yaml", csv_dir / "sources.csv", csv_dir / "excerpts.csv",
-                      csv_dir / "codings.csv")
-
-    def new_from_qdpx() -> None:
-        target = work / "from-qdpx"
-        shutil.rmtree(target, ignore_errors=True)
-        build_project_from_qdpx(target, qdpx)
-
-    t_new_csv = best(new_from_csv, args.repeat)
-    t_new_qdpx = best(new_from_qdpx, args.repeat)
-    line("new --qdpx", t_new_qdpx, "new from CSV/YAML", t_new_csv)
+    base = best("new_csv", args.repeat, str(work / "from-csv"), str(csv_dir), before=clear("from-csv"))
+    line("new --qdpx", best("new_qdpx", args.repeat, str(work / "from-qdpx"), str(qdpx), before=clear("from-qdpx")),
+         "new from CSV/YAML", base)
     with Project.open(work / "from-qdpx") as copy:
         assert copy.counts() == counts, (copy.counts(), counts)
-
-    line("peak memory (export and import)", rss_mb(), "after opening", rss_open, "MB")
-    qde = zipfile.ZipFile(qdpx).read("project.qde")
-    t_lxml = best(lambda: validate_stream(io.BytesIO(qde), "project", "project.qde"), args.repeat)
+    lxml = best("check_lxml", args.repeat, str(qdpx))
     if counts["codings"] < 100_000:
-        t_xs = best(lambda: validation_errors(qde, "project"), 1)
-        line("schema check (libxml2, streaming)", t_lxml, "xmlschema", t_xs)
+        line("schema check (libxml2)", lxml, "xmlschema", best("check_xmlschema", 1, str(qdpx)))
     else:
-        print(f"{'schema check (libxml2, streaming)':<34} {t_lxml:8.2f} s   (xmlschema skipped above 100,000 codings)")
-    print(f"{'.qdpx size':<34} {qdpx.stat().st_size / 1024**2:8.1f} MB  "
-          f"(project.qde {len(qde) / 1024**2:.1f} MB unpacked)")
-    project.close()
+        print(f"{'schema check (libxml2)':<30} {lxml['seconds']:9.2f} s   peak memory {lxml['rss_mb']:.0f} MB "
+              "(xmlschema skipped above 100,000 codings)")
+    import zipfile
+
+    unpacked = zipfile.ZipFile(qdpx).getinfo("project.qde").file_size
+    print(f"{'.qdpx size':<30} {qdpx.stat().st_size / 1024**2:9.1f} MB  (project.qde {unpacked / 1024**2:.1f} MB unpacked)")
     shutil.rmtree(work, ignore_errors=True)
 
 

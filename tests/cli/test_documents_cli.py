@@ -37,7 +37,7 @@ def test_sentences_then_code_one_of_them(example_dir: Path, run) -> None:
     assert coded.exit_code == 0, coded.output
     second = run("-p", str(example_dir), "import", "document", str(DOCS / "review.txt"), "--source", "23",
                  "--split", "regex", "--pattern", r"Low pay[^.]*\.")
-    assert f"1 excerpts (23.{n + 1} … 23.{n + 1})" in second.stdout
+    assert f"1 excerpt (23.{n + 1} … 23.{n + 1})" in second.stdout
 
 
 def test_without_split_only_the_text_is_kept(example_dir: Path, run) -> None:

@@ -135,8 +135,9 @@ def import_document(ctx: Context, file: Path, source: str, split: str, pattern: 
     if not result.added:
         click.echo(f"{file}: already imported for source {source}; nothing changed")
         return
-    what = f"{len(result.excerpts)} excerpts ({result.excerpts[0]} … {result.excerpts[-1]})" if result.excerpts \
-        else "no excerpts (select them in the app, or use --split)"
+    n = len(result.excerpts)
+    what = (f"{n} excerpt{'s' if n != 1 else ''} ({result.excerpts[0]} … {result.excerpts[-1]})" if n
+            else "no excerpts (select them in the app, or use --split)")
     click.echo(f"{file}: kept {len(text)} characters with source {source}; {what}")
 
 
