@@ -72,3 +72,17 @@ def test_bad_settings_are_user_errors(independent_dir: Path, run) -> None:
     unknown = run("-p", p, "settings", "colour", "blue")
     assert unknown.exit_code == 1 and "unknown setting 'colour'" in unknown.output
     assert run("-p", p, "settings", "blind").output.strip() == "on"
+
+
+def test_trace_and_table_show_only_the_coders_own_while_blind(independent_dir: Path, run) -> None:
+    p = str(independent_dir)
+    traced = run("--coder", "amira", "-p", p, "trace", "Wellbeing and recovery", "--json")
+    assert traced.exit_code == 0
+    doc = json.loads(traced.output)
+    assert doc["coder_names"] == ["amira"]
+    assert "ben" not in traced.output
+    table = json.loads(run("--coder", "ben", "-p", p, "export", "table", "--format", "json").output)
+    assert table["provenance"]["coder_names"] == ["ben"]
+    run("-p", p, "settings", "blind", "off")
+    table = json.loads(run("--coder", "ben", "-p", p, "export", "table", "--format", "json").output)
+    assert table["provenance"]["coder_names"] == ["amira", "ben"]

@@ -30,6 +30,7 @@ def export_table(ctx: Context, output: Path | None, fmt: str | None, coders: str
 
     chosen = choose_format(output, fmt, tuple(TABLE_FORMATS), "md")
     with ctx.open() as project:
+        coders = ",".join(project.visible_coders(ctx.coder(required=False)) or []) or coders  # blind: own only
         model = build_table(project, coders)
         with output_target(ctx, output, chosen, "table") as out:
             TABLE_FORMATS[chosen].load()(model, out)
@@ -57,6 +58,7 @@ def trace(ctx: Context, subtheme: str, valence: str | None, perspective: str | N
     from workbench.analysis.trace import trace_cell
 
     with ctx.open() as project:
+        coders = ",".join(project.visible_coders(ctx.coder(required=False)) or []) or coders  # blind: own only
         tr = trace_cell(project, subtheme, valence, perspective, coders)
     if as_json:
         click.echo(json.dumps(tr.as_dict(), ensure_ascii=False, indent=2))
