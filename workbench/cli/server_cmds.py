@@ -43,11 +43,12 @@ def init_server(ctx: Context, prefix: str | None, coders: tuple[str, ...], recon
                 source: Path | None) -> None:
     """Make a PostgreSQL database a project server: schema, roles, row-level security.
 
-    Run it as a PostgreSQL superuser. It creates the database if missing, upgrades its schema, and
-    is safe to run again (after upgrading workbench, or to add people). A new login gets a random
-    password, printed once: hand it to the person over a safe channel.
+    Run it as a login with CREATEROLE that owns the database, or as a superuser (see
+    docs/server-admin.md). It creates the database if missing, upgrades its schema, and is safe to
+    run again (after upgrading workbench, or to add people). A new login gets a random password,
+    printed once: hand it to the person over a safe channel.
 
-    Example: workbench --db postgresql://postgres@db.example.org/review init-server --add-coder amira --add-reconciler rita
+    Example: workbench --db postgresql://lead@db.example.org/review init-server --add-coder amira --add-reconciler rita
     """
     from workbench.store.server import init_server as run_init
 
