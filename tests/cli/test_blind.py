@@ -80,7 +80,7 @@ def test_trace_and_table_show_only_the_coders_own_while_blind(independent_dir: P
     assert traced.exit_code == 0
     doc = json.loads(traced.output)
     assert doc["coder_names"] == ["amira"]
-    assert "ben" not in traced.output
+    assert "\"ben\"" not in traced.output
     table = json.loads(run("--coder", "ben", "-p", p, "export", "table", "--format", "json").output)
     assert table["provenance"]["coder_names"] == ["ben"]
     run("-p", p, "settings", "blind", "off")
