@@ -73,14 +73,33 @@ class Derivation:
     coders: list[str] | None  # the coder names whose codings count
     coder_choice: str  # "consensus", "all" or "name,name"
     numeric: bool
-    provenance: dict[str, object] = field(default_factory=dict)
     _project: Any = field(default=None, repr=False, compare=False)
     _index: dict[CellKey, Cell] = field(default_factory=dict, repr=False, compare=False)
+    _provenance: dict[str, object] | None = field(default=None, repr=False, compare=False)
+    _counts_from: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index = {c.key: c for c in self.cells}
         for c in self.cells:
             c._owner = self
+        self._counts_from = self._project
+
+    @property
+    def provenance(self) -> dict[str, object]:
+        """Whose codings, how many coded excerpts they cover, and a note when the agreed set covers
+        only part of them. Counted on first use: the matrix and graph never ask, and counting
+        distinct excerpts over 500,000 codings costs half as much again as deriving the cells."""
+        if self._provenance is None:
+            self._provenance = {"coders": self.coder_choice, "coder_names": self.coders}
+            if self._counts_from is not None:
+                with self._counts_from.read() as conn:
+                    covered, everyone = queries.excerpt_coverage(conn, self.coders)
+                self._provenance.update(excerpts_covered=covered, excerpts_coded_by_anyone=everyone)
+                if self.coder_choice == "consensus" and covered < everyone:
+                    self._provenance["note"] = (
+                        f"the agreed set ({(self.coders or ['?'])[0]}) covers {covered} of the {everyone} "
+                        "coded excerpts; the rest is not yet reconciled")
+        return self._provenance
 
     def cell(self, subtheme: str, valence: str | None, perspective: str | None) -> Cell | None:
         return self._index.get((subtheme, valence, perspective))
@@ -136,14 +155,13 @@ def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ign
     """Cells for the chosen coders (NAME,… | all | consensus | None for DESIGN.md's default)."""
     names, choice = resolve_coders(project, coders)
     with project.read() as conn:
-        look = queries.lookup_names(conn)
+        look = queries.cell_lookups(conn)
         rows = queries.cell_refs(conn, names)
-        covered, everyone = queries.excerpt_coverage(conn, names)
     sources = look["source"]
     numeric = all_numeric(s.ref for s in sources.values())
     # Sort every source once; a cell's refs are then its source ids in that rank order.
     rank = {ref: i for i, ref in enumerate(sort_refs((s.ref for s in sources.values()), numeric))}
-    source_rank = {sid: rank[s.ref] for sid, s in sources.items()}
+    source_rank = {str(sid): rank[s.ref] for sid, s in sources.items()}  # the query gives ids as text
     ref_at = {rank[s.ref]: s.ref for s in sources.values()}
     groups_at = {rank[s.ref]: _groups(s.groups) for s in sources.values()}
     mixed = {p.id for p in look["perspective"].values() if p.mixed}
@@ -152,7 +170,7 @@ def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ign
     per_name = {i: r.name for i, r in look["perspective"].items()}
     grouped: dict[tuple[int, int | None, int | None], Cell] = {}
     for sub_id, val_id, per_id, source_ids, n in rows:
-        ranks = sorted({source_rank[int(i)] for i in source_ids.split(",")})
+        ranks = sorted({source_rank[i] for i in source_ids.split(",")})
         groups: list[str] = []
         if per_id in mixed:
             union = {g for r in ranks for g in groups_at[r]}
@@ -166,9 +184,4 @@ def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ign
     keys = sorted(grouped, key=lambda k: (order_sub[k[0]],
                                           (1, 0, 0) if k[1] is None else (0, *order_val[k[1]]),
                                           (1, 0, 0) if k[2] is None else (0, *order_per[k[2]])))
-    provenance: dict[str, object] = {"coders": choice, "coder_names": names,
-                                     "excerpts_covered": covered, "excerpts_coded_by_anyone": everyone}
-    if choice == "consensus" and covered < everyone:
-        provenance["note"] = (f"the agreed set ({names[0]}) covers {covered} of the {everyone} "
-                              "coded excerpts; the rest is not yet reconciled")
-    return Derivation([grouped[k] for k in keys], names, choice, numeric, provenance, project)
+    return Derivation([grouped[k] for k in keys], names, choice, numeric, project)
