@@ -67,6 +67,11 @@ class WorkbenchApp(App[None]):
         self._writer_busy = False
 
     # ----- start-up ------------------------------------------------------------------------
+    def on_load(self) -> None:
+        """Start reading the project before the first screen is even composed."""
+        if self.coder:
+            self.start_session(self.coder)
+
     async def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         if self.high_contrast:
@@ -74,9 +79,9 @@ class WorkbenchApp(App[None]):
         for entry in SCREENS:
             self.add_mode(entry.mode, entry.factory())
         await self.switch_mode("code")  # before any dialog, so the dialog sits on the Code screen
-        if self.coder:
-            self.start_session(self.coder)
-        else:
+        if self.session is not None and self.ready:
+            self.notify_screens(DataChanged(frozenset({"all"})))
+        elif not self.coder:
             from workbench.tui.screens.dialogs import CoderName
 
             self.push_screen(CoderName(), self._coder_given)
@@ -98,7 +103,8 @@ class WorkbenchApp(App[None]):
     def _loaded(self, _index: object) -> None:
         self.ready = True
         self.versions["all"] += 1
-        self.notify_screens(DataChanged(frozenset({"all"})))
+        if self.screen_stack:  # else on_mount shows it once the first screen exists
+            self.notify_screens(DataChanged(frozenset({"all"})))
 
     # ----- reading and writing -------------------------------------------------------------
     def fetch(self, job: Callable[[], T], then: Callable[[T], None], group: str = "fetch") -> None:
@@ -211,12 +217,12 @@ class WorkbenchApp(App[None]):
         screen.query_one(NavBar).show([(e.mode, e.key, self._title(e.title)) for e in SCREENS], mode,
                                       self.label, tail)
         if s is None or not self.ready:
-            screen.query_one(StatusBar).update("loading the project…")
+            screen.query_one(StatusBar).update("loading the project…", layout=False)
             return
         c = s.counts()
         screen.query_one(StatusBar).update(
             f"{c.excerpts} {s.word('excerpts')} · {c.coded_by_me} coded by me · {c.sources} {s.word('sources')}"
-            f" · last saved: {s.last_saved or 'nothing yet this session'}")
+            f" · last saved: {s.last_saved or 'nothing yet this session'}", layout=False)
 
     def _title(self, title: str) -> str:
         s = self.session

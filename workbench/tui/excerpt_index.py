@@ -51,13 +51,23 @@ class ExcerptIndex:
         self.texts = rows.texts
         self.uuids = rows.uuids
         self.locations = rows.locations
-        self.lower = [t.casefold() for t in rows.texts]
+        self._lower: list[str] | None = None
         self.position = {k: i for i, k in enumerate(self.keys)}
         self.state = bytearray(NOTHING if k in nothing else CODED if k in coded else UNCODED for k in self.keys)
         self._base_key: tuple[object, ...] | None = None
         self._base: list[int] = []
         self._last: tuple[str, list[int]] = ("", [])
         self.subtheme_keys: dict[str, set[str]] = {}
+
+    @property
+    def lower(self) -> list[str]:
+        """Case-folded texts for search, built on first use (or by `warm` after the first paint)."""
+        if self._lower is None:
+            self._lower = [t.casefold() for t in self.texts]
+        return self._lower
+
+    def warm(self) -> None:
+        self.lower  # noqa: B018
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -103,7 +113,8 @@ class ExcerptIndex:
         # Typing one more letter only narrows: scan the previous result, not all excerpts.
         pool = last_rows if last_needle and last_needle in needle else base
         lower = self.lower
-        if len(pool) == len(lower):
+        if len(base) == len(lower) and len(pool) * 3 > len(lower):
+            # Most rows still in play: one C-speed pass over every text beats gathering the subset.
             hits = list(compress(range(len(lower)), map(str.__contains__, lower, repeat(needle))))
         else:
             texts = [lower[i] for i in pool]

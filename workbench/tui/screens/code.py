@@ -113,6 +113,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             lst.hint_words = s.words()
             self.refilter()
             lst.focus()
+            index = s.index
+            self.wb.fetch(index.warm, lambda _none: None, group="warm")  # search is ready before the first key
         everything = change is None or "all" in change.kinds
         if everything or "codebook" in change.kinds:  # type: ignore[union-attr]
             self.query_one(CodebookTree).show_codebook(s.codebook, s.words())
@@ -137,7 +139,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         described = self.filter.describe(s.words())
         self.query_one("#filter-line", Static).update(
             Text.assemble((f"{len(rows)}", "bold"), f" of {len(s.index)} {s.word('excerpts')}",
-                          (f" · {described}" if described else " · f filters", "dim")))
+                          (f" · {described}" if described else " · f filters", "dim")), layout=False)
 
     def load_detail(self, key: str) -> None:
         self.wb.fetch(lambda: self.session.detail(key), self.show_detail, group="detail")
@@ -151,6 +153,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             self.query_one(ExcerptText).show("", [])
             self.query_one("#codings", OptionList).clear_options()
             return
+        if self.detail is not None and self.detail.key == event.key:
+            return  # the list was refiltered around the same excerpt: nothing new to show
         self.load_detail(event.key)
 
     @on(ExcerptList.Chosen)

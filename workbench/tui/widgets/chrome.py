@@ -17,6 +17,8 @@ class NavBar(Horizontal):
     NavBar #where { width: 1fr; text-align: right; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted; }
     """
 
+    _shown: tuple[object, ...] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="tabs")
         yield Static(id="where")
@@ -29,8 +31,11 @@ class NavBar(Horizontal):
                 parts.append(Content.from_markup(f"[bold reverse]▸{key} {title}◂[/]"))
             else:
                 parts.append(Content.from_markup(f"[@click=app.go('{mode}')] {key} {title} [/]"))
-        self.query_one("#tabs", Static).update(Content(" ").join(parts))
-        self.query_one("#where", Static).update(f"{tail} · {label}" if label else tail)
+        key = (current, tuple(entries))
+        if key != self._shown:  # the tabs change width only when the screen or a label changes
+            self._shown = key
+            self.query_one("#tabs", Static).update(Content(" ").join(parts))
+        self.query_one("#where", Static).update(f"{tail} · {label}" if label else tail, layout=False)
 
 
 class StatusBar(Static):

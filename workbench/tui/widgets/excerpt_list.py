@@ -39,7 +39,7 @@ class ExcerptList(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"excerpt-list--cursor", "excerpt-list--mark", "excerpt-list--dim"}
     DEFAULT_CSS = """
-    ExcerptList { height: 1fr; overflow-x: hidden; }
+    ExcerptList { height: 1fr; overflow-x: hidden; overflow-y: scroll; }
     ExcerptList > .excerpt-list--cursor { text-style: bold reverse; }
     ExcerptList:focus > .excerpt-list--cursor { background: $accent; color: $text; text-style: bold; }
     ExcerptList > .excerpt-list--mark { text-style: bold; }
@@ -70,13 +70,13 @@ class ExcerptList(ScrollView, can_focus=True):
     # ----- data ----------------------------------------------------------------------------
     def set_index(self, index: ExcerptIndex) -> None:
         self.index = index
-        cap = lambda values, limit: min(limit, max((len(v) for v in values), default=1))  # noqa: E731
+        cap = lambda values, limit: min(limit, max(map(len, values), default=1))  # noqa: E731
         self._widths = (cap(index.keys, 12), cap(index.refs, 14), cap(index.perspectives, 14))
 
     def set_rows(self, rows: list[int], keep: str | None = None) -> None:
         """Show these row numbers; keep the cursor on `keep` when it is still among them."""
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows))
+        self._set_height(len(rows))
         target = 0
         if keep is not None and self.index is not None:
             i = self.index.position.get(keep)
@@ -149,6 +149,14 @@ class ExcerptList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.rows))
+
+    def _set_height(self, n: int) -> None:
+        """A new row count without a layout pass: our own size does not change (the scrollbar is always
+        there), and a full layout of the screen per keystroke costs more than the filter itself."""
+        size = Size(self.size.width, n)
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
 
     # ----- painting ------------------------------------------------------------------------
     def refresh_row(self, key: str) -> None:
