@@ -117,3 +117,9 @@ def test_derivation_equals_a_naive_one_on_a_synthetic_project(synthetic_dir: Pat
                 if c.perspective in mixed:
                     union = {g for r in c.refs for g in groups_of[r]}
                     assert c.groups == sorted(union, key=lambda g: (g.lower(), g))
+
+
+def test_staleness_is_judged_against_the_default_coders_only(author_year_dir: Path) -> None:
+    with Project.open(author_year_dir) as project:
+        assert any(e.stale for *_x, e in build_table(project, "agreed").entries())  # the default, by name
+        assert not any(e.stale for *_x, e in build_table(project, "rin").entries())

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from workbench.analysis.cells import Derivation, derive_cells
+from workbench.analysis.cells import Derivation, derive_cells, resolve_coders
 from workbench.core.model import Codebook, Source
 from workbench.core.refs import sort_refs
 
@@ -203,6 +203,9 @@ def build_table(project, coders: str | None = None) -> TableModel:  # type: igno
     cb = project.codebook()
     derivation = derive_cells(project, coders)
     summaries = {(s.subtheme, s.valence, s.perspective): s for s in project.summaries()}
+    # A summary records the references of the default coders' cell (see `summary set`); compared
+    # with another coder choice's lists every summary would look stale.
+    judge_stale = coders in (None, "", "default") or derivation.coders == resolve_coders(project, None)[0]
     valence_order: list[str | None] = [*cb.valences, None]
     themes = []
     for th in cb.themes:
@@ -217,7 +220,7 @@ def build_table(project, coders: str | None = None) -> TableModel:  # type: igno
                         continue
                     s = summaries.get((st.name, v, p.name))
                     written = [r for r in (s.references.split(",") if s else []) if r]
-                    stale = bool(s and s.text and written and written != cell.refs)
+                    stale = bool(judge_stale and s and s.text and written and written != cell.refs)
                     entries.append(PerspectiveEntry(p.name, cell.refs, s.text if s else "",
                                                     cell.groups if p.mixed else [], p.mixed, stale,
                                                     written if stale else []))
