@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,10 +137,12 @@ def test_status_lists_what_is_left(synthetic_dir: Path, run) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("project    Synthetic project")
     assert "codings    5000" in out and "coders     10" in out
-    per_coder = [ln for ln in lines if ln.startswith("  ") and "codings on" in ln]
+    per_coder = [ln for ln in lines if ln.startswith("  ") and ln.endswith(" codings")]
     assert len(per_coder) == 10 and sum(int(ln.split()[1]) for ln in per_coder) == 5000
     assert "subthemes without codings: 1 (" in out  # the ungrouped candidate nobody used
     assert "excerpts nobody has coded: 5 (x000097" in out
+    covered = run("-p", str(synthetic_dir), "status", "--coverage").output
+    assert re.search(r"^  consensus +\d+ codings on \d+ of 500 excerpts$", covered, re.M)
 
 
 def test_check_is_clean_on_the_example(example_dir: Path, run) -> None:

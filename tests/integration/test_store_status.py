@@ -21,8 +21,12 @@ def test_both_paths_agree(which: str, request: pytest.FixtureRequest) -> None:
         p.add_subtheme("Candidate nobody used", None, "lead")
         with p.read() as conn:
             full = queries.status_counts(conn)
+            full_coverage = queries.status_counts(conn, coverage=True)
     fast = sqlite_status(folder)
     assert fast == full
+    assert sqlite_status(folder, coverage=True) == full_coverage
+    assert all(e is None for _n, _c, e in full["per_coder"])
+    assert sum(e for _n, _c, e in full_coverage["per_coder"]) >= full_coverage["excerpts"] - full["uncoded_count"]
     assert fast["codings"] > 0
     assert "Candidate nobody used" in fast["unused_subthemes"]
 

@@ -107,7 +107,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
                 continue
             if "'" in joined:
                 record = [unneutralise(cell) for cell in record]
-            append((reader.line_num, dict(zip(header, record))))
+            append((reader.line_num, dict(zip(header, record, strict=True))))
     except csv.Error as e:
         raise UserError(f"malformed CSV: {e}", str(path), reader.line_num, "line") from None
     return header, body

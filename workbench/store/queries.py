@@ -109,8 +109,8 @@ def coded_excerpt_count(conn: Connection, coders: Sequence[str] | None) -> int:
     return conn.execute(q).scalar_one()
 
 
-def status_counts(conn: Connection) -> dict[str, Any]:
+def status_counts(conn: Connection, coverage: bool = False) -> dict[str, Any]:
     """What `workbench status` prints: the statements of store/status.py, through this connection."""
     from workbench.store.status import collect
 
-    return collect(lambda sql: conn.exec_driver_sql(sql).all())
+    return collect(lambda sql: conn.exec_driver_sql(sql).all(), coverage)

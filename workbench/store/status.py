@@ -11,6 +11,7 @@ Each statement is shaped to walk an index without sorting: codings per coder str
 ix_coding_cell (coder first); excerpts per coder read the (excerpt, coder) pairs of
 ix_coding_excerpt once; "subthemes without codings" seeks (coder, subtheme) in ix_coding_cell for
 each coder rather than scanning every coding; uncoded excerpts probe ix_coding_excerpt.
+(Excerpts per coder cannot avoid a sort with the project's indexes: it is optional.)
 """
 
 from __future__ import annotations
@@ -43,26 +44,32 @@ SQL = {
 Run = Callable[[str], Sequence[Sequence[Any]]]
 
 
-def collect(run: Run) -> dict[str, Any]:
-    """The status figures through `run(sql) -> rows` (either driver)."""
+def collect(run: Run, coverage: bool = False) -> dict[str, Any]:
+    """The status figures through `run(sql) -> rows` (either driver).
+
+    `coverage` adds each coder's count of excerpts (None otherwise): counting distinct excerpts
+    per coder sorts every (excerpt, coder) pair, which on 500,000 codings costs more than all the
+    other figures together, so `status` asks for it only with --coverage.
+    """
     sources, excerpts, codings, themes, subthemes, summaries = run(SQL["counts"])[0]
     names = dict(run(SQL["coders"]))
     per_coding = dict(run(SQL["codings_per_coder"]))
-    per_excerpt = dict(run(SQL["excerpts_per_coder"]))
+    per_excerpt = dict(run(SQL["excerpts_per_coder"])) if coverage else {}
     uncoded = [r[0] for r in run(SQL["uncoded"])]
     name = run(SQL["name"])
     return {
         "name": name[0][0] if name else "",
         "sources": sources, "excerpts": excerpts, "codings": codings, "themes": themes,
         "subthemes": subthemes, "summaries": summaries,
-        "per_coder": sorted((n, per_coding.get(i, 0), per_excerpt.get(i, 0)) for i, n in names.items()),
+        "per_coder": sorted((n, per_coding.get(i, 0), per_excerpt.get(i, 0) if coverage else None)
+                            for i, n in names.items()),
         "unused_subthemes": [r[0] for r in run(SQL["unused_subthemes"])],
         "uncoded_count": len(uncoded),
         "uncoded_sample": uncoded[:UNCODED_SAMPLE],
     }
 
 
-def sqlite_status(folder: Path) -> dict[str, Any] | None:
+def sqlite_status(folder: Path, coverage: bool = False) -> dict[str, Any] | None:
     """The status of the SQLite project in `folder` with the stdlib driver, or None when the full
     path must answer (no project here, another schema revision, not a workbench database)."""
     db_file = folder / DB_NAME
@@ -76,7 +83,7 @@ def sqlite_status(folder: Path) -> dict[str, Any] | None:
         con.execute("PRAGMA query_only=ON")
         if con.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD,)]:
             return None
-        return collect(lambda sql: con.execute(sql).fetchall())
+        return collect(lambda sql: con.execute(sql).fetchall(), coverage)
     except sqlite3.DatabaseError:
         return None
     finally:
