@@ -12,14 +12,15 @@ Targets (issue 6), each printed beside a baseline measured in the same run, with
   its own committed transaction, synchronous=FULL, so the disk's fsync rate is the ceiling),
   printed beside one writer alone doing the same.
 
-Times are medians of --repeat runs; writer rates are the best of --repeat runs (a busy machine
-only ever slows them down).
+Times are medians of --repeat runs, with the CPU time beside the wall time (on a busy machine the
+two part ways); writer rates are the best of --repeat runs (a busy machine only slows them down).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -76,29 +77,34 @@ def bench_agreement(folder: Path, repeat: int) -> None:
     coder_ids = [r[0] for r in con.execute(f"SELECT id FROM coder WHERE name IN ({placeholders})", coders)]
     sql = (f"SELECT excerpt_id, subtheme_id, coder_id, valence_id, perspective_id FROM coding "
            f"WHERE coder_id IN ({','.join('?' * len(coder_ids))})")
-    base_times, times = [], []
+    base_times, times, cpu = [], [], []
     with Project.open(folder) as project:
         for _ in range(repeat):
             t = time.perf_counter()
             n = len(con.execute(sql, coder_ids).fetchall())
             base_times.append(time.perf_counter() - t)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             result = agreement(project, coders)
             times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
     base = statistics.median(base_times)
     print(f"agreement: {len(coders)} coders, {n:,} codings, {result.units:,} units; overall subtheme alpha "
           f"{result.overall().alpha:.3f}")
     line("agreement(), in process", statistics.median(times), base, "s", "SQL read of the ids", "≤ 5 s")
-    proc_times = []
+    line("  of which CPU time", statistics.median(cpu), base, "s", "SQL read of the ids", "")
+    proc_times, proc_cpu = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(max(1, repeat // 2)):
-            t = time.perf_counter()
+            t, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
             subprocess.run([sys.executable, "-m", "workbench", "-p", str(folder), "agreement", "--coders",
                             ",".join(coders), "--format", "json", "-o", str(Path(tmp) / "a.json")],
                            check=True, env=ENV, capture_output=True)
             proc_times.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            proc_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     line("workbench agreement --format json (process)", statistics.median(proc_times), base, "s",
          "SQL read of the ids", "≤ 5 s")
+    line("  of which CPU time", statistics.median(proc_cpu), base, "s", "SQL read of the ids", "")
 
 
 def run_writers(template: Path, writers: int, per_writer: int) -> float:

@@ -154,8 +154,13 @@ def compute(data) -> Agreement:  # type: ignore[no-untyped-def]  # data: store.c
     n = len(cod)
     e_id, k, c = cod[:, 0], kmap[cod[:, 1]], cindex[cod[:, 2]]
     marks = np.asarray(data.nothing_applies, dtype=np.int64).reshape(-1, 2)
-    excerpts, inv = np.unique(np.concatenate([e_id, marks[:, 0]]), return_inverse=True)
-    x, na_x = inv[:n], inv[n:]
+    every = np.concatenate([e_id, marks[:, 0]])
+    if len(every) and every.max() < 20_000_000:  # database ids are dense: index by them directly
+        excerpts = np.arange(every.max() + 1)
+        x, na_x = e_id, marks[:, 0]
+    else:
+        excerpts, inv = np.unique(every, return_inverse=True)
+        x, na_x = inv[:n], inv[n:]
     coded = np.zeros((len(excerpts), m), dtype=bool)
     coded[x, c] = True
     coded[na_x, cindex[marks[:, 1]]] = True
