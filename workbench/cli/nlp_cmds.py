@@ -204,7 +204,8 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
 
             names, choice = resolve_coders(project, coders)
             examples = labelled_from_project(project, names)
-            model = Suggester.train(examples, project.codebook())
+            click.echo(f"training on {min(len(examples), 5000)} of {len(examples)} coded excerpts …", err=True)
+            model = Suggester.train(examples, project.codebook(), max_examples=5000)
             model.meta["coders"] = choice
             path = model.save(folder)
             m = model.meta

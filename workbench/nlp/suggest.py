@@ -103,7 +103,7 @@ class Suggester:
 
     @classmethod
     def train(cls, examples: Sequence[Labelled], codebook: Codebook | None = None, epochs: int | None = None,
-              seed: int = 0, max_examples: int = 20_000,
+              seed: int = 0, max_examples: int = 5_000,
               progress: Callable[[int, int], None] | None = None) -> Suggester:
         """Train from scratch; a few seconds for a review's few hundred coded excerpts."""
         import spacy
