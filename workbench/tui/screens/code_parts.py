@@ -66,14 +66,15 @@ def source_text(d: ExcerptDetail, words: dict[str, str]) -> Text:
     return out
 
 
-def definition_text(cb: Codebook, node: Any, words: dict[str, str]) -> Text:
+def definition_text(cb: Codebook, node: Any, words: dict[str, str], coding: bool = True) -> Text:
     if node is None:
         return Text("")
     if node.kind == "theme":
         theme = next((t for t in cb.themes if t.name == node.name), None)
         n = len(theme.subthemes) if theme else 0
         return Text.assemble((node.name, "bold"), f"\n{words['theme'].capitalize()} with {n} {words['subthemes']}. "
-                             "Enter expands or collapses it.")
+                             "Enter expands or collapses it." if coding else
+                             f"\n{words['theme'].capitalize()} with {n} {words['subthemes']}.")
     if node.kind == "ungrouped":
         return Text(f"{words['subthemes'].capitalize()} under no {words['theme']} yet: they stay out of the "
                     "table until they are grouped on the Themes screen (2).")
@@ -87,7 +88,8 @@ def definition_text(cb: Codebook, node: Any, words: dict[str, str]) -> Text:
         if value:
             out.append(f"{label}: ", style="bold")
             out.append(value + "\n")
-    out.append("Enter applies it to the excerpt.", style="dim")
+    if coding:
+        out.append("Enter applies it to the excerpt.", style="dim")
     return out
 
 

@@ -83,7 +83,7 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
 
     def _detail(self, node: Node | None) -> None:
         s = self.session
-        text = definition_text(s.codebook, node, s.words())
+        text = definition_text(s.codebook, node, s.words(), coding=False)
         if node is not None and node.kind == "subtheme" and self.counts is not None:
             e, src, k = self.counts.get(node.name, (0, 0, 0))
             who = "your codings" if s.blind else "all coders"
@@ -152,16 +152,19 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
                 return
             new = new.strip()
             if kind == "theme":
-                self.wb.save(lambda s: s.run(A.RenameTheme(s.coder, old=node.name, new=new)))
+                self.wb.save(lambda s: s.run(A.RenameTheme(s.coder, old=node.name, new=new)),
+                             done=lambda _c: self.tree.select_theme(new))
             else:
-                self.wb.save(lambda s: s.run(A.RenameSubtheme(s.coder, old=node.name, new=new)))
+                self.wb.save(lambda s: s.run(A.RenameSubtheme(s.coder, old=node.name, new=new)),
+                             done=lambda _c: self.tree.select_subtheme(new))
 
         self.app.push_screen(Ask(f"Rename the {self.session.word(kind)} '{node.name}'", node.name), done)
 
     def action_new_theme(self) -> None:
         def done(name: str | None) -> None:
             if name and name.strip():
-                self.wb.save(lambda s: s.run(A.NewTheme(s.coder, name=name.strip())))
+                self.wb.save(lambda s: s.run(A.NewTheme(s.coder, name=name.strip())),
+                             done=lambda _c: self.tree.select_theme(name.strip()))
 
         self.app.push_screen(Ask(f"New overarching {self.session.word('theme')}", placeholder="name"), done)
 
@@ -172,7 +175,8 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
 
         def done(name: str | None) -> None:
             if name and name.strip():
-                self.wb.save(lambda s: s.run(A.NewSubtheme(s.coder, name=name.strip(), theme=theme)))
+                self.wb.save(lambda s: s.run(A.NewSubtheme(s.coder, name=name.strip(), theme=theme)),
+                             done=lambda _c: self.tree.select_subtheme(name.strip()))
 
         self.app.push_screen(Ask(f"New {self.session.word('subtheme')} {where}", placeholder="name"), done)
 
