@@ -141,3 +141,28 @@ def test_status_bar_high_contrast_and_labels(example_project) -> None:
         assert app.theme != "workbench-high-contrast"
 
     drive(app, script)
+
+
+def test_a_colleagues_coding_shows_up_without_reopening(example_dir: Path) -> None:
+    """Two coders at once: what ben saves from another window appears on tess's screen within seconds."""
+    import asyncio
+
+    from workbench.core.model import Coding
+
+    project = Project.open(example_dir)
+    app = make(project, poll_seconds=0.2)
+
+    async def script(pilot: Any) -> None:
+        shown = app.screen.query_one("#codings").option_count
+        with Project.open(example_dir) as other:
+            other.add_coding(Coding("e001", "Workload", "ben", "challenge", "PSWs"))
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            await pilot.pause()
+            if app.screen.query_one("#codings").option_count > shown:
+                break
+        await settle(pilot, app)
+        assert app.screen.query_one("#codings").option_count == shown + 1
+
+    drive(app, script)
+    project.close()

@@ -51,7 +51,7 @@ class WorkbenchApp(App[None]):
 
     def __init__(self, project: Any, coder: str | None, label: str = "", *,
                  clock: Callable[[], datetime] = datetime.now, high_contrast: bool = False,
-                 save_coder: Callable[[str], None] | None = None) -> None:
+                 save_coder: Callable[[str], None] | None = None, poll_seconds: float = 5.0) -> None:
         super().__init__()
         self.project = project
         self.coder = coder
@@ -65,6 +65,8 @@ class WorkbenchApp(App[None]):
         self._jobs: deque[tuple[Any, Any, Any]] = deque()
         self._jobs_lock = threading.Lock()
         self._writer_busy = False
+        self.poll_seconds = poll_seconds
+        self._data_version: int | None = None
 
     # ----- start-up ------------------------------------------------------------------------
     def on_load(self) -> None:
@@ -102,6 +104,8 @@ class WorkbenchApp(App[None]):
 
     def _loaded(self, _index: object) -> None:
         self.ready = True
+        if self.poll_seconds > 0 and hasattr(self.project, "data_version"):
+            self.set_interval(self.poll_seconds, self._poll)
         self.versions["all"] += 1
         if self.screen_stack:  # else on_mount shows it once the first screen exists
             self.notify_screens(DataChanged(frozenset({"all"})))
@@ -185,7 +189,36 @@ class WorkbenchApp(App[None]):
         self.notify(f"{first[:200]}\nThe database is unchanged by this action; nothing saved before is lost.",
                     title=title, severity="error", timeout=12)
 
+    # ----- other coders ---------------------------------------------------------------------
+    def _poll(self) -> None:
+        """Notice what colleagues saved (one indexed lookup every few seconds) and show it."""
+        if self.ready and not self.busy:
+            self.fetch(self.project.data_version, self._polled, group="poll")
+
+    def _polled(self, version: int) -> None:
+        if self._data_version is None or self.busy:
+            self._data_version = version  # (re)baseline: after our own saves, or at start
+            return
+        if version == self._data_version:
+            return
+        self._data_version = version
+
+        def reread() -> None:
+            self.session.load_codebook()
+            if self.session.index is not None:
+                coded, nothing = self.project.coded_keys(self.coder)
+                self.session.index.refresh_states(coded, nothing)
+
+        def show(_none: None) -> None:
+            kinds = frozenset({"codings", "codebook", "summaries", "memos"})
+            for kind in kinds:
+                self.versions[kind] += 1
+            self.notify_screens(DataChanged(kinds))
+
+        self.fetch(reread, show, group="poll-reload")
+
     def _saved(self, change: Change, done: Callable[[Change], None] | None = None) -> None:
+        self._data_version = None  # our own write moved the counter: re-baseline on the next poll
         for kind in change.kinds:
             self.versions[kind] += 1
         self.notify_screens(DataChanged(change.kinds, change.excerpt))

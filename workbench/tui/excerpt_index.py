@@ -79,6 +79,11 @@ class ExcerptIndex:
             if self._base_key and self._base_key[3]:
                 self._base_key = None  # the "uncoded" base list is stale now
 
+    def refresh_states(self, coded: set[str], nothing: set[str]) -> None:
+        """Re-read my coding states (the same coder may be working in another window)."""
+        self.state[:] = bytearray(NOTHING if k in nothing else CODED if k in coded else UNCODED for k in self.keys)
+        self._base_key = None
+
     def uncoded_count(self) -> int:
         return self.state.count(UNCODED)
 
