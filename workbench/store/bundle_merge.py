@@ -198,9 +198,12 @@ class BundleMerge:
                 for n, c in enumerate(b.codings, start=1)]
         values = self._resolve_codings(conn, rows, file or "import")  # type: ignore[attr-defined]
         stmt = _on_conflict_ignore(conn, t.coding)
-        added = 0
+        count = select(func.count()).select_from(t.coding)
+        before = conn.execute(count).scalar_one()
         for i in range(0, len(values), 50_000):
-            added += max(conn.execute(stmt, values[i:i + 50_000]).rowcount, 0)
+            conn.execute(stmt, values[i:i + 50_000])
+        # counted, not summed from rowcount: PostgreSQL's executemany reports -1 for ON CONFLICT inserts
+        added = conn.execute(count).scalar_one() - before
         stats["codings added"] += added
         stats["codings already present"] += len(values) - added
 

@@ -164,7 +164,7 @@ class InterchangeOps(BundleMerge):
             if all(k == v for k, v in mapping.items()):
                 return {}
             for r in rows:  # two steps, so no intermediate state breaks the unique ref
-                conn.execute(update(t.source).where(t.source.c.id == r.id).values(ref=f"\x00{r.id}"))
+                conn.execute(update(t.source).where(t.source.c.id == r.id).values(ref=f"~renumbering~{r.id}"))
             for r in rows:
                 conn.execute(update(t.source).where(t.source.c.id == r.id).values(ref=mapping[r.ref]))
             for s in conn.execute(select(t.summary.c.id, t.summary.c.references)).all():
