@@ -57,3 +57,20 @@ def test_import_reports_progress_to_the_callback(synthetic_dir, synthetic_inputs
         result = p.add_codings(rows, "x", "codings.csv", seen.append)
     assert result.already == len(rows) == 5_000
     assert seen[0] == 0 and seen == sorted(seen) and seen[-1] >= len(rows)
+
+
+def test_busy_spinner_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.cli.common import busy
+
+    pipe = FakePipe()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    with busy("reading codings.csv"):
+        pass
+    assert pipe.getvalue() == ""
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with busy("reading codings.csv"):
+        import time
+
+        time.sleep(0.3)
+    assert "reading codings.csv" in terminal.getvalue()

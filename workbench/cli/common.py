@@ -144,3 +144,16 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done: bar.update(task, completed=min(done, total))
+
+
+@contextmanager
+def busy(label: str) -> Iterator[None]:
+    """A spinner on a terminal for work that cannot count its steps (reading a 500,000-row file);
+    nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(label):
+        yield

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx, progress
+from workbench.cli.common import (
+    Context,
+    busy,
+    choose_format,
+    output_options,
+    output_target,
+    pass_ctx,
+    progress,
+)
 from workbench.cli.lazy import LazyGroup
 
 P = "workbench.cli."
@@ -84,7 +92,8 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
             for line in rows.skipped:
                 click.echo(line, err=True)
         else:
-            rows = READERS[kind](file, fmt)
+            with busy(f"reading {file.name}"):
+                rows = READERS[kind](file, fmt)
         if kind == "sources":
             result = project.add_sources(rows, actor, str(file))
         elif kind == "excerpts":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import Context, pass_ctx
+from workbench.cli.common import Context, busy, pass_ctx, progress, warn_if_synced
 from workbench.core.errors import UserError
 
 
@@ -27,7 +27,8 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
     cb = load_codebook(codebook)
     src_rows = read_sources(sources)
     exc_rows = read_excerpts(excerpts)
-    cod_rows = read_codings(codings) if codings else []
+    with busy(f"reading {codings.name}" if codings else "reading"):
+        cod_rows = read_codings(codings) if codings else []
     sum_rows = read_summaries(summaries) if summaries else []
     scratch = folder.with_name(f".{folder.name}.creating")
     shutil.rmtree(scratch, ignore_errors=True)
@@ -38,8 +39,6 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
             report["sources"] = str(project.add_sources(src_rows, actor, str(sources)))
             report["excerpts"] = str(project.add_excerpts(exc_rows, actor, str(excerpts)))
             if cod_rows:
-                from workbench.cli.common import progress
-
                 with progress(len(cod_rows) * 2, "importing codings") as advance:
                     report["codings"] = str(project.add_codings(cod_rows, actor, str(codings), advance))
             if sum_rows and "references" not in read_header(summaries):  # type: ignore[arg-type]
@@ -144,7 +143,6 @@ def status(ctx: Context, coverage: bool) -> None:
 
     Example: workbench -p peer-support status --coverage
     """
-    from workbench.cli.common import warn_if_synced
     from workbench.store.status import sqlite_status
 
     s = None
