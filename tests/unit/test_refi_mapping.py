@@ -98,3 +98,16 @@ def test_packaged_schemas_compile_and_equal_the_standards_copy() -> None:
         pytest.skip("../shared/refi-qda is not on this machine")
     for name in ("Project.xsd", "Codebook.xsd"):
         assert (SCHEMAS / name).read_bytes() == (SHARED / name).read_bytes()
+
+
+def test_interchange_modules_import_nothing_heavy() -> None:
+    """`workbench import …` starts fast: spaCy, Textual, lxml, xmlschema and the parsers load only when used."""
+    import subprocess
+    import sys
+
+    code = ("import sys, workbench.formats.refi.qdpx, workbench.formats.refi.qdc, workbench.formats.bibliography, "
+            "workbench.formats.documents, workbench.store.interchange, workbench.cli.refi_cmds; "
+            "print(sorted(m for m in ('textual', 'spacy', 'lxml', 'xmlschema', 'rispy', 'bibtexparser', 'pypdf', "
+            "'docx', 'pandas', 'matplotlib') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
