@@ -241,3 +241,15 @@ def test_wrong_usage_is_exit_2(run) -> None:
     """An unknown command or option is click's usage error (exit 2), not a user-data error."""
     assert run("no-such-command").exit_code == 2
     assert run("status", "--no-such-option").exit_code == 2
+
+
+def test_text_refs_in_a_numeric_project(run, tmp_path: Path, bad: Path) -> None:
+    """`citation: numeric` with a ref like 'Walker 2013' is a mistake in the sources, named by row."""
+    sources = write(bad / "sources.csv", "ref,citation,year,design,quality,groups\n1,A,2020,review,low,PSWs\n"
+                                         "Walker 2013,B,2013,review,high,PSWs\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run("new", str(work / "r"), "--codebook", str(example_files()["codebook"]), "--sources", str(sources),
+                 "--excerpts", str(write(bad / "excerpts.csv", "id,source,text,perspective\nq1,1,Fine.,PSWs\n")))
+    assert_refused(result, "sources.csv", "row 3", "'Walker 2013' is not a number", "citation: author-year")
+    assert not list(work.iterdir())

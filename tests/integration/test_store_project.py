@@ -124,14 +124,17 @@ def test_sources_and_excerpts_imports(example_project: Project) -> None:
     from workbench.core.model import Excerpt, Source
 
     p = example_project
-    r = p.add_sources([(2, Source("23", "again")), (3, Source("Walker 2013", "W. 2013", groups="PSWs"))])
+    with pytest.raises(UserError, match="'Walker 2013' is not a number") as e:
+        p.add_sources([(2, Source("23", "again")), (3, Source("Walker 2013", "W. 2013"))], file="s.csv")
+    assert (e.value.file, e.value.line) == ("s.csv", 3)
+    r = p.add_sources([(2, Source("23", "again")), (3, Source("900", "W. 2013", groups="PSWs"))])
     assert (r.added, r.already) == (1, 1)
-    assert p.sources()[-1].ref == "Walker 2013"
+    assert p.sources()[-1].ref == "900"
     with pytest.raises(UserError, match="unknown source"):
-        p.add_excerpts([(2, Excerpt("n1", "Nobody 1999", "text"))], file="e.csv")
+        p.add_excerpts([(2, Excerpt("n1", "901", "text"))], file="e.csv")
     with pytest.raises(UserError, match="empty excerpt text"):
         p.add_excerpts([(2, Excerpt("n1", "23", "  "))], file="e.csv")
-    r = p.add_excerpts([(2, Excerpt("e001", "23", "dup")), (3, Excerpt("n1", "Walker 2013", "A finding.", "PSWs"))])
+    r = p.add_excerpts([(2, Excerpt("e001", "23", "dup")), (3, Excerpt("n1", "900", "A finding.", "PSWs"))])
     assert (r.added, r.already) == (1, 1)
     assert p.excerpts()[-1].key == "n1"
 

@@ -84,11 +84,17 @@ class RecordOps:
     def add_sources(self, rows: Sequence[tuple[int, Source]], actor: str = "", file: str = "") -> ImportResult:
         with self.write() as conn:  # type: ignore[attr-defined]
             known = self.ids(conn, t.source, "ref")  # type: ignore[attr-defined]
+            citation = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "citation")).scalar()
             seen: dict[str, int] = {}
             for line, s in rows:
                 if s.ref in seen:
                     raise UserError(f"duplicate source ref '{s.ref}' (also row {seen[s.ref]})", file, line, "row")
                 seen[s.ref] = line
+                if citation in (None, "numeric") and not s.ref.isdigit() and s.ref not in known:
+                    # Numeric citation sorts and prints refs as numbers: 'Walker 2013' would make the
+                    # table fall back to text labels for every source, silently.
+                    raise UserError(f"ref '{s.ref}' is not a number, but the codebook says 'citation: numeric' "
+                                    "(use numbers, or 'citation: author-year')", file, line, "row")
             position = conn.execute(select(func.coalesce(func.max(t.source.c.position), 0))).scalar_one()
             new = [s for _, s in rows if s.ref not in known]
             values = []
