@@ -188,9 +188,7 @@ class RecordOps:
         """name → id for what the rows name. A few rows (one coding from the app) look up only their own
         names in one statement; a file loads the whole tables once (50,000 excerpts take ~50 ms)."""
         if len(rows) > 20:
-            return tuple(self.ids(conn, table, key) for table, key in (  # type: ignore[attr-defined]
-                (t.excerpt, "key"), (t.subtheme, "name"), (t.valence, "name"), (t.perspective, "name"),
-                (t.coder, "name")))
+            return tuple(self.ids(conn, table, key) for table, key in _LOOKUP_TABLES)  # type: ignore[attr-defined]
         maps: tuple[dict[str, int], ...] = ({}, {}, {}, {}, {})
         for _, c in rows:
             names = (c.excerpt, c.subtheme, c.valence, c.perspective, c.coder)
