@@ -221,7 +221,7 @@ class WorkbenchApp(App[None]):
         self._data_version = None  # our own write moved the counter: re-baseline on the next poll
         for kind in change.kinds:
             self.versions[kind] += 1
-        self.notify_screens(DataChanged(change.kinds, change.excerpt))
+        self.notify_screens(DataChanged(change.kinds, change.excerpt, change.detail))
         if done is not None:
             done(change)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
@@ -13,6 +14,7 @@ class DataChanged(Message):
 
     kinds: frozenset[str]
     excerpt: str | None = None
+    detail: Any = None  # the touched excerpt as it now is, when the action read it back
 
 
 @dataclass

@@ -38,6 +38,7 @@ class Change:
     kinds: frozenset[str]
     excerpt: str | None = None
     time: str = ""
+    detail: ExcerptDetail | None = None  # the touched excerpt as it now is (saves the screen a re-read)
 
 
 @dataclass
@@ -182,12 +183,18 @@ class Session:
         if "codebook" in action.kinds:
             self.load_codebook()
         keys = _touched_excerpts(action)
+        detail = None
         if self.index is not None and keys:
             for key in keys:
-                self.refresh_state(key)
+                if key == action.excerpt and key in self.index.position:
+                    detail = self.detail(key)  # one read gives both the screen and the list mark
+                    mine = any(c.coder == self.coder for c in detail.codings)
+                    self.index.set_state(key, CODED if mine else NOTHING if detail.nothing_applies else UNCODED)
+                else:
+                    self.refresh_state(key)
         stamp = self.clock().strftime("%H:%M:%S")
         self.last_saved = f"{stamp} {message}"
-        return Change(message, action.kinds, action.excerpt, stamp)
+        return Change(message, action.kinds, action.excerpt, stamp, detail)
 
     def refresh_state(self, key: str) -> int:
         """Re-read whether I have coded this excerpt (after any write that touched it)."""

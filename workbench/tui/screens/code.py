@@ -38,6 +38,7 @@ NO_VALENCE = None
 
 class CodeScreen(WorkbenchScreen):
     MODE = "code"
+    AUTO_FOCUS = "ExcerptList"  # start where the work starts (and spare the footer a re-render)
     WATCHES = frozenset({"codings", "codebook", "memos"})
     HELP = """\
 **Code** — read each excerpt and record which subthemes it supports.
@@ -81,6 +82,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.detail: ExcerptDetail | None = None
         self._valence_set = False
         self._hinted: str | None = None
+        self._shown: dict[str, str] = {}
 
     def body(self) -> ComposeResult:
         with Horizontal(id="code-body"):
@@ -112,7 +114,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             lst.set_index(s.index)
             lst.hint_words = s.words()
             self.refilter()
-            lst.focus()
+            if self.focused is None:
+                lst.focus()
             index = s.index
             self.wb.fetch(index.warm, lambda _none: None, group="warm")  # search is ready before the first key
         everything = change is None or "all" in change.kinds
@@ -124,8 +127,11 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             self.query_one("#search", Input).placeholder = f"search {s.word('excerpts')}… (/)"
         lst.refresh()
         key = lst.current_key
-        if key and (everything or change.excerpt in (None, key)  # type: ignore[union-attr]
-                    or change.kinds & {"codebook", "memos"}):  # type: ignore[union-attr]
+        if key and change is not None and change.detail is not None and change.detail.key == key \
+                and not change.kinds & {"codebook"}:
+            self.show_detail(change.detail)  # the save read it back already: no second round trip
+        elif key and (everything or change.excerpt in (None, key)  # type: ignore[union-attr]
+                      or change.kinds & {"codebook", "memos"}):  # type: ignore[union-attr]
             self.load_detail(key)
         self.wb.refresh_chrome(self)
 
@@ -149,7 +155,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     def _highlighted(self, event: ExcerptList.Highlighted) -> None:
         if event.key is None:
             self.detail = None
-            self.query_one("#excerpt-head", Static).update("no excerpt matches")
+            self._update("#excerpt-head", Text("no excerpt matches"))
             self.query_one(ExcerptText).show("", [])
             self.query_one("#codings", OptionList).clear_options()
             return
@@ -173,7 +179,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
                              f"  ·  hint: {d.perspective or '—'}", (f"  ·  {d.location}" if d.location else "", "dim"))
         if d.nothing_applies:
             head.append(f"  ·  ∅ {s.word('nothing_applies')}", style="bold")
-        self.query_one("#excerpt-head", Static).update(head)
+        self._update("#excerpt-head", head)
         spans = [(c.start, c.end) for c in d.codings if c.start is not None and c.end is not None]
         text = self.query_one(ExcerptText)
         if same and text.text == d.text:
@@ -189,7 +195,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             codings.highlighted = min(keep or 0, len(d.codings) - 1)
         else:
             codings.add_option(Option(Text("no codings yet — a applies a subtheme", style="dim"), disabled=True))
-        self.query_one("#source-detail", Static).update(source_text(d, s.words()))
+        self._update("#source-detail", source_text(d, s.words()), layout=True)
         self.show_pickers()
 
     def show_pickers(self) -> None:
@@ -215,7 +221,15 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         span = self.query_one(ExcerptText).selected_span
         line.append("   Codes: ", style="bold")
         line.append(f"selection {span[0]}–{span[1]}" if span else "whole excerpt", style="underline")
-        self.query_one("#pickers", Static).update(line)
+        self._update("#pickers", line)
+
+    def _update(self, selector: str, text: Text, layout: bool = False) -> None:
+        """Repaint a fixed-size part only when its text changed: on 50,000 excerpts every layout
+        pass of the whole screen is time taken from the key that caused it."""
+        widget = self.query_one(selector, Static)
+        if self._shown.get(selector) != text.markup:
+            self._shown[selector] = text.markup
+            widget.update(text, layout=layout)
 
     @on(ExcerptText.SelectionChanged)
     def _selection(self) -> None:

@@ -172,8 +172,8 @@ class ExcerptList(ScrollView, can_focus=True):
         i = self.rows[row]
         idx = self.index
         kw, rw, pw = self._widths
-        if width < 60:  # a narrow list keeps room for the text: shorten the perspective column
-            pw = min(pw, max(5, width // 6))
+        # keep at least 16 columns for the text: shorten the perspective column if need be
+        pw = max(5, min(pw, width - (kw + rw + 5) - 16))
         mark = MARKS.get(idx.state[i], UNCODED_MARK)
         persp = idx.perspectives[i] or "–"
         text = idx.texts[i]
