@@ -179,14 +179,25 @@ class ExcerptList(ScrollView, can_focus=True):
         text = idx.texts[i]
         head = f" {idx.keys[i][:kw]:<{kw}} {idx.refs[i][:rw]:>{rw}} {persp[:pw]:<{pw}} "
         snippet = text[: max(0, width)].replace("\n", " ")
-        if row == self.cursor:
-            style = base + self.get_component_rich_style("excerpt-list--cursor")
+        cursor = row == self.cursor
+        style = base + self.get_component_rich_style("excerpt-list--cursor") if cursor else base
+        if head.isascii() and snippet.isascii() and len(head) < width:
+            # Every character one cell wide: cut and pad by length and tell the Strip its width,
+            # sparing Rich a per-character width scan of each line on every repaint.
+            room = max(0, width - 1 - len(head))
+            snippet = snippet[:room].ljust(room)
+            if cursor:
+                return Strip([Segment(f"{mark}{head}{snippet}", style)], width)
+            mark_style = base + self.get_component_rich_style("excerpt-list--mark")
+            dim = base + self.get_component_rich_style("excerpt-list--dim")
+            return Strip([Segment(mark, mark_style), Segment(head, base), Segment(snippet, dim)], width)
+        if cursor:
             segments = [Segment(f"{mark}{head}{snippet}", style)]
         else:
             mark_style = base + self.get_component_rich_style("excerpt-list--mark")
             dim = base + self.get_component_rich_style("excerpt-list--dim")
             segments = [Segment(mark, mark_style), Segment(head, base), Segment(snippet, dim)]
-        return Strip(segments).crop_extend(0, width, base if row != self.cursor else style)
+        return Strip(segments).crop_extend(0, width, style)
 
     def render_lines_for_test(self) -> list[str]:
         """The visible lines as text (tests and the benchmark read the screen through this)."""
