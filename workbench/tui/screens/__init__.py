@@ -37,6 +37,7 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("matrix", "3", "Matrix", P + "matrix:MatrixScreen"),
     ScreenEntry("table", "4", "Table", P + "table:TableScreen"),
     ScreenEntry("sources", "5", "Sources", P + "sources:SourcesScreen"),
+    ScreenEntry("reconcile", "6", "Reconcile", P + "reconcile:ReconcileScreen"),
 ]
 
 
