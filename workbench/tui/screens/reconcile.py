@@ -56,6 +56,10 @@ def load_view(project: Any, include_settled: bool) -> ReconcileView:
     return ReconcileView(False, coders, shown, coverage_line(cov), pending)
 
 
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def _side(item: Any, coder: str) -> str:
     from workbench.analysis.disagreements import describe
 
@@ -76,7 +80,8 @@ perspective). On the right: the excerpt and each coder's codings side by side, a
 
 `a` accepts one coder's coding into the agreed set · `w` writes the meeting's own · `r` decides the subtheme does
 not apply · `o` leaves the item open with a note · `g` copies every coding the coders agree on · `t` shows settled
-items too. Every decision is saved at once, with your name and the time, in the project's log.
+items too. Every decision is saved at once, with your name and the time, in the project's log; to change one,
+decide again (`t` shows settled items) — ctrl+z undoes coding, not decisions.
 
 While the project codes blind, this screen stays closed: turn blind coding off (`workbench settings blind off`)
 when the team is ready to compare.
@@ -91,8 +96,8 @@ when the team is ready to compare.
     ]
     DEFAULT_CSS = """
     #reconcile-body { height: 1fr; }
-    #reconcile-grid { width: 1fr; height: 1fr; }
-    #reconcile-side { width: 1fr; height: 1fr; padding: 0 1; border-left: vkey $foreground 20%; }
+    #reconcile-grid { width: 3fr; height: 1fr; }
+    #reconcile-side { width: 2fr; height: 1fr; padding: 0 1; border-left: vkey $foreground 20%; }
     ReconcileScreen.-narrow #reconcile-body { layout: vertical; }
     #reconcile-note { height: auto; padding: 0 1; }
     """
@@ -128,7 +133,7 @@ when the team is ready to compare.
         for label in (w["excerpt"].capitalize(), w["subtheme"].capitalize(), "Differ on", "Status"):
             grid.add_column(label)
         for n, item in enumerate(view.items):
-            grid.add_row(item.excerpt.key, item.subtheme, item.kind,
+            grid.add_row(item.excerpt.key, _clip(item.subtheme, 32), item.kind,
                          item.status + (f" ({item.note})" if item.note else ""), key=str(n))
         pending = f" · g: copy {len(view.agreements)} agreed codings" if view.agreements else ""
         note.update(Text(f"{view.coverage}{pending}", style="dim"))
