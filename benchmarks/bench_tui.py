@@ -100,41 +100,41 @@ def first_screen(code: str, project: Path) -> tuple[float, str]:
 
 
 class FrameClock:
-    """Timestamps of the frames the app sends to its terminal.
+    """Times the frames the app sends to its terminal.
 
     Under run_test() the driver is headless and Textual skips turning a screen update into
-    terminal text; we do that step here (as a real terminal's driver would) and time its end.
+    terminal text; we do that step here (as a real terminal's driver would). A frame counts when,
+    as it is written, the app's state already shows the change being timed.
     """
 
     def __init__(self, app: Any) -> None:
         from textual._compositor import CompositorUpdate
 
-        self.frames: list[float] = []
+        self.ready: Callable[[], bool] | None = None
+        self.hit: float | None = None
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
             if isinstance(renderable, CompositorUpdate):
                 renderable.render_segments(app.console)
-            self.frames.append(time.perf_counter())
+            if self.ready is not None and self.hit is None and self.ready():
+                self.hit = time.perf_counter()
 
         app._display = display
 
-    async def frame_after(self, ready: Callable[[], bool], t0: float, timeout: float = 5) -> float:
-        """Seconds from t0 to the first frame written once `ready()` holds."""
+    def arm(self, ready: Callable[[], bool]) -> None:
+        self.ready, self.hit = ready, None
+
+    async def frame_after(self, t0: float, timeout: float = 10) -> float:
+        """Seconds from t0 to the first frame written while the armed condition held."""
         deadline = time.perf_counter() + timeout
-        while not ready():
+        while self.hit is None:
             if time.perf_counter() > deadline:
-                raise SystemExit("timed out waiting for the app")
+                raise SystemExit("no frame showed the change")
             await asyncio.sleep(0.0005)
-        t_ready = time.perf_counter()
-        while True:
-            later = [f for f in self.frames if f >= t_ready]
-            if later:
-                return later[0] - t0
-            if time.perf_counter() > deadline:
-                raise SystemExit("no frame was written")
-            await asyncio.sleep(0.0005)
+        self.ready = None
+        return self.hit - t0
 
 
 def press(app: Any, key: str, char: str | None = None) -> float:
@@ -178,8 +178,9 @@ async def app_keys(project_dir: Path, repeat: int, word: str) -> tuple[list[floa
             tree.focus()
             tree.select_subtheme(subthemes[(i * 37) % len(subthemes)])
             await pilot.pause()
+            clock.arm(lambda b=before: len(screen.detail.codings) > b)
             t0 = press(app, "enter")
-            apply_times.append(await clock.frame_after(lambda b=before: len(screen.detail.codings) > b, t0))
+            apply_times.append(await clock.frame_after(t0))
             await wait_until(lambda: not app.busy)
             await pilot.pause()
         search = screen.query_one("#search")
@@ -189,9 +190,9 @@ async def app_keys(project_dir: Path, repeat: int, word: str) -> tuple[list[floa
             await pilot.pause()
             for n, ch in enumerate(word, start=1):
                 typed = word[:n]
+                clock.arm(lambda typed=typed: screen.filter.text == typed)
                 t0 = press(app, ch, ch)
-                filter_times.append(await clock.frame_after(
-                    lambda typed=typed: screen.filter.text == typed, t0))
+                filter_times.append(await clock.frame_after(t0))
                 await pilot.pause()
         while app.session.undo_stack:  # leave a reused project as it was (the audit log keeps the trace)
             app.session.undo()
@@ -232,8 +233,9 @@ async def bare_keys(repeat: int, word: str) -> tuple[list[float], list[float]]:
             app.set_focus(None)
             await pilot.pause()
             before = app.count
+            clock.arm(lambda b=before: app.count > b)
             t0 = press(app, "enter")
-            keys.append(await clock.frame_after(lambda b=before: app.count > b, t0))
+            keys.append(await clock.frame_after(t0))
             await pilot.pause()
         box = app.query_one(Input)
         for _ in range(repeat):
@@ -242,8 +244,9 @@ async def bare_keys(repeat: int, word: str) -> tuple[list[float], list[float]]:
             await pilot.pause()
             for n, ch in enumerate(word, start=1):
                 typed = word[:n]
+                clock.arm(lambda typed=typed: app.echoed == typed)
                 t0 = press(app, ch, ch)
-                typing.append(await clock.frame_after(lambda typed=typed: app.echoed == typed, t0))
+                typing.append(await clock.frame_after(t0))
                 await pilot.pause()
     return keys, typing
 

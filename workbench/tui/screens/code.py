@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -83,6 +84,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self._valence_set = False
         self._hinted: str | None = None
         self._shown: dict[str, str] = {}
+        self._detail_timer: Timer | None = None
 
     def body(self) -> ComposeResult:
         with Horizontal(id="code-body"):
@@ -161,7 +163,22 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             return
         if self.detail is not None and self.detail.key == event.key:
             return  # the list was refiltered around the same excerpt: nothing new to show
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if self.query_one("#search", Input).has_focus:
+            # While someone types, repaint only the list; the excerpt follows when typing pauses.
+            self._detail_timer = self.set_timer(0.25, self._show_current)
+            return
         self.load_detail(event.key)
+
+    def _show_current(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = None
+        key = self.excerpt_list.current_key
+        if key and (self.detail is None or self.detail.key != key):
+            self.load_detail(key)
 
     @on(ExcerptList.Chosen)
     def _chosen(self) -> None:
@@ -264,8 +281,14 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         return self.detail.codings[i] if i is not None and 0 <= i < len(self.detail.codings) else None
 
     def _need_excerpt(self) -> ExcerptDetail | None:
+        """The excerpt on show — never one the list has already moved away from."""
         if self.detail is None:
             self.notify("no excerpt selected", severity="warning")
+            return None
+        if self.detail.key != self.excerpt_list.current_key:
+            self._show_current()
+            self.notify("showing the excerpt first — press the key again", severity="warning")
+            return None
         return self.detail
 
     def apply(self, subtheme: str) -> None:
@@ -407,6 +430,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     def action_leave_search(self) -> None:
         if self.query_one("#search", Input).has_focus:
             self.excerpt_list.focus()
+            self._show_current()
 
     def action_whole(self) -> None:
         self.query_one(ExcerptText).clear_selection()
@@ -443,6 +467,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
         self.excerpt_list.focus()
+        self._show_current()
 
     def open_excerpt(self, key: str) -> None:
         """Show one excerpt (from another screen), clearing filters that would hide it."""
