@@ -5,8 +5,8 @@
 
 Targets (issue 5), each printed beside a baseline measured in the same run, with the ratio:
 
-- command → first screen, whole process (≤ 1.0 s): a fresh `python` that opens the project the way
-  `workbench open` does, runs the real app under `run_test()` and reports when the Code screen
+- command → first screen, whole process (≤ 1.0 s): a fresh `python` that builds the app with the
+  code `workbench open` runs (`build_app`), runs it under `run_test()` and reports when the Code screen
   shows its first rows (the excerpt index of 50,000 rows loaded); baseline: the same for a bare
   Textual app with one Static. Also shown: which heavy modules that process imported (none may be
   pandas, networkx or spaCy).
@@ -43,10 +43,11 @@ import sys, time, asyncio
 t0 = time.perf_counter()
 from pathlib import Path
 from workbench.cli.common import Context
-from workbench.tui.app import make_app
+from workbench.cli.tui_cmds import build_app
+ctx = Context(Path(sys.argv[1]), None, "bench")
+project = ctx.open()
+app = build_app(ctx, project)  # exactly what `workbench open` runs
 from workbench.tui.widgets.excerpt_list import ExcerptList
-project = Context(Path(sys.argv[1]), None, "bench").open()
-app = make_app(project, "bench", "bench")
 async def main():
     async with app.run_test(size=(120, 40)) as pilot:
         while not (app.ready and app.screen.query_one(ExcerptList).rows):

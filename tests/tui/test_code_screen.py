@@ -160,7 +160,7 @@ def test_note_on_a_coding_and_memo_on_the_excerpt(example_project) -> None:
         assert mine(example_project)[0][-1] == "unsure"
         await pilot.press("m", *"ask the team", "ctrl+s")
         await settle(pilot, app)
-        uuid = app.session.index.uuids[0]
+        uuid = app.screen.detail.uuid
         assert [m.text for m in example_project.memos(uuid)] == ["ask the team"]
         assert "ask the team" in str(app.screen.query_one("#source-detail", Static).render())
         await pilot.press("ctrl+z", "ctrl+z")

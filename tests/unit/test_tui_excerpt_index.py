@@ -10,8 +10,7 @@ from workbench.tui.views import abbreviate
 def index() -> ExcerptIndex:
     texts = ["Peer workers felt hope", "Stigma at work", "Hope for recovery", "Low pay", "hopeful clients"]
     rows = ExcerptRows([f"e{i}" for i in range(5)], ["1", "1", "2", "2", "3"],
-                       ["PSWs", "", "PSWs", "Mixed", "Service users"], texts, [f"u{i}" for i in range(5)],
-                       [""] * 5)
+                       ["PSWs", "", "PSWs", "Mixed", "Service users"], texts)
     return ExcerptIndex(rows, coded={"e1"}, nothing={"e3"})
 
 

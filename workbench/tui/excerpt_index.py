@@ -49,11 +49,10 @@ class ExcerptIndex:
         self.refs = rows.refs
         self.perspectives = rows.perspectives
         self.texts = rows.texts
-        self.uuids = rows.uuids
-        self.locations = rows.locations
         self._lower: list[str] | None = None
-        self.position = {k: i for i, k in enumerate(self.keys)}
-        self.state = bytearray(NOTHING if k in nothing else CODED if k in coded else UNCODED for k in self.keys)
+        self.position = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        self.state = bytearray(len(self.keys))  # UNCODED is 0
+        self._mark(coded, nothing)
         self._base_key: tuple[object, ...] | None = None
         self._base: list[int] = []
         self._last: tuple[str, list[int]] = ("", [])
@@ -79,9 +78,19 @@ class ExcerptIndex:
             if self._base_key and self._base_key[3]:
                 self._base_key = None  # the "uncoded" base list is stale now
 
+    def _mark(self, coded: set[str], nothing: set[str]) -> None:
+        position, state = self.position, self.state
+        for k in nothing:
+            if k in position:
+                state[position[k]] = NOTHING
+        for k in coded:  # a coding outranks an old "nothing applies"
+            if k in position:
+                state[position[k]] = CODED
+
     def refresh_states(self, coded: set[str], nothing: set[str]) -> None:
         """Re-read my coding states (the same coder may be working in another window)."""
-        self.state[:] = bytearray(NOTHING if k in nothing else CODED if k in coded else UNCODED for k in self.keys)
+        self.state[:] = bytearray(len(self.keys))
+        self._mark(coded, nothing)
         self._base_key = None
 
     def uncoded_count(self) -> int:

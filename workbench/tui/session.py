@@ -135,10 +135,11 @@ class Session:
         i = idx.position[key]
         codings = self.project.excerpt_codings(key, self.visible_coders())
         codings.sort(key=lambda c: c.coder != self.coder)  # mine first, the ones I can change
-        memos = self.project.memos(idx.uuids[i])
+        uuid, location = self.project.excerpt_meta(key)
+        memos = self.project.memos(uuid)
         nothing = self.project.has_nothing_applies(key, self.coder)
         return ExcerptDetail(key, idx.texts[i], idx.perspectives[i], self.sources.get(idx.refs[i]),
-                             codings, memos, nothing, idx.uuids[i], idx.locations[i])
+                             codings, memos, nothing, uuid, location)
 
     def load_subtheme_filter(self, subtheme: str) -> set[str]:
         assert self.index is not None
@@ -232,3 +233,4 @@ def _touched_excerpts(action: Action) -> list[str]:
     if isinstance(action, Sequence):
         return [k for s in action.steps for k in _touched_excerpts(s)]
     return [action.excerpt] if action.excerpt and "codings" in action.kinds else []
+
