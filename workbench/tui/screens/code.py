@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -35,6 +36,19 @@ from workbench.tui.widgets.excerpt_list import ExcerptList
 from workbench.tui.widgets.excerpt_text import ExcerptText
 
 NO_VALENCE = None
+
+
+class SearchBox(Input):
+    """The search field. Textual's Input re-lays-out the whole screen on every keystroke (its
+    scrollable width follows the text); a fixed scrollable width keeps typing to a repaint of the
+    box and the list, which at 50,000 excerpts is the difference between ~45 and ~15 ms a key."""
+
+    @property
+    def content_width(self) -> int:
+        return max(super().content_width, 1024)
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(self.content_width, 1)  # so the first key does not change it either
 
 
 class CodeScreen(WorkbenchScreen):
@@ -89,7 +103,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     def body(self) -> ComposeResult:
         with Horizontal(id="code-body"):
             with Vertical(id="list-pane"):
-                yield Input(placeholder="search excerpts… (/)", id="search")
+                yield SearchBox(placeholder="search excerpts… (/)", id="search")
                 yield Static("loading…", id="filter-line")
                 yield ExcerptList(id="excerpts")
             with Vertical(id="excerpt-pane"):
