@@ -188,7 +188,7 @@ async def app_keys(project_dir: Path, repeat: int, word: str) -> tuple[list[floa
         for _ in range(repeat):
             search.focus()
             search.value = ""
-            await pilot.pause()
+            await pilot.pause(0.4)  # let the excerpt pane catch up (it follows the list after a pause)
             for n, ch in enumerate(word, start=1):
                 typed = word[:n]
                 clock.arm(lambda typed=typed: screen.filter.text == typed)
