@@ -78,9 +78,15 @@ class WorkspaceOps:
         """
         with self.read() as conn:  # type: ignore[attr-defined]
             refs = dict(conn.execute(select(t.source.c.id, t.source.c.ref)).all())
-            rows = conn.execute(
-                select(t.excerpt.c.key, t.excerpt.c.source_id, t.excerpt.c.perspective, t.excerpt.c.text)
-                .order_by(t.excerpt.c.position, t.excerpt.c.id)).all()
+            query = (select(t.excerpt.c.key, t.excerpt.c.source_id, t.excerpt.c.perspective, t.excerpt.c.text)
+                     .order_by(t.excerpt.c.position, t.excerpt.c.id))
+            # Plain DB-API tuples: SQLAlchemy's Row objects cost ~50 ms more for 50,000 rows.
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(str(query.compile(dialect=conn.dialect)))
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
         if not rows:
             return ExcerptRows([], [], [], [])
         keys, sources, persp, texts = (list(col) for col in zip(*rows, strict=True))

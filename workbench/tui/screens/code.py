@@ -133,7 +133,9 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             if self.focused is None:
                 lst.focus()
             index = s.index
-            self.wb.fetch(index.warm, lambda _none: None, group="warm")  # search is ready before the first key
+            # Case-fold the texts for search in a worker, once the first screen is painted (it
+            # would compete with that paint for the interpreter); a key typed sooner folds them itself.
+            self.set_timer(0.3, lambda: self.wb.fetch(index.warm, lambda _none: None, group="warm"))
         everything = change is None or "all" in change.kinds
         if everything or "codebook" in change.kinds:  # type: ignore[union-attr]
             self.query_one(CodebookTree).show_codebook(s.codebook, s.words())
