@@ -13,11 +13,11 @@ from workbench.tui.session import Session
 
 
 def state(p: Any) -> tuple[Any, ...]:
-    """What the team sees; an empty summary reads as no summary (undoing a first summary empties it)."""
+    """What the team sees (an empty summary counts: undoing a first summary must remove it)."""
     cb = p.codebook()
     return (sorted((c.uuid, c.excerpt, c.subtheme, c.coder, c.valence, c.perspective, c.note) for c in p.codings()),
             [(t.name, [s.name for s in t.subthemes]) for t in cb.themes], [s.name for s in cb.ungrouped],
-            sorted((s.uuid, s.subtheme, s.valence, s.perspective, s.text) for s in p.summaries() if s.text),
+            sorted((s.uuid, s.subtheme, s.valence, s.perspective, s.text) for s in p.summaries()),
             sorted(p.nothing_applies()))
 
 
@@ -79,3 +79,49 @@ def test_someone_elses_coding_cannot_be_removed(example_project) -> None:
     theirs = example_project.codings(["amira"])[0]
     with pytest.raises(UserError, match="amira's"):
         session.remove(theirs)
+
+
+def test_undoing_a_first_summary_removes_it(example_project) -> None:
+    p = example_project
+    session = Session(p, "tess")
+    session.load()
+    cell = ("Bridge", "benefit", "Service users")
+    assert p.summary(*cell) is None
+    session.run(A.WriteSummary(*cell, "first words", "tess"))
+    written = p.summary(*cell)
+    assert written is not None and written.text == "first words"
+    session.undo()
+    assert p.summary(*cell) is None  # gone, not an empty summary
+    last = p.audit_log(limit=1)[0]
+    assert (last["action"], last["actor"], last["entity_uuid"]) == ("delete summary", "tess", written.uuid)
+    session.redo()
+    again = p.summary(*cell)
+    assert again is not None and (again.text, again.uuid) == ("first words", written.uuid)
+
+
+def test_undoing_a_later_summary_puts_the_old_text_back(example_project) -> None:
+    p = example_project
+    cell = ("Bridge", "benefit", "Service users")
+    p.set_summary(*cell, "before", "amira")
+    session = Session(p, "tess")
+    session.load()
+    session.run(A.WriteSummary(*cell, "after", "tess"))
+    session.undo()
+    kept = p.summary(*cell)
+    assert kept is not None and kept.text == "before"
+
+
+def test_delete_summary_refuses_a_summary_saved_since(example_project) -> None:
+    from workbench.store.summaries import SummaryConflict
+
+    p = example_project
+    cell = ("Bridge", "benefit", "Service users")
+    first = p.set_summary(*cell, "one", "tess")
+    p.set_summary(*cell, "two", "amira", expected_version=first.version)
+    with pytest.raises(SummaryConflict):
+        p.delete_summary(*cell, "tess", expected_version=first.version)
+    kept = p.summary(*cell)
+    assert kept is not None and kept.text == "two"
+    assert p.delete_summary(*cell, "tess") is not None
+    assert p.summary(*cell) is None
+    assert p.delete_summary(*cell, "tess") is None  # nothing left: nothing to do

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from workbench.core.errors import UserError
 from workbench.core.ids import now, stable_uuid
@@ -99,6 +99,25 @@ class SummaryOps:
         self.log(conn, author, "summary", "summary", uuid, subtheme=subtheme, valence=valence,  # type: ignore[attr-defined]
                  perspective=perspective, old=None if old is None else old.text, new=text)
         return Summary(subtheme, valence, perspective, text, uuid, stamp, author, version, references)
+
+    def delete_summary(self, subtheme: str, valence: str | None, perspective: str, actor: str,
+                       expected_version: int | None = None, conn: Connection | None = None) -> Summary | None:
+        """Remove a cell's summary (one transaction, audit-logged); returns what was removed, None if
+        the cell had none. With `expected_version`, refuse if someone saved in between."""
+        if conn is None:
+            with self.write() as c:  # type: ignore[attr-defined]
+                return self.delete_summary(subtheme, valence, perspective, actor, expected_version, c)
+        old = self._existing(conn, self._cell_ids(conn, subtheme, valence, perspective))
+        if old is None:
+            return None
+        gone = Summary(subtheme, valence, perspective, old.text, old.uuid, old.time, old.author, old.version,
+                       old.references)
+        if expected_version is not None and old.version != expected_version:
+            raise SummaryConflict("", gone)
+        conn.execute(delete(t.summary).where(t.summary.c.id == old.id))
+        self.log(conn, actor, "delete summary", "summary", old.uuid, subtheme=subtheme, valence=valence,  # type: ignore[attr-defined]
+                 perspective=perspective, old=old.text)
+        return gone
 
     def add_summaries(self, rows: Sequence[tuple[int, Summary]], actor: str = "", file: str = "") -> int:
         """Import summaries (one transaction; every row checked before the first write)."""

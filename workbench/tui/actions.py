@@ -332,6 +332,7 @@ class WriteSummary(Action):
     expected_version: int | None = None
     old_text: str | None = None
     written_version: int = 0
+    first: bool = False  # the cell had no summary before: undo deletes it rather than leave it empty
 
     def __post_init__(self) -> None:
         self.kinds = frozenset({"summaries"})
@@ -343,6 +344,7 @@ class WriteSummary(Action):
         if self.old_text is None:
             before = p.summary(self.subtheme, self.valence, self.perspective)
             self.old_text = before.text if before else ""
+            self.first = before is None
             s = p.set_summary(self.subtheme, self.valence, self.perspective, self.text, self.author,
                               self.references, self.expected_version)
         else:  # redo: write over what undo left
@@ -352,6 +354,10 @@ class WriteSummary(Action):
         return f"summary saved: {self._cell()}"
 
     def undo(self, p: Any) -> str:
+        if self.first:
+            p.delete_summary(self.subtheme, self.valence, self.perspective, self.author, self.written_version)
+            self.written_version = 0  # redo writes the cell afresh
+            return f"summary removed: {self._cell()}"
         s = p.set_summary(self.subtheme, self.valence, self.perspective, self.old_text or "", self.author,
                           self.references, self.written_version)
         self.written_version = s.version
