@@ -21,6 +21,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from workbench.core.errors import UserError
@@ -69,6 +70,7 @@ class WorkbenchApp(App[None]):
         self.poll_seconds = poll_seconds
         self._data_version: int | None = None
         self._gc_threshold: tuple[int, int, int] | None = None
+        self._gc_timer: Timer | None = None
 
     # ----- start-up ------------------------------------------------------------------------
     def on_load(self) -> None:
@@ -103,7 +105,14 @@ class WorkbenchApp(App[None]):
     def start_session(self, coder: str) -> None:
         self.coder = coder
         self.session = Session(self.project, coder, self.clock)
-        self.fetch(self.session.load, self._loaded, group="load")
+        self.fetch(self._load, self._loaded, group="load")
+
+    def _load(self) -> int | None:
+        """Load the session; the data version read first is the poll's baseline, so what a colleague
+        saves while (or just after) we load is noticed rather than taken for what we already show."""
+        version = self.project.data_version() if hasattr(self.project, "data_version") else None
+        self.session.load()
+        return version
 
     def _quiet_gc(self) -> None:
         """Start-up builds ~120,000 long-lived objects (widgets, styles, the excerpt index); the cyclic
@@ -121,14 +130,26 @@ class WorkbenchApp(App[None]):
             gc.freeze()
             gc.set_threshold(*self._gc_threshold)
 
+    def collect_when_idle(self) -> None:
+        """Collect garbage once the keys pause (0.35 s after the last call), so that a full pass over
+        what the session has built up since start (15–35 ms, growing) does not land inside a key."""
+        if self._gc_timer is not None:
+            self._gc_timer.stop()
+        self._gc_timer = self.set_timer(0.35, self._collect)
+
+    def _collect(self) -> None:
+        self._gc_timer = None
+        gc.collect()
+
     def on_unmount(self) -> None:
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
             gc.unfreeze()
             self._gc_threshold = None
 
-    def _loaded(self, _index: object) -> None:
+    def _loaded(self, version: int | None) -> None:
         self.ready = True
+        self._data_version = version
         self.call_after_refresh(self._settle_gc)
         if self.poll_seconds > 0 and hasattr(self.project, "data_version"):
             self.set_interval(self.poll_seconds, self._poll)
@@ -244,6 +265,7 @@ class WorkbenchApp(App[None]):
         self.fetch(reread, show, group="poll-reload")
 
     def _saved(self, change: Change, done: Callable[[Change], None] | None = None) -> None:
+        self.collect_when_idle()
         self._data_version = None  # our own write moved the counter: re-baseline on the next poll
         for kind in change.kinds:
             self.versions[kind] += 1

@@ -479,6 +479,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
 
         self.filter = replace(self.filter, text=event.value)
         self.refilter()
+        self.wb.collect_when_idle()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
