@@ -65,3 +65,48 @@ class WorkbenchScreen(Screen[None]):
 
     def reload(self, change: DataChanged | None = None) -> None:
         """Fetch what the screen shows (in a worker) and render it."""
+
+
+class CoderChoiceScreen(WorkbenchScreen):
+    """A screen that shows the one derivation for a choice of coders (agreed set, all, one coder).
+
+    Matrix, Table and Sources share the choice's widget (`#coders`), its default and its key, so
+    the three cannot drift apart in how "whose codings count" is chosen.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choice = "default"
+
+    def coder_select(self) -> ComposeResult:
+        from textual.widgets import Select
+
+        yield Select([("…", "default")], value="default", id="coders", allow_blank=False)
+
+    def sync_coder_choice(self) -> str:
+        """Refresh the options (coders come and go) and return the choice to derive for."""
+        from textual.widgets import Select
+
+        s = self.session
+        sel = self.query_one("#coders", Select)
+        choices = s.coder_choices()
+        values = [v for _l, v in choices]
+        if self.choice not in values:
+            self.choice = s.default_coder_choice() if s.default_coder_choice() in values else values[0]
+        with sel.prevent(Select.Changed):
+            sel.set_options(choices)
+            sel.value = self.choice
+        return self.choice
+
+    def on_select_changed(self, event) -> None:  # type: ignore[no-untyped-def]
+        from textual.widgets import Select
+
+        if event.select.id == "coders" and event.value is not Select.NULL and event.value != self.choice:
+            self.choice = str(event.value)
+            self.reload()
+
+    def action_coders(self) -> None:
+        from textual.widgets import Select
+
+        self.query_one("#coders", Select).focus()
+        self.query_one("#coders", Select).action_show_overlay()

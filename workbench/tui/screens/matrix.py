@@ -14,15 +14,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Static
 
 from workbench.tui import views
 from workbench.tui.messages import DataChanged, OpenExcerpt
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.base import CoderChoiceScreen
 from workbench.tui.screens.dialogs import Pick
 
 
-class MatrixScreen(WorkbenchScreen):
+class MatrixScreen(CoderChoiceScreen):
     MODE = "matrix"
     WATCHES = frozenset({"codings", "codebook"})
     HELP = """\
@@ -41,39 +41,20 @@ Enter on a cell lists the excerpts behind it; Enter on an excerpt opens it on th
 
     def __init__(self) -> None:
         super().__init__()
-        self.choice = "default"
         self.view: views.MatrixView | None = None
         self._rows: list[tuple[str | None, str | None]] = []  # (theme heading, subtheme) per grid row
 
     def body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
-            yield Select([("…", "default")], value="default", id="coders", allow_blank=False)
+            yield from self.coder_select()
             yield Static("", id="matrix-legend")
         yield DataTable(id="matrix-grid", cursor_type="cell", zebra_stripes=True)
 
     def reload(self, change: DataChanged | None = None) -> None:
         s = self.session
-        sel = self.query_one("#coders", Select)
-        choices = s.coder_choices()
-        values = [v for _l, v in choices]
-        if self.choice not in values:
-            self.choice = s.default_coder_choice() if s.default_coder_choice() in values else values[0]
-        with sel.prevent(Select.Changed):
-            sel.set_options(choices)
-            sel.value = self.choice
-        choice = self.choice
+        choice = self.sync_coder_choice()
         self.query_one("#matrix-legend", Static).update("computing…")
         self.wb.fetch(lambda: views.matrix_view(s, choice), self._show, group="matrix")
-
-    @on(Select.Changed, "#coders")
-    def _coders(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self.choice:
-            self.choice = str(event.value)
-            self.reload()
-
-    def action_coders(self) -> None:
-        self.query_one("#coders", Select).focus()
-        self.query_one("#coders", Select).action_show_overlay()
 
     def _show(self, view: views.MatrixView | None) -> None:
         s = self.session

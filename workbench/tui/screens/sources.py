@@ -10,11 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Static
 
 from workbench.tui import views
 from workbench.tui.messages import DataChanged
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.base import CoderChoiceScreen
 from workbench.tui.screens.finder import SubthemeFinder
 
 
@@ -22,7 +22,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-class SourcesScreen(WorkbenchScreen):
+class SourcesScreen(CoderChoiceScreen):
     MODE = "sources"
     WATCHES = frozenset({"codings", "codebook", "summaries"})
     HELP = """\
@@ -41,13 +41,12 @@ with its sources, their quality, the perspectives and warnings such as "single s
 
     def __init__(self) -> None:
         super().__init__()
-        self.choice = "default"
         self.view: views.SourcesView | None = None
         self.subtheme: str | None = None
 
     def body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
-            yield Select([("…", "default")], value="default", id="coders", allow_blank=False)
+            yield from self.coder_select()
             yield Static("", id="sources-note")
         yield DataTable(id="sources-grid", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="sources-side"):
@@ -58,26 +57,8 @@ with its sources, their quality, the perspectives and warnings such as "single s
 
     def reload(self, change: DataChanged | None = None) -> None:
         s = self.session
-        sel = self.query_one("#coders", Select)
-        choices = s.coder_choices()
-        values = [v for _l, v in choices]
-        if self.choice not in values:
-            self.choice = s.default_coder_choice() if s.default_coder_choice() in values else values[0]
-        with sel.prevent(Select.Changed):
-            sel.set_options(choices)
-            sel.value = self.choice
-        choice = self.choice
+        choice = self.sync_coder_choice()
         self.wb.fetch(lambda: views.sources_view(s, choice), self._show, group="sources")
-
-    @on(Select.Changed, "#coders")
-    def _coders(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self.choice:
-            self.choice = str(event.value)
-            self.reload()
-
-    def action_coders(self) -> None:
-        self.query_one("#coders", Select).focus()
-        self.query_one("#coders", Select).action_show_overlay()
 
     def _show(self, view: views.SourcesView) -> None:
         s = self.session

@@ -16,12 +16,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import OptionList, Select, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.tui import views
 from workbench.tui.messages import DataChanged
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.base import CoderChoiceScreen
 from workbench.tui.screens.dialogs import Pick
 from workbench.tui.screens.summary_editor import CellRef, SummaryEditor
 
@@ -44,7 +44,7 @@ def export_table(session: Any, model: Any, fmt: str) -> Path:
     return out
 
 
-class TableScreen(WorkbenchScreen):
+class TableScreen(CoderChoiceScreen):
     MODE = "table"
     WATCHES = frozenset({"codings", "codebook", "summaries"})
     HELP = """\
@@ -65,38 +65,19 @@ Markdown, CSV, JSON) to the project's exports/ folder. `c` chooses whose codings
 
     def __init__(self) -> None:
         super().__init__()
-        self.choice = "default"
         self.model: Any = None
         self._entries: dict[str, tuple[str, Any, Any]] = {}  # option id → (subtheme, row, entry)
 
     def body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
-            yield Select([("…", "default")], value="default", id="coders", allow_blank=False)
+            yield from self.coder_select()
             yield Static("", id="table-note")
         yield OptionList(id="table-preview")
 
     def reload(self, change: DataChanged | None = None) -> None:
         s = self.session
-        sel = self.query_one("#coders", Select)
-        choices = s.coder_choices()
-        values = [v for _l, v in choices]
-        if self.choice not in values:
-            self.choice = s.default_coder_choice() if s.default_coder_choice() in values else values[0]
-        with sel.prevent(Select.Changed):
-            sel.set_options(choices)
-            sel.value = self.choice
-        choice = self.choice
+        choice = self.sync_coder_choice()
         self.wb.fetch(lambda: views.table_view(s, choice), self._show, group="table")
-
-    @on(Select.Changed, "#coders")
-    def _coders(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self.choice:
-            self.choice = str(event.value)
-            self.reload()
-
-    def action_coders(self) -> None:
-        self.query_one("#coders", Select).focus()
-        self.query_one("#coders", Select).action_show_overlay()
 
     def _show(self, model: Any) -> None:
         preview = self.query_one(OptionList)
