@@ -70,8 +70,9 @@ class WorkspaceOps:
     """Mixin of Project: reads and inverse writes for the terminal app."""
 
     # ----- reading -------------------------------------------------------------------------
-    def excerpt_rows(self) -> ExcerptRows:
-        """Every excerpt's key, source ref, perspective hint and text, in project order.
+    def excerpt_rows(self, limit: int | None = None) -> ExcerptRows:
+        """Every excerpt's key, source ref, perspective hint and text, in project order (the first
+        `limit` only, if given: the first page, painted while the rest loads).
 
         Only what the list shows and searches: each extra column costs ~15 ms at 50,000 rows on the
         way to the first screen; the rest of an excerpt comes with `excerpt_meta` when it is shown.
@@ -80,10 +81,12 @@ class WorkspaceOps:
             refs = dict(conn.execute(select(t.source.c.id, t.source.c.ref)).all())
             query = (select(t.excerpt.c.key, t.excerpt.c.source_id, t.excerpt.c.perspective, t.excerpt.c.text)
                      .order_by(t.excerpt.c.position, t.excerpt.c.id))
+            if limit is not None:
+                query = query.limit(limit)
             # Plain DB-API tuples: SQLAlchemy's Row objects cost ~50 ms more for 50,000 rows.
             cursor = conn.connection.cursor()
             try:
-                cursor.execute(str(query.compile(dialect=conn.dialect)))
+                cursor.execute(str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})))
                 rows = cursor.fetchall()
             finally:
                 cursor.close()

@@ -38,6 +38,7 @@ HIGH_CONTRAST = Theme(
     warning="#ffaf00", error="#ff8787", success="#87ff87", dark=True,
 )
 DEFAULT_THEME = "textual-dark"
+FIRST_PAGE = 200  # excerpts painted before the whole index has loaded (a tall terminal shows < 100)
 
 
 class WorkbenchApp(App[None]):
@@ -71,6 +72,8 @@ class WorkbenchApp(App[None]):
         self._data_version: int | None = None
         self._gc_threshold: tuple[int, int, int] | None = None
         self._gc_timer: Timer | None = None
+        self._screen_up = False
+        self._page: Any = False  # the first page of excerpts (None if unread), until the screen shows it
 
     # ----- start-up ------------------------------------------------------------------------
     def on_load(self) -> None:
@@ -86,8 +89,12 @@ class WorkbenchApp(App[None]):
         for entry in SCREENS:
             self.add_mode(entry.mode, entry.factory())
         await self.switch_mode("code")  # before any dialog, so the dialog sits on the Code screen
+        self._screen_up = True
         if self.session is not None and self.ready:
             self.notify_screens(DataChanged(frozenset({"all"})))
+        elif self._page is not False:  # the first page came before the screen: show it, then read the rest
+            self._show_first_page()
+            self.call_after_refresh(self._start_load)
         elif not self.coder:
             from workbench.tui.screens.dialogs import CoderName
 
@@ -105,7 +112,43 @@ class WorkbenchApp(App[None]):
     def start_session(self, coder: str) -> None:
         self.coder = coder
         self.session = Session(self.project, coder, self.clock)
+        if hasattr(self.project, "excerpt_rows"):
+            session = self.session
+            self.fetch(lambda: self._read_first_page(session), self._first_page, group="first-page")
+        else:
+            self._start_load()
+
+    def _start_load(self) -> None:
         self.fetch(self._load, self._loaded, group="load")
+
+    @staticmethod
+    def _read_first_page(session: Session) -> Any:
+        try:
+            return session.first_page(FIRST_PAGE)
+        except Exception:  # noqa: BLE001 — only a head start: the full load reports what is wrong
+            return None
+
+    def _first_page(self, page: Any) -> None:
+        """Paint the first rows, then read the whole index (≈ 0.2 s sooner on 50,000 excerpts; the
+        full read waits for that paint, which it would otherwise slow down, competing for the
+        interpreter). Only the list shows the page: `ready` stays False, and whatever needs the
+        index waits for it as before."""
+        self._page = page
+        if self._screen_up:
+            self._show_first_page()
+            self.call_after_refresh(self._start_load)
+        # else on_mount shows it once the first screen exists, then starts the full read
+
+    def _show_first_page(self) -> None:
+        from workbench.tui.widgets.excerpt_list import ExcerptList
+
+        page, self._page = self._page, False
+        if not page or self.ready:
+            return
+        for lst in self.screen.query(ExcerptList):
+            if lst.index is None:
+                lst.set_index(page)
+                lst.set_rows(list(range(len(page))))
 
     def _load(self) -> int | None:
         """Load the session; the data version read first is the poll's baseline, so what a colleague

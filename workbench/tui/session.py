@@ -91,6 +91,12 @@ class Session:
         self.blind = self.project.is_blind()
         return self.codebook
 
+    def first_page(self, n: int) -> ExcerptIndex:
+        """The first `n` excerpts with my coding state, to paint while `load` reads all of them.
+        Not kept: `index` stays None until `load`, so nothing mistakes the page for the project."""
+        coded, nothing = self.project.coded_keys(self.coder)
+        return ExcerptIndex(self.project.excerpt_rows(limit=n), coded, nothing)
+
     def load(self) -> ExcerptIndex:
         """Everything the first screen needs: codebook, sources, the excerpt index (one pass each)."""
         self.load_codebook()

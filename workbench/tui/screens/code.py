@@ -171,6 +171,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     # ----- showing one excerpt -------------------------------------------------------------
     @on(ExcerptList.Highlighted)
     def _highlighted(self, event: ExcerptList.Highlighted) -> None:
+        if not self.wb.ready:
+            return  # the first page, shown while the index loads: the detail comes with `reload`
         if event.key is None:
             self.detail = None
             self._update("#excerpt-head", Text("no excerpt matches"))
