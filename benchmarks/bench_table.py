@@ -116,14 +116,14 @@ def run(folder: Path, repeat: int, scratch: Path) -> None:
     with Project.open(folder) as project:
         counts = project.counts()
         consensus = project.codebook().consensus_coder
-        d = derive_cells(project)
+        d = derive_cells(project.viewer(None))
         print(f"project: {counts['codings']:,} codings, {counts['excerpts']:,} excerpts, {counts['sources']:,} "
               f"sources, {counts['subthemes']} subthemes, {counts['coders']} coders; default coders: "
               f"{d.coder_choice} ({len(d.cells):,} cells)\n")
         cid = sqlite3.connect(db).execute("SELECT id FROM coder WHERE name = ?", (consensus,)).fetchone()[0]
-        ours, base = interleaved(lambda: derive_cells(project), baseline_sql(db, f"= {cid}"), repeat)
+        ours, base = interleaved(lambda: derive_cells(project.viewer(None)), baseline_sql(db, f"= {cid}"), repeat)
         row("cell derivation (agreed set)", ours, base, "s", "target ≤ 2× and ≤ 0.5 s")
-        ours, base = interleaved(lambda: derive_cells(project, "all"), baseline_sql(db, f"<> {cid}"),
+        ours, base = interleaved(lambda: derive_cells(project.viewer(None), "all"), baseline_sql(db, f"<> {cid}"),
                                  max(3, repeat // 2))
         row("cell derivation (all coders, for reference)", ours, base, "s", "")
     for fmt in ("json", "docx"):

@@ -19,6 +19,25 @@ from workbench.core.example import example_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Variables a test run must not inherit from the person running it; WORKBENCH_TEST_PG names the
+# throwaway server .ci/postgres.sh started and is the only one kept.
+_KEEP = {"WORKBENCH_TEST_PG"}
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty config home and no WORKBENCH_* variables, so a machine where
+    someone has used the app (a remembered name, WORKBENCH_CODER in a profile) runs the suite as a
+    fresh one does. Subprocesses inherit the same environment."""
+    import os
+
+    home = tmp_path_factory.mktemp("config-home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith("WORKBENCH_") and name not in _KEEP:
+            monkeypatch.delenv(name)
+    return home
+
 
 @pytest.fixture(scope="session")
 def _example_template(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -125,6 +125,7 @@ def test_a_tampered_sheet_is_refused(sheet: Path, independent_dir: Path, run, tm
 
 def test_ordinary_xlsx_codings_still_import(independent_dir: Path, run, tmp_path: Path) -> None:
     out = tmp_path / "codings.xlsx"
+    assert run("-p", str(independent_dir), "settings", "blind", "off").exit_code == 0
     assert run("-p", str(independent_dir), "export", "codings", "-o", str(out)).exit_code == 0
     assert not is_coding_sheet(out)
     result = run("-p", str(independent_dir), "import", "codings", str(out))

@@ -32,7 +32,7 @@ def dump(folder: Path) -> list[str]:
 
 
 def cells_by_key(project: Project, coders: str) -> dict[tuple, list[str]]:
-    return {(c.subtheme, c.valence, c.perspective): c.refs for c in derive_cells(project, coders).cells}
+    return {(c.subtheme, c.valence, c.perspective): c.refs for c in derive_cells(project.viewer(None), coders).cells}
 
 
 def natural_keys(project: Project, subtheme: str) -> set[tuple]:

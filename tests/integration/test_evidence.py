@@ -25,7 +25,7 @@ def project(synthetic_graph_dir: Path):  # type: ignore[no-untyped-def]
 
 
 def test_findings_and_figures(project) -> None:  # type: ignore[no-untyped-def]
-    prof = evidence_profile(project)
+    prof = evidence_profile(project.viewer(None))
     keys = [(f.subtheme, f.valence) for f in prof.findings]
     assert keys == [("Confidence", "benefit"), ("Confidence", "challenge"), ("Income", "benefit"),
                     ("Belonging", "benefit"), ("Workload", "benefit"), ("Workload", "challenge"),
@@ -44,7 +44,7 @@ def test_findings_and_figures(project) -> None:  # type: ignore[no-untyped-def]
 def test_overlap_per_finding_matches_the_hand_worked_cases(project) -> None:  # type: ignore[no-untyped-def]
     """Confidence/benefit rests on Adams + Chen: 50 % (tests/unit/test_overlap.py works it by hand);
     Belonging/benefit on Chen + Diaz: 25 %; Workload/benefit on Evans alone, who has no list."""
-    prof = evidence_profile(project)
+    prof = evidence_profile(project.viewer(None))
     assert prof.finding("Confidence", "benefit").overlap.cca == pytest.approx(0.5)  # type: ignore[union-attr]
     assert prof.finding("Belonging", "benefit").overlap.cca == pytest.approx(0.25)  # type: ignore[union-attr]
     work = prof.finding("Workload", "benefit").overlap  # type: ignore[union-attr]
@@ -54,8 +54,8 @@ def test_overlap_per_finding_matches_the_hand_worked_cases(project) -> None:  # 
 
 def test_flags_agree_with_the_graph_queries(project) -> None:  # type: ignore[no-untyped-def]
     """One derivation: a finding is flagged contrasting exactly when the graph query lists its subtheme."""
-    g = build_graph(project)
-    prof = evidence_profile(project)
+    g = build_graph(project.viewer(None))
+    prof = evidence_profile(project.viewer(None))
     assert {f.subtheme for f in prof.findings if f.contrasting} == {s.subtheme for s in contrasting(g)}
     grouped_single = {s.subtheme for s in single_source(g) if s.theme != "(ungrouped)"}
     single_findings = {f.subtheme for f in prof.findings if f.single_source}
@@ -68,7 +68,7 @@ def test_judgements_stored_per_finding_and_audit_logged(project) -> None:  # typ
     project.set_judgement("Confidence", "challenge", "overall", "low", "One critically low review", "ben")
     changed = project.set_judgement("Confidence", "benefit", "adequacy", "moderate", "Thin data after all", "ben")
     assert changed.judgement == "moderate concerns"
-    prof = evidence_profile(project)
+    prof = evidence_profile(project.viewer(None))
     conf = prof.finding("Confidence", "benefit")
     assert conf is not None
     assert {k: j.judgement for k, j in conf.judgements.items()} == {
@@ -81,12 +81,12 @@ def test_judgements_stored_per_finding_and_audit_logged(project) -> None:  # typ
     assert detail["old"] == {"judgement": "minor concerns", "explanation": "Two reviews, short excerpts"}
     assert project.clear_judgement("Confidence", "benefit", "adequacy", "ben") is True
     assert project.clear_judgement("Confidence", "benefit", "adequacy", "ben") is False
-    assert "adequacy" not in evidence_profile(project).finding("Confidence", "benefit").judgements  # type: ignore[union-attr]
+    assert "adequacy" not in evidence_profile(project.viewer(None)).finding("Confidence", "benefit").judgements  # type: ignore[union-attr]
 
 
 def test_a_judged_finding_without_codings_still_appears(project) -> None:  # type: ignore[no-untyped-def]
     project.set_judgement("Income", "challenge", "overall", "very low", "No data yet", "amira")
-    f = evidence_profile(project).finding("Income", "challenge")
+    f = evidence_profile(project.viewer(None)).finding("Income", "challenge")
     assert f is not None and f.sources == [] and f.judgements["overall"].judgement == "very low confidence"
 
 

@@ -19,7 +19,7 @@ ALL_SOURCES = {"Adams 2019", "Baker 2020", "Chen 2018", "Diaz 2021", "Evans 2017
 @pytest.fixture
 def graph(synthetic_graph_dir: Path):  # type: ignore[no-untyped-def]
     with Project.open(synthetic_graph_dir) as project:
-        yield G.build_graph(project)
+        yield G.build_graph(project.viewer(None))
 
 
 def _proper(answer: set[str], universe: set[str]) -> None:
@@ -88,7 +88,7 @@ def test_unknown_names_are_user_errors(graph) -> None:  # type: ignore[no-untype
 def test_coder_choice_changes_the_answer(synthetic_graph_dir: Path) -> None:
     """Only ben coded Fox 2022 (Income) and d3 as Staff: with every coder, Income has two sources."""
     with Project.open(synthetic_graph_dir) as project:
-        g = G.build_graph(project, "all")
+        g = G.build_graph(project.viewer(None), "all")
     assert G.supports(g, "Income").refs == ["Baker 2020", "Fox 2022"]
     assert "Income" not in [s.subtheme for s in G.single_source(g)]
     e = g.edges["subtheme:Workload", "source:Diaz 2021"]
@@ -97,8 +97,8 @@ def test_coder_choice_changes_the_answer(synthetic_graph_dir: Path) -> None:
 
 def test_graph_agrees_with_the_table(example_project) -> None:  # type: ignore[no-untyped-def]
     """Every subtheme's sources in the graph are exactly the union of its table rows' references."""
-    g = G.build_graph(example_project)
-    model = build_table(example_project)
+    g = G.build_graph(example_project.viewer(None))
+    model = build_table(example_project.viewer(None))
     for th in model.themes:
         for st in th.subthemes:
             table_refs = {r for row in st.rows for r in row.references}

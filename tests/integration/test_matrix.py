@@ -17,7 +17,7 @@ from workbench.store.api import Project
 def test_matrix_model_on_the_synthetic_fixture(synthetic_graph_dir: Path) -> None:
     """Rows follow the codebook (ungrouped subthemes stay out, as in the table); refs split by valence."""
     with Project.open(synthetic_graph_dir) as project:
-        m = build_matrix(project)
+        m = build_matrix(project.viewer(None))
     assert [r.subtheme for r in m.rows] == ["Confidence", "Income", "Belonging", "Workload", "Stigma at work",
                                            "Supervision"]
     assert m.perspectives == ["PSWs", "Service users", "Staff", "Mixed"]
@@ -35,8 +35,8 @@ def test_matrix_model_on_the_synthetic_fixture(synthetic_graph_dir: Path) -> Non
 
 def test_matrix_counts_equal_the_table(example_project) -> None:  # type: ignore[no-untyped-def]
     """A count in the matrix is the length of the same cell's reference list in the table."""
-    m = build_matrix(example_project)
-    model = build_table(example_project)
+    m = build_matrix(example_project.viewer(None))
+    model = build_table(example_project.viewer(None))
     table = {(st.name, row.valence, e.perspective): e.references
              for th in model.themes for st in th.subthemes for row in st.rows for e in row.perspectives}
     seen = 0
@@ -50,7 +50,7 @@ def test_matrix_counts_equal_the_table(example_project) -> None:  # type: ignore
 
 def test_markdown_and_csv(synthetic_graph_dir: Path) -> None:
     with Project.open(synthetic_graph_dir) as project:
-        m = build_matrix(project)
+        m = build_matrix(project.viewer(None))
     md = io.StringIO()
     writer("matrix", "md")(m, md)
     lines = md.getvalue().splitlines()
@@ -67,7 +67,7 @@ def test_markdown_and_csv(synthetic_graph_dir: Path) -> None:
 
 def test_xlsx_read_back_with_openpyxl(synthetic_graph_dir: Path, tmp_path: Path) -> None:
     with Project.open(synthetic_graph_dir) as project:
-        m = build_matrix(project)
+        m = build_matrix(project.viewer(None))
     path = tmp_path / "matrix.xlsx"
     writer("matrix", "xlsx")(m, path)
     wb = load_workbook(path)
@@ -84,7 +84,7 @@ def test_xlsx_read_back_with_openpyxl(synthetic_graph_dir: Path, tmp_path: Path)
 
 def test_pictures(example_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """PNG for slides, SVG with its text kept as text (searchable, smaller)."""
-    m = build_matrix(example_project)
+    m = build_matrix(example_project.viewer(None))
     png = tmp_path / "m.png"
     writer("matrix", "png")(m, png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 def test_example_rows_follow_table6(example_project) -> None:  # type: ignore[no-untyped-def]
     """Themes, subthemes and valence rows come in the article's order with its reference lists."""
-    model = build_table(example_project)
+    model = build_table(example_project.viewer(None))
     want = yaml.safe_load((FIXTURES / "table6.yaml").read_text(encoding="utf-8"))
     printed = [(th["name"], st["name"], row["valence"]) for th in want["themes"] for st in th["subthemes"]
                for row in st["rows"]]
@@ -28,7 +28,7 @@ def test_example_rows_follow_table6(example_project) -> None:  # type: ignore[no
 
 def test_example_wording(example_project) -> None:  # type: ignore[no-untyped-def]
     """'Benefit [23, 34, 61]', 'Mixed^a [42, 55, 60]: … (groups)', a bare list for the no-valence row."""
-    model = build_table(example_project)
+    model = build_table(example_project.viewer(None))
     rows = {(line.subtheme, line.row.valence): line.row for line in model.lines() if line.row is not None}
     assert model.row_label(rows[("Wellbeing and recovery", "benefit")]) == "Benefit [23, 34, 61]"
     assert model.row_label(rows[("Offering treatment choice", None)]) == "[60]"
@@ -45,7 +45,7 @@ def test_example_wording(example_project) -> None:  # type: ignore[no-untyped-de
 def test_author_year_sorts_ignoring_case_and_uses_labels(author_year_dir: Path) -> None:
     """Author–year labels sort alphabetically ignoring case and print with '; '; `labels:` renames."""
     with Project.open(author_year_dir) as project:
-        model = build_table(project)
+        model = build_table(project.viewer(None))
     rows = {(line.subtheme, line.row.valence): line.row for line in model.lines() if line.row is not None}
     timetable = rows[("Timetable pressure", "barrier")]
     assert timetable.references == ["Abara 2019", "ong 2021", "Ong 2022", "walker 2013"]
@@ -60,7 +60,7 @@ def test_author_year_sorts_ignoring_case_and_uses_labels(author_year_dir: Path) 
 
 def test_stale_summary_and_partial_agreed_set_are_noted(author_year_dir: Path) -> None:
     with Project.open(author_year_dir) as project:
-        model = build_table(project)
+        model = build_table(project.viewer(None))
     stale = [e for _t, _s, _r, e in model.entries() if e.stale]
     assert [(e.perspective, e.written_for, e.references) for e in stale] == [
         ("Teachers", ["walker 2013"], ["Abara 2019", "walker 2013"])]
@@ -71,18 +71,18 @@ def test_stale_summary_and_partial_agreed_set_are_noted(author_year_dir: Path) -
 
 
 def test_other_coders_are_noted_as_provenance(example_project) -> None:  # type: ignore[no-untyped-def]
-    model = build_table(example_project, "all")
+    model = build_table(example_project.viewer(None), "all")
     assert any("not from an agreed set" in n for n in model.notes())
     assert model.derivation.coders == ["amira", "ben"]
 
 
 def test_lazy_detail_matches_trace(example_project) -> None:  # type: ignore[no-untyped-def]
     """A cell's excerpts and coders (loaded on first use) agree with `trace` for every cell."""
-    d = derive_cells(example_project, "all")
+    d = derive_cells(example_project.viewer(None), "all")
     assert d.cells
     for cell in d.cells:
         assert sorted(cell.excerpts) == cell.refs == sorted(cell.coders, key=int)
-        tr = trace_cell(example_project, cell.subtheme, cell.valence or "none", cell.perspective or "none", "all")
+        tr = trace_cell(example_project.viewer(None), cell.subtheme, cell.valence or "none", cell.perspective or "none", "all")
         assert tr.refs == cell.refs
         by_ref = {s.ref: s for s in tr.sources}
         for ref in cell.refs:
@@ -110,7 +110,7 @@ def test_derivation_equals_a_naive_one_on_a_synthetic_project(synthetic_dir: Pat
                 if c.coder in names:
                     want[(c.subtheme, c.valence, c.perspective)].add(source_of[c.excerpt])
                     count[(c.subtheme, c.valence, c.perspective)] += 1
-            d = derive_cells(project, choice)
+            d = derive_cells(project.viewer(None), choice)
             assert {c.key: c.refs for c in d.cells} == {k: sort_refs(v) for k, v in want.items()}
             assert {c.key: c.codings for c in d.cells} == dict(count)
             for c in d.cells:
@@ -121,5 +121,5 @@ def test_derivation_equals_a_naive_one_on_a_synthetic_project(synthetic_dir: Pat
 
 def test_staleness_is_judged_against_the_default_coders_only(author_year_dir: Path) -> None:
     with Project.open(author_year_dir) as project:
-        assert any(e.stale for *_x, e in build_table(project, "agreed").entries())  # the default, by name
-        assert not any(e.stale for *_x, e in build_table(project, "rin").entries())
+        assert any(e.stale for *_x, e in build_table(project.viewer(None), "agreed").entries())  # the default, by name
+        assert not any(e.stale for *_x, e in build_table(project.viewer(None), "rin").entries())

@@ -19,7 +19,7 @@ EXAMPLE_COUNTS = {"sources": 11, "excerpts": 75, "codings": 295, "coders": 3, "s
 
 def _table(project) -> dict:  # type: ignore[no-untyped-def]
     out = StringIO()
-    table_json(build_table(project), out)
+    table_json(build_table(project.viewer(None)), out)
     return json.loads(out.getvalue())
 
 

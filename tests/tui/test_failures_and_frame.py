@@ -4,6 +4,7 @@ the coder prompt, the status bar, high contrast, labels."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -107,17 +108,28 @@ def test_the_app_asks_for_a_coder_once_and_remembers(example_project, tmp_path: 
     asyncio.run(main())
 
 
-def test_the_cli_reads_the_saved_coder(example_dir: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """--coder, then WORKBENCH_CODER, then the settings file written by the prompt."""
+def test_identity_belongs_to_the_session(example_dir: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The CLI takes --coder, then WORKBENCH_CODER, and never a remembered name; the app's prompt
+    remembers a name per project, and offers it only on that project."""
     from workbench.cli.common import Context
-    from workbench.settings import save_user_settings, settings_file
+    from workbench.cli.tui_cmds import build_app
+    from workbench.settings import load_user_settings, project_key, remember_coder
 
-    save_user_settings({"coder": "nadia"})
-    assert json.loads(settings_file().read_text())["coder"] == "nadia"
-    assert Context(example_dir, None, None).coder() == "nadia"
+    remember_coder(project_key(example_dir), "nadia")
+    assert load_user_settings()["projects"][str(example_dir.resolve())]["coder"] == "nadia"
+    assert "coder" not in load_user_settings()  # nothing machine-wide
+    assert Context(example_dir, None, None).coder(required=False) == ""
     monkeypatch.setenv("WORKBENCH_CODER", "omar")
     assert Context(example_dir, None, None).coder() == "omar"
     assert Context(example_dir, None, "pia").coder() == "pia"
+    monkeypatch.delenv("WORKBENCH_CODER")
+    other = tmp_path / "other"
+    shutil.copytree(example_dir, other)
+    with Project.open(example_dir) as p1, Project.open(other) as p2:
+        app1 = build_app(Context(example_dir, None, None), p1)
+        app2 = build_app(Context(other, None, None), p2)
+        assert app1.coder is None and app1.remembered_coder == "nadia"
+        assert app2.coder is None and app2.remembered_coder is None
 
 
 def test_status_bar_high_contrast_and_labels(example_project) -> None:

@@ -32,6 +32,7 @@ import numpy as np
 
 from workbench.analysis.agreement_spans import SpanRow, span_overlap
 from workbench.core.errors import UserError
+from workbench.store.viewer import CoderView
 
 FIELDS = ("subtheme", "valence", "perspective")
 LEVELS = ("subtheme", "theme", "overall")
@@ -116,10 +117,14 @@ def _percent(pairs_total: float, pairs_agree: float) -> float | None:
 
 
 # ----- entry point ---------------------------------------------------------------------------
-def choose_coders(project, names: str | None) -> list[str]:  # type: ignore[no-untyped-def]
-    """--coders A,B,…; default every coder except the consensus coder (the agreed set is not a coder)."""
+def choose_coders(view: CoderView, names: str | None) -> list[str]:
+    """--coders A,B,…; default every coder except the consensus coder (the agreed set is not a coder).
+
+    Agreement figures show nobody's codings, so they stay available while blind; lists of
+    disagreements do not (`CoderView.require_open`)."""
+    project = view.project
     known = project.coders()
-    consensus = project.codebook().consensus_coder
+    consensus = view.consensus
     if not names:
         chosen = [c for c in known if c != consensus]
     else:

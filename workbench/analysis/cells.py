@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from workbench.core.errors import UserError
-from workbench.core.model import Codebook
 from workbench.core.refs import all_numeric, sort_refs
 from workbench.store import queries
+from workbench.store.viewer import CoderView
 
 CellKey = tuple[str, str | None, str | None]
 
@@ -74,6 +73,7 @@ class Derivation:
     coder_choice: str  # "consensus", "all" or "name,name"
     numeric: bool
     _project: Any = field(default=None, repr=False, compare=False)
+    blind: bool = False  # narrowed to the viewer's own codings by the blind rule
     _index: dict[CellKey, Cell] = field(default_factory=dict, repr=False, compare=False)
     _provenance: dict[str, object] | None = field(default=None, repr=False, compare=False)
     _counts_from: Any = field(default=None, repr=False, compare=False)
@@ -91,11 +91,17 @@ class Derivation:
         distinct excerpts over 500,000 codings costs half as much again as deriving the cells."""
         if self._provenance is None:
             self._provenance = {"coders": self.coder_choice, "coder_names": self.coders}
+            if self.blind:
+                self._provenance["blind"] = True
+                self._provenance["note"] = (f"blind coding: only the codings of {self.coder_choice}, "
+                                            "the coder who exported it")
             if self._counts_from is not None:
                 with self._counts_from.read() as conn:
                     covered, everyone = queries.excerpt_coverage(conn, self.coders)
-                self._provenance.update(excerpts_covered=covered, excerpts_coded_by_anyone=everyone)
-                if self.coder_choice == "consensus" and covered < everyone:
+                self._provenance["excerpts_covered"] = covered
+                if not self.blind:  # how far the others got is theirs to tell while blind
+                    self._provenance["excerpts_coded_by_anyone"] = everyone
+                if self.coder_choice == "consensus" and covered < everyone and not self.blind:
                     self._provenance["note"] = (
                         f"the agreed set ({(self.coders or ['?'])[0]}) covers {covered} of the {everyone} "
                         "coded excerpts; the rest is not yet reconciled")
@@ -131,29 +137,12 @@ def _groups(text: str) -> tuple[str, ...]:
     return tuple(g.strip() for g in text.split(";") if g.strip())
 
 
-def resolve_coders(project, choice: str | None, cb: Codebook | None = None) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
-    """Whose codings count: DESIGN.md's default is the agreed set where it has any codings, else all."""
-    # The consensus coder's name is one setting; reading the whole codebook for it costs more.
-    consensus = cb.consensus_coder if cb else project.setting("consensus_coder", "consensus")
-    known = project.coders()
-    if choice in (None, "", "default"):
-        with project.read() as conn:
-            has_agreed = queries.coder_has_codings(conn, consensus)
-        choice = "consensus" if has_agreed else "all"
-    if choice == "consensus":
-        return [consensus], "consensus"
-    if choice == "all":
-        return [c for c in known if c != consensus], "all"
-    names = [n.strip() for n in (choice or "").split(",") if n.strip()]
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise UserError(f"unknown coder '{unknown[0]}' (coders: {', '.join(known) or 'none'})")
-    return names, ",".join(names)
-
-
-def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ignore[no-untyped-def]
-    """Cells for the chosen coders (NAME,… | all | consensus | None for DESIGN.md's default)."""
-    names, choice = resolve_coders(project, coders)
+def derive_cells(view: CoderView, coders: str | None = None) -> Derivation:
+    """Cells for the chosen coders (NAME,… | all | consensus | None for DESIGN.md's default), as
+    `view` may see them (while blind: the viewer's own codings only, see store/viewer.py)."""
+    scope = view.scope(coders)
+    names, choice = scope.names, scope.choice
+    project = view.project
     with project.read() as conn:
         look = queries.cell_lookups(conn)
         rows = queries.cell_refs(conn, names)
@@ -184,4 +173,4 @@ def derive_cells(project, coders: str | None = None) -> Derivation:  # type: ign
     keys = sorted(grouped, key=lambda k: (order_sub[k[0]],
                                           (1, 0, 0) if k[1] is None else (0, *order_val[k[1]]),
                                           (1, 0, 0) if k[2] is None else (0, *order_per[k[2]])))
-    return Derivation([grouped[k] for k in keys], names, choice, numeric, project)
+    return Derivation([grouped[k] for k in keys], names, choice, numeric, project, blind=scope.blind)

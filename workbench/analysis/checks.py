@@ -1,14 +1,17 @@
 """`workbench check`: problems in a project, one per line, from a registry of checks.
 
-Each check is a function project → list of messages; adding a check is adding one function to
-CHECKS, and the CLI, the TUI and the tests all run the same list.
+Each check is a function view → list of messages; adding a check is adding one function to
+CHECKS, and the CLI, the TUI and the tests all run the same list. A check takes the coder-scoped
+view (store/viewer.py), so while blind it names only the viewer's own codings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-Check = Callable[[object], list[str]]
+from workbench.store.viewer import CoderView
+
+Check = Callable[[CoderView], list[str]]
 CHECKS: list[Check] = []
 
 
@@ -18,13 +21,15 @@ def check(f: Check) -> Check:
 
 
 @check
-def ungrouped_subthemes(project) -> list[str]:  # type: ignore[no-untyped-def]
+def ungrouped_subthemes(view: CoderView) -> list[str]:
+    project = view.project
     return [f"subtheme '{s.name}' is under no overarching theme (it stays out of the table)"
             for s in project.codebook().ungrouped]
 
 
 @check
-def excerpt_hints_known(project) -> list[str]:  # type: ignore[no-untyped-def]
+def excerpt_hints_known(view: CoderView) -> list[str]:
+    project = view.project
     names = {p.name for p in project.codebook().perspectives}
     return [f"excerpt '{e.key}' has perspective hint '{e.perspective}', which the codebook does not define"
             for e in project.excerpts() if e.perspective and e.perspective not in names]
@@ -40,35 +45,38 @@ def _capped(lines: list[str], total: int | None = None, what: str = "") -> list[
 
 
 @check
-def codings_without_perspective(project) -> list[str]:  # type: ignore[no-untyped-def]
+def codings_without_perspective(view: CoderView) -> list[str]:
     """A coding with no perspective is left out of every perspective's line of the table."""
+    project = view.project
     from workbench.store import table_queries
 
     if not project.codebook().perspectives:
         return []
     with project.read() as conn:
-        n, rows = table_queries.codings_without_perspective(conn, LIMIT)
+        n, rows = table_queries.codings_without_perspective(conn, LIMIT, view.own_only())
     lines = [f"coding of excerpt '{r.key}' as '{r.subtheme}' by {r.coder} has no perspective "
              "(it stays out of the table)" for r in rows]
     return _capped(lines, n, "codings without a perspective")
 
 
 @check
-def sources_cited_by_no_coding(project) -> list[str]:  # type: ignore[no-untyped-def]
+def sources_cited_by_no_coding(view: CoderView) -> list[str]:
+    project = view.project
     from workbench.store import table_queries
 
     with project.read() as conn:
-        refs = table_queries.uncited_sources(conn)
+        refs = table_queries.uncited_sources(conn, view.own_only())
     return _capped([f"source {r} is cited by no coding" for r in refs], None, "uncited sources")
 
 
 @check
-def mixed_codings_without_groups(project) -> list[str]:  # type: ignore[no-untyped-def]
+def mixed_codings_without_groups(view: CoderView) -> list[str]:
     """A mixed cell lists its sources' sample groups; a source without any leaves that list short."""
+    project = view.project
     from workbench.store import table_queries
 
     with project.read() as conn:
-        n, rows = table_queries.mixed_codings_without_groups(conn, LIMIT)
+        n, rows = table_queries.mixed_codings_without_groups(conn, LIMIT, view.own_only())
     lines = [f"coding of excerpt '{r.key}' as '{r.subtheme}' by {r.coder} is {r.perspective}, but source "
              f"{r.ref} lists no sample groups" for r in rows]
     return _capped(lines, n, "mixed codings whose source has no groups")
@@ -79,12 +87,15 @@ def _short(model, refs: list[str]) -> str:  # type: ignore[no-untyped-def]
 
 
 @check
-def table_summaries(project) -> list[str]:  # type: ignore[no-untyped-def]
+def table_summaries(view: CoderView) -> list[str]:
     """Cells of the table without a summary, and summaries whose cell's references changed
     (or that no longer have a cell): the table the team publishes would be wrong or incomplete."""
+    project = view.project
     from workbench.analysis.table import build_table
 
-    model = build_table(project)
+    if view.blind:  # summaries are written from the agreed set: nothing to compare one coder's cells with
+        return []
+    model = build_table(view)
     missing, stale = [], []
     cells = set()
     for _theme, sub, row, e in model.entries():
@@ -103,8 +114,8 @@ def table_summaries(project) -> list[str]:  # type: ignore[no-untyped-def]
     return _capped(missing, None, "cells without a summary") + _capped(stale, None, "stale summaries")
 
 
-def run_checks(project) -> list[str]:  # type: ignore[no-untyped-def]
+def run_checks(view: CoderView) -> list[str]:
     problems: list[str] = []
     for f in CHECKS:
-        problems.extend(f(project))
+        problems.extend(f(view))
     return problems

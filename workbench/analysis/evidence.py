@@ -22,6 +22,7 @@ from workbench.analysis.overlap import Overlap, corrected_covered_area
 from workbench.core.cerqual import Judgement
 from workbench.core.model import Codebook, Source, Summary
 from workbench.core.refs import sort_refs
+from workbench.store.viewer import CoderView
 
 
 @dataclass
@@ -123,7 +124,8 @@ def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[
                            dict(derivation.provenance))
 
 
-def evidence_profile(project, coders: str | None = None) -> EvidenceProfile:  # type: ignore[no-untyped-def]
-    """The evidence profile of a project for a choice of coders (default: the agreed set if any)."""
-    return evidence_from(derive_cells(project, coders), project.codebook(), project.sources(),
-                         project.included_studies(), project.judgements(), project.summaries())
+def evidence_profile(view: CoderView, coders: str | None = None) -> EvidenceProfile:
+    """The evidence profile for a choice of coders (default: the agreed set if any), as `view` may see it."""
+    project = view.project
+    return evidence_from(derive_cells(view, coders), project.codebook(), project.sources(),
+                         project.included_studies(), project.judgements(), view.summaries())

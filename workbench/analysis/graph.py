@@ -24,6 +24,7 @@ from workbench.analysis.cells import Derivation, derive_cells
 from workbench.core.errors import UserError
 from workbench.core.model import Codebook, Source
 from workbench.core.refs import sort_refs
+from workbench.store.viewer import CoderView
 
 # Quality wordings (AMSTAR 2, CASP-style) → rank; higher is better, 0 is unrated or unknown wording.
 QUALITY_RANK = {"high": 4, "moderate": 3, "medium": 3, "low": 2, "critically low": 1, "very low": 1}
@@ -112,9 +113,10 @@ def _graph_from_cells(derivation: Derivation, codebook: Codebook, sources: Itera
     return g
 
 
-def build_graph(project, coders: str | None = None) -> nx.DiGraph:  # type: ignore[no-untyped-def]
-    """The theme–source graph of a project for a choice of coders (default: the agreed set if any)."""
-    return graph_from_cells(derive_cells(project, coders), project.codebook(), project.sources())
+def build_graph(view: CoderView, coders: str | None = None) -> nx.DiGraph:
+    """The theme–source graph for a choice of coders (default: the agreed set if any), as `view` may see it."""
+    project = view.project
+    return graph_from_cells(derive_cells(view, coders), project.codebook(), project.sources())
 
 
 # ----- queries ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from workbench.analysis.cells import Derivation, derive_cells
 from workbench.core.model import Codebook
+from workbench.store.viewer import CoderView
 
 NO_VALENCE = "no valence"
 NO_PERSPECTIVE = "no perspective"
@@ -96,6 +97,6 @@ def matrix_from(derivation: Derivation, codebook: Codebook) -> Matrix:
                   dict(derivation.provenance), dict(codebook.labels))
 
 
-def build_matrix(project, coders: str | None = None) -> Matrix:  # type: ignore[no-untyped-def]
-    """The perspective matrix of a project for a choice of coders (default: the agreed set if any)."""
-    return matrix_from(derive_cells(project, coders), project.codebook())
+def build_matrix(view: CoderView, coders: str | None = None) -> Matrix:
+    """The perspective matrix for a choice of coders (default: the agreed set if any), as `view` may see it."""
+    return matrix_from(derive_cells(view, coders), view.project.codebook())

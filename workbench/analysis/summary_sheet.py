@@ -21,6 +21,7 @@ from workbench.analysis.table import build_table
 from workbench.core.errors import UserError
 from workbench.core.ids import now
 from workbench.core.model import Summary
+from workbench.store.viewer import CoderView
 
 KEY_PREFIX = "workbench-cell:"
 MAX_EXCERPTS = 40  # per cell in a sheet; Excel caps a cell at 32,767 characters
@@ -61,9 +62,11 @@ class SummarySheet:
     exported: str = field(default_factory=now)
 
 
-def build_sheet(project, coders: str | None = None) -> SummarySheet:  # type: ignore[no-untyped-def]
-    """Every cell of the table (for the chosen coders) with its excerpts and current summary."""
-    model = build_table(project, coders)
+def build_sheet(view: CoderView, coders: str | None = None) -> SummarySheet:
+    """Every cell of the table (for the chosen coders, as `view` may see them) with its excerpts and
+    current summary."""
+    project = view.project
+    model = build_table(view, coders)
     versions = {(s.subtheme, s.valence, s.perspective): s.version for s in project.summaries()}
     texts = {e.key: e.text for e in project.excerpts()}
     cells = []
@@ -121,8 +124,9 @@ def _cell_name(subtheme: str, valence: str | None, perspective: str) -> str:
     return f"{subtheme} / {valence or '(no valence)'} / {perspective}"
 
 
-def apply_edits(project, rows: list[EditedRow], file: str, author: str) -> ImportReport:  # type: ignore[no-untyped-def]
+def apply_edits(view: CoderView, rows: list[EditedRow], file: str, author: str) -> ImportReport:
     """Write the edited summaries in one transaction, or nothing if any edited cell moved on."""
+    project = view.project
     cb = project.codebook()
     known_sub = {s.name for s in cb.all_subthemes()}
     known_val = set(cb.valences)
@@ -140,7 +144,7 @@ def apply_edits(project, rows: list[EditedRow], file: str, author: str) -> Impor
 
     def refs_now(coders: str, cell: tuple[str, str | None, str]) -> list[str]:
         if coders not in derived:
-            d = project_cells(project, coders)
+            d = project_cells(view, coders)
             derived[coders] = d
         return derived[coders].get(cell, [])
 
@@ -194,8 +198,8 @@ def apply_edits(project, rows: list[EditedRow], file: str, author: str) -> Impor
     return report
 
 
-def project_cells(project, coders: str) -> dict[tuple[str, str | None, str | None], list[str]]:  # type: ignore[no-untyped-def]
+def project_cells(view: CoderView, coders: str) -> dict[tuple[str, str | None, str | None], list[str]]:
     from workbench.analysis.cells import derive_cells
 
-    d = derive_cells(project, None if coders == "default" else coders)
+    d = derive_cells(view, None if coders == "default" else coders)
     return {c.key: c.refs for c in d.cells}

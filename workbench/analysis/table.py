@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from workbench.analysis.cells import Derivation, derive_cells, resolve_coders
+from workbench.analysis.cells import Derivation, derive_cells
 from workbench.core.model import Codebook, Source
 from workbench.core.refs import sort_refs
+from workbench.store.viewer import CoderView
 
 MIXED_MARK = "a"  # the footnote marker after a mixed perspective ("Mixed^a"), as Table 6 prints it
 STALE_MARK = "†"  # after a summary written when its cell cited other sources
@@ -191,21 +192,23 @@ class TableModel:
             who = ", ".join(self.derivation.coders or []) or "no coder"
             out.append(f"Provenance: derived from the codings of {who}, not from an agreed set.")
         for _t, st, row, e in self.entries():
-            if e.stale:
+            if e.stale and not e.written_for:
+                out.append(f"Stale summary: {st} / {row.valence or '(no valence)'} / {e.perspective} was written "
+                           "for other codings and is not shown while the project codes blind.")
+            elif e.stale:
                 out.append(f"Stale summary: {st} / {row.valence or '(no valence)'} / {e.perspective} was written "
                            f"for {self.refs_text(e.written_for)}; the codings now give "
                            f"{self.refs_text(e.references)}.")
         return out
 
 
-def build_table(project, coders: str | None = None) -> TableModel:  # type: ignore[no-untyped-def]
-    """The table for the chosen coders (see `derive_cells`): every cell with references, in codebook order."""
+def build_table(view: CoderView, coders: str | None = None) -> TableModel:
+    """The table for the chosen coders as `view` may see them (see `derive_cells`): every cell with
+    references, in codebook order."""
+    project = view.project
     cb = project.codebook()
-    derivation = derive_cells(project, coders)
+    derivation = derive_cells(view, coders)
     summaries = {(s.subtheme, s.valence, s.perspective): s for s in project.summaries()}
-    # A summary records the references of the default coders' cell (see `summary set`); compared
-    # with another coder choice's lists every summary would look stale.
-    judge_stale = coders in (None, "", "default") or derivation.coders == resolve_coders(project, None)[0]
     valence_order: list[str | None] = [*cb.valences, None]
     themes = []
     for th in cb.themes:
@@ -220,10 +223,15 @@ def build_table(project, coders: str | None = None) -> TableModel:  # type: igno
                         continue
                     s = summaries.get((st.name, v, p.name))
                     written = [r for r in (s.references.split(",") if s else []) if r]
-                    stale = bool(judge_stale and s and s.text and written and written != cell.refs)
-                    entries.append(PerspectiveEntry(p.name, cell.refs, s.text if s else "",
+                    # A summary records the references of the cell it was written for (see `summary
+                    # set`); shown beside other references (another coder choice, or one coder's
+                    # own while blind) it is marked stale. While blind, a summary written for other
+                    # codings is withheld: its text and references would tell the agreed set.
+                    stale = bool(s and s.text and written and written != cell.refs)
+                    text = s.text if s and not (stale and derivation.blind) else ""
+                    entries.append(PerspectiveEntry(p.name, cell.refs, text,
                                                     cell.groups if p.mixed else [], p.mixed, stale,
-                                                    written if stale else []))
+                                                    written if stale and not derivation.blind else []))
                 if entries:
                     refs = sort_refs({r for e in entries for r in e.references}, derivation.numeric)
                     srows.rows.append(Row(v, refs, entries))

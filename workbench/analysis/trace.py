@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.analysis.cells import resolve_coders
 from workbench.core.errors import UserError
 from workbench.core.refs import sort_refs
 from workbench.store import table_queries
 from workbench.store.table_queries import ANY
+from workbench.store.viewer import CoderView
 
 NO_VALUE = ("none", "-", "")  # what --valence/--perspective take for "left empty"
 
@@ -86,9 +86,11 @@ def _filter(value: str | None, known: list[str], what: str) -> str | None:
     return match
 
 
-def trace_cell(project, subtheme: str, valence: str | None = None, perspective: str | None = None,  # type: ignore[no-untyped-def]
+def trace_cell(view: CoderView, subtheme: str, valence: str | None = None, perspective: str | None = None,
                coders: str | None = None) -> Trace:
-    """The codings behind subtheme × valence × perspective (either may be left out: all of them)."""
+    """The codings behind subtheme × valence × perspective (either may be left out: all of them),
+    as `view` may see them."""
+    project = view.project
     cb = project.codebook()
     names = [s.name for s in cb.all_subthemes()]
     found = next((n for n in names if n == subtheme), None) or next(
@@ -97,7 +99,8 @@ def trace_cell(project, subtheme: str, valence: str | None = None, perspective: 
         raise UserError(f"unknown subtheme '{subtheme}'")
     v = _filter(valence, list(cb.valences), "valence")
     p = _filter(perspective, [x.name for x in cb.perspectives], "perspective")
-    coder_names, choice = resolve_coders(project, coders, cb)
+    scope = view.scope(coders)
+    coder_names, choice = scope.names, scope.choice
     with project.read() as conn:
         rows = table_queries.cell_codings(conn, found, v, p, coder_names)
     sources: dict[str, TracedSource] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 from workbench.analysis.table import TableModel, build_table
 from workbench.core.errors import UserError
 from workbench.core.refs import sort_refs
+from workbench.store.viewer import CoderView
 
 RowKey = tuple[str, str | None]
 
@@ -226,11 +227,11 @@ def _tidy_rows(header: list[str], body: list[tuple[int, list[str]]]) -> list[Typ
     return list(rows.values())
 
 
-def verify_table(project, path: Path, fmt: str, coders: str | None = None) -> tuple[int, list[Finding]]:  # type: ignore[no-untyped-def]
+def verify_table(view: CoderView, path: Path, fmt: str, coders: str | None = None) -> tuple[int, list[Finding]]:
     """(typed rows read, findings) for a typed table against the table derived from the codings."""
     if not path.is_file():
         raise UserError("no such file", str(path))
-    model = build_table(project, coders)
+    model = build_table(view, coders)
     grid, tidy = read_grid(path, fmt)
     if tidy is not None:
         names = Names(model)

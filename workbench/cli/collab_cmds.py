@@ -41,7 +41,7 @@ def agreement(ctx: Context, coders: str | None, by: str, output: Path | None, fm
 
     chosen = choose_format(output, fmt, AGREEMENT_FORMATS, "md")
     with ctx.open() as project:
-        names = choose_coders(project, coders)
+        names = choose_coders(ctx.viewer(project), coders)
         result = compute(project, names)
         with output_target(ctx, output, chosen, "agreement") as out:
             WRITERS[chosen](result, out, by=by)  # type: ignore[operator]
@@ -145,6 +145,12 @@ def export_coding_sheet(ctx: Context, sheet_coder: str | None, output: Path | No
     coder = sheet_coder or ctx.coder()
     chosen = choose_format(output, fmt, ("xlsx",), "xlsx")
     with ctx.open() as project:
+        # The sheet's --coder names who is working unless the session already has a name: then,
+        # while blind, it must be that name (a sheet holds its coder's codings).
+        view = project.viewer(ctx.coder(required=False) or coder)
+        if not view.may_see(coder):
+            raise UserError(f"the project codes blind: a coding sheet holds {coder}'s codings, so only {coder} "
+                            f"may export it (--coder {coder})")
         cb = project.codebook()
         if coder == cb.consensus_coder:
             raise UserError(f"'{coder}' is the agreed set; coding sheets are for individual coders")
@@ -182,7 +188,9 @@ def export_disagreements(ctx: Context, coders: str | None, include_settled: bool
 
     chosen = choose_format(output, fmt, ("md", "xlsx"), "md")
     with ctx.open() as project:
-        names = choose_coders(project, coders)
+        view = ctx.viewer(project)
+        view.require_open("the disagreements report")
+        names = choose_coders(view, coders)
         items = all_items(project, names)
         consensus = project.codebook().consensus_coder
         cov = coverage(items, set(project.coded_excerpts(names)), set(project.coded_excerpts([consensus])))

@@ -30,11 +30,14 @@ def _open(ctx: click.Context, shows_codings: bool = True):  # type: ignore[no-un
 
     context: Context = ctx.find_object(Context)
     project = context.open()
-    if shows_codings and project.is_blind():
-        project.close()
-        raise UserError("blind coding is on, so coders cannot see each other's codings yet; "
-                        "when the team is ready to reconcile run: workbench settings blind off")
-    names = choose_coders(project, ctx.find_root().meta.get("compare_coders"))
+    view = context.viewer(project)
+    if shows_codings:
+        try:
+            view.require_open("comparing coders")
+        except UserError:
+            project.close()
+            raise
+    names = choose_coders(view, ctx.find_root().meta.get("compare_coders"))
     return context, project, names
 
 

@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from workbench.core.errors import UserError
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
+    from workbench.store.viewer import CoderView
 
 BINARY_FORMATS = {"docx", "xlsx", "png", "qdpx", "qdc_zip", "pdf"}
 
@@ -48,22 +52,32 @@ class Context:
         return url if url and url.split(":", 1)[0].split("+", 1)[0] == "postgresql" else None
 
     def coder(self, required: bool = True) -> str:
-        """--coder, then WORKBENCH_CODER, then the user settings; the CLI never guesses.
+        """Who is working in this command: --coder, then the server login, then WORKBENCH_CODER.
 
-        On a PostgreSQL server the person logged in is the coder (--coder may still name another,
-        e.g. the consensus coder for a reconciler: the server's row-level security decides)."""
+        Identity belongs to the session: no name is ever read from a machine-wide setting, so one
+        person's answer to the app's prompt cannot make every later command run as them. On a
+        PostgreSQL server the login is the coder (--coder may still name another, e.g. the consensus
+        coder for a reconciler: the server's row-level security decides)."""
         if not self.coder_option and self.server_url():
             from workbench.store.server import database_user
 
             return database_user(self.server_url() or "")
-        name = self.coder_option or os.environ.get("WORKBENCH_CODER")
-        if not name:
-            from workbench.settings import load_user_settings
-
-            name = load_user_settings().get("coder")
+        name = self.coder_option or os.environ.get("WORKBENCH_CODER") or ""
         if not name and required:
             raise UserError("who is coding? give --coder NAME (before the command) or set WORKBENCH_CODER")
-        return name or ""
+        return name
+
+    def viewer(self, project: Project) -> CoderView:
+        """The coder-scoped view every command that shows codings reads through (store/viewer.py)."""
+        return project.viewer(self.coder(required=False) or None)
+
+
+def tell_scope(provenance: dict[str, object]) -> None:
+    """Say on stderr when the blind rule narrowed what a command shows, so an export is never
+    silently someone's own codings only (its provenance says so too)."""
+    if provenance.get("blind"):
+        click.echo(f"workbench: blind coding is on: showing only the codings of {provenance.get('coders')}",
+                   err=True)
 
 
 _warned_synced: set[str] = set()

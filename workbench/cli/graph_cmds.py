@@ -30,7 +30,7 @@ def _graph(ctx: Context, coders: str | None):  # type: ignore[no-untyped-def]
     from workbench.analysis.graph import build_graph
 
     with ctx.open() as project:
-        return build_graph(project, coders)
+        return build_graph(ctx.viewer(project), coders)
 
 
 def _print_json(value: Any) -> None:
@@ -209,7 +209,7 @@ def evidence_show(ctx: Context, subtheme: str | None, valence: str | None, coder
     from workbench.core.errors import UserError
 
     with ctx.open() as project:
-        profile = evidence_profile(project, coders)
+        profile = evidence_profile(ctx.viewer(project), coders)
         cb = project.codebook()
     if subtheme and subtheme not in {s.name for s in cb.all_subthemes()}:
         raise UserError(f"unknown subtheme '{subtheme}'")
@@ -276,7 +276,7 @@ def export_matrix(ctx: Context, output: Path | None, fmt: str | None, coders: st
 
     chosen = choose_format(output, fmt, MATRIX_FORMATS, "md")
     with ctx.open() as project:
-        model = build_matrix(project, coders)
+        model = build_matrix(ctx.viewer(project), coders)
         with output_target(ctx, output, chosen, "matrix") as out:
             writer("matrix", chosen)(model, out)
 
@@ -295,7 +295,7 @@ def export_graph(ctx: Context, output: Path | None, fmt: str | None, coders: str
 
     chosen = choose_format(output, fmt, GRAPH_FORMATS, "graphml")
     with ctx.open() as project:
-        g = build_graph(project, coders)
+        g = build_graph(ctx.viewer(project), coders)
         with output_target(ctx, output, chosen, "graph") as out:
             writer("graph", chosen)(g, out)
 
@@ -314,7 +314,7 @@ def export_evidence(ctx: Context, output: Path | None, fmt: str | None, coders: 
 
     chosen = choose_format(output, fmt, EVIDENCE_FORMATS, "md")
     with ctx.open() as project:
-        profile = evidence_profile(project, coders)
+        profile = evidence_profile(ctx.viewer(project), coders)
         with output_target(ctx, output, chosen, "evidence") as out:
             writer("evidence", chosen)(profile, out)
 
@@ -335,6 +335,6 @@ def export_report(ctx: Context, output: Path | None, fmt: str | None, coders: st
 
     choose_format(output, fmt, ("html",), "html")
     with ctx.open() as project:
-        report = build_report(project, coders, title)
+        report = build_report(ctx.viewer(project), coders, title)
         with output_target(ctx, output, "html", "report") as out:
             report_html(report, out)

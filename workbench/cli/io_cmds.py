@@ -18,6 +18,7 @@ from workbench.cli.common import (
     output_target,
     pass_ctx,
     progress,
+    tell_scope,
 )
 from workbench.cli.lazy import LazyGroup
 
@@ -161,8 +162,12 @@ def _export(ctx: Context, kind: str, output: Path | None, fmt: str | None) -> No
 
     chosen = choose_format(output, fmt, RECORD_FORMATS, "csv")
     with ctx.open() as project:
-        if kind == "codings":  # while blind, a coder sees only their own codings
-            items = project.codings(project.visible_coders(ctx.coder(required=False)))
+        if kind == "codings":  # while blind, a coder sees only their own codings (store/viewer.py)
+            view = ctx.viewer(project)
+            own = view.own_only()
+            if own is not None:
+                tell_scope({"blind": True, "coders": view.coder})
+            items = project.codings(own)
         else:
             items = {"sources": project.sources, "excerpts": project.excerpts}[kind]()
         with output_target(ctx, output, chosen, kind) as out:

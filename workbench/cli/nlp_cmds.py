@@ -200,9 +200,8 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
     with ctx.open() as project:
         folder = project.nlp_folder("models")
         if train:
-            from workbench.analysis.cells import resolve_coders
-
-            names, choice = resolve_coders(project, coders)
+            scope = ctx.viewer(project).scope(coders)
+            names, choice = scope.names, scope.choice
             examples = labelled_from_project(project, names)
             click.echo(f"training on {min(len(examples), 5000)} of {len(examples)} coded excerpts …", err=True)
             model = Suggester.train(examples, project.codebook(), max_examples=5000)

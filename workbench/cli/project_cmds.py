@@ -45,8 +45,9 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
                 # Summaries typed by hand are taken to fit the cells as the codings now make them; an
                 # export carries the references they were written for (stale or not) and keeps them.
                 from workbench.analysis.cells import derive_cells
+                from workbench.store.viewer import CoderView
 
-                derivation = derive_cells(project)
+                derivation = derive_cells(CoderView.for_bookkeeping(project))
                 refs = {(c.subtheme, c.valence, c.perspective): ",".join(c.refs) for c in derivation.cells}
                 from dataclasses import replace
 
@@ -184,7 +185,7 @@ def check(ctx: Context) -> None:
     from workbench.analysis.checks import run_checks
 
     with ctx.open() as project:
-        problems = run_checks(project)
+        problems = run_checks(ctx.viewer(project))
     for p in problems:
         click.echo(p)
     if problems:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx
+from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx, tell_scope
 from workbench.formats.table_registry import TABLE_FORMATS
 
 CODERS = click.option("--coders", default=None, metavar="NAME,…|all|consensus",
@@ -30,8 +30,8 @@ def export_table(ctx: Context, output: Path | None, fmt: str | None, coders: str
 
     chosen = choose_format(output, fmt, tuple(TABLE_FORMATS), "md")
     with ctx.open() as project:
-        coders = ",".join(project.visible_coders(ctx.coder(required=False)) or []) or coders  # blind: own only
-        model = build_table(project, coders)
+        model = build_table(ctx.viewer(project), coders)
+        tell_scope(model.derivation.provenance)
         with output_target(ctx, output, chosen, "table") as out:
             TABLE_FORMATS[chosen].load()(model, out)
 
@@ -58,8 +58,7 @@ def trace(ctx: Context, subtheme: str, valence: str | None, perspective: str | N
     from workbench.analysis.trace import trace_cell
 
     with ctx.open() as project:
-        coders = ",".join(project.visible_coders(ctx.coder(required=False)) or []) or coders  # blind: own only
-        tr = trace_cell(project, subtheme, valence, perspective, coders)
+        tr = trace_cell(ctx.viewer(project), subtheme, valence, perspective, coders)
     if as_json:
         click.echo(json.dumps(tr.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -127,7 +126,8 @@ def summary_show(ctx: Context, subtheme: str, valence: str | None, perspective: 
 
     with ctx.open() as project:
         sub, v, p = _resolve_cell(project, subtheme, valence, perspective)
-        cell = derive_cells(project, coders).cell(sub, v, p)
+        derivation = derive_cells(ctx.viewer(project), coders)
+        cell = derivation.cell(sub, v, p)
         s = project.summary(sub, v, p)
     refs = cell.refs if cell else []
     click.echo(f"{sub} / {v or '(no valence)'} / {p}: references [{', '.join(refs)}]")
@@ -136,6 +136,9 @@ def summary_show(ctx: Context, subtheme: str, valence: str | None, perspective: 
         return
     click.echo(f"version {s.version}, by {s.author or 'unknown'} at {s.time[:16].replace('T', ' ')}")
     written = [r for r in s.references.split(",") if r]
+    if written and written != refs and derivation.blind:
+        click.echo("STALE: written for other codings; not shown while the project codes blind")
+        return
     if written and written != refs:
         click.echo(f"STALE: written for [{', '.join(written)}]; the codings now give [{', '.join(refs)}]")
     click.echo("")
@@ -169,7 +172,7 @@ def summary_set(ctx: Context, subtheme: str, valence: str | None, perspective: s
     author = ctx.coder()
     with ctx.open() as project:
         sub, v, p = _resolve_cell(project, subtheme, valence, perspective)
-        cell = derive_cells(project).cell(sub, v, p)
+        cell = derive_cells(ctx.viewer(project)).cell(sub, v, p)
         refs = cell.refs if cell else []
         s = project.set_summary(sub, v, p, text.strip(), author, ",".join(refs), expect_version)
     note = "" if refs else " (note: no codings behind this cell yet, so it is not in the table)"
@@ -201,7 +204,7 @@ def export_summaries(ctx: Context, output: Path | None, fmt: str | None, coders:
             return
         from workbench.analysis.summary_sheet import build_sheet
 
-        sheet = build_sheet(project, coders)
+        sheet = build_sheet(ctx.viewer(project), coders)
         with output_target(ctx, output, chosen, "summaries") as out:
             if chosen == "docx":
                 from workbench.formats.summaries_docx import summaries_docx
@@ -271,7 +274,7 @@ def import_summaries(ctx: Context, file: Path, fmt: str | None) -> None:
     rows = _read_edits(file, chosen)
     author = ctx.coder(required=False) or "import"
     with ctx.open() as project:
-        report = apply_edits(project, rows, str(file), author)
+        report = apply_edits(ctx.viewer(project), rows, str(file), author)
     if report.refused:
         for line in report.refused:
             click.echo(line)
@@ -307,7 +310,7 @@ def verify_table(ctx: Context, file: Path, fmt: str | None, coders: str | None) 
         raise UserError("no such file", str(file))
     chosen = choose_format(file, fmt, VERIFY_FORMATS, "md")
     with ctx.open() as project:
-        n, findings = verify(project, file, chosen, coders)
+        n, findings = verify(ctx.viewer(project), file, chosen, coders)
     for f in findings:
         click.echo(str(f))
     if findings:

@@ -15,7 +15,8 @@ from workbench.cli.common import Context, pass_ctx
 def open_app(ctx: Context, high_contrast: bool) -> None:
     """Open the terminal app on the project: code, group, compare perspectives, write summaries, export.
 
-    The coder name comes from --coder, then WORKBENCH_CODER, then your settings; else the app asks once.
+    The coder name comes from --coder, then WORKBENCH_CODER (or the server login); else the app asks,
+    offering the name you gave last time on this project.
 
     Example: workbench -p peer-support --coder amira open
     """
@@ -31,12 +32,13 @@ def open_app(ctx: Context, high_contrast: bool) -> None:
 
 def build_app(ctx: Context, project: Any, high_contrast: bool = False) -> Any:
     """The app as `open` runs it (the benchmark times exactly this path)."""
-    from workbench.settings import save_user_settings
+    from workbench.settings import project_key, remember_coder, remembered_coder
     from workbench.tui.app import make_app
 
     label = project.setting("name") or ctx.project_dir.name
+    key = project_key(project.folder, None if project.is_sqlite else str(project.engine.url))
     return make_app(project, ctx.coder(required=False) or None, label, high_contrast=high_contrast,
-                    save_coder=lambda name: save_user_settings({"coder": name}))
+                    save_coder=lambda name: remember_coder(key, name), remembered_coder=remembered_coder(key))
 
 
 @click.command()

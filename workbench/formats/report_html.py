@@ -30,6 +30,7 @@ from workbench.analysis.table import MIXED_MARK, STALE_MARK, TableModel, build_t
 from workbench.core.cerqual import COMPONENTS
 from workbench.core.ids import now
 from workbench.core.model import Source
+from workbench.store.viewer import CoderView
 
 
 @dataclass
@@ -45,18 +46,19 @@ class Report:
     time: str
 
 
-def build_report(project, coders: str | None = None, title: str | None = None) -> Report:  # type: ignore[no-untyped-def]
-    """Everything the page shows, from one derivation of the cells."""
+def build_report(view: CoderView, coders: str | None = None, title: str | None = None) -> Report:
+    """Everything the page shows, from one derivation of the cells, as `view` may see it."""
     with paused_gc():
-        return _build_report(project, coders, title)
+        return _build_report(view, coders, title)
 
 
-def _build_report(project, coders: str | None, title: str | None) -> Report:  # type: ignore[no-untyped-def]
-    table = build_table(project, coders)
+def _build_report(view: CoderView, coders: str | None, title: str | None) -> Report:
+    project = view.project
+    table = build_table(view, coders)
     d, cb = table.derivation, table.codebook
     sources = project.sources()
     included = project.included_studies()
-    profile = evidence_from(d, cb, sources, included, project.judgements(), project.summaries())
+    profile = evidence_from(d, cb, sources, included, project.judgements(), view.summaries())
     wanted = {x for c in d.cells for xs in c.excerpts.values() for x in xs}
     excerpts = {k: e for k, e in project.excerpt_index().items() if k in wanted}
     name = title or cb.name or project.setting("name") or "Synthesis report"

@@ -77,15 +77,6 @@ class CollabOps(CodingSheetOps):
                 return value == "1"
             return not self.reconciling_started(conn)
 
-    def visible_coders(self, coder: str | None) -> list[str] | None:
-        """Whose codings `coder` may see: only their own while blind, else everyone's (None).
-
-        Every command that shows codings calls this, so blind mode is one rule in one place.
-        """
-        if coder and self.is_blind():
-            return [coder]
-        return None
-
     def data_version(self) -> int:
         """A number that grows with every change anyone commits (the newest audit entry).
 

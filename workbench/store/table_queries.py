@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, select, true
 
 from workbench.store import schema as t
 
@@ -45,9 +45,17 @@ def cell_codings(conn: Connection, subtheme: str, valence: str | None = ANY, per
     return conn.execute(q).all()
 
 
-def codings_without_perspective(conn: Connection, limit: int = 10) -> tuple[int, list[Any]]:
-    """(how many codings leave the perspective empty, the first `limit` of them)."""
-    where = t.coding.c.perspective_id.is_(None)
+def _of_coders(coders: Sequence[str] | None) -> Any:
+    """A WHERE clause limiting codings to `coders` (None: everyone's)."""
+    if coders is None:
+        return true()
+    return t.coding.c.coder_id.in_(select(t.coder.c.id).where(t.coder.c.name.in_(list(coders))))
+
+
+def codings_without_perspective(conn: Connection, limit: int = 10,
+                                coders: Sequence[str] | None = None) -> tuple[int, list[Any]]:
+    """(how many codings of `coders` leave the perspective empty, the first `limit` of them)."""
+    where = and_(t.coding.c.perspective_id.is_(None), _of_coders(coders))
     n = conn.execute(select(func.count()).select_from(t.coding).where(where)).scalar_one()
     rows = conn.execute(
         select(t.excerpt.c.key, t.subtheme.c.name.label("subtheme"), t.coder.c.name.label("coder"))
@@ -59,18 +67,19 @@ def codings_without_perspective(conn: Connection, limit: int = 10) -> tuple[int,
     return n, rows
 
 
-def uncited_sources(conn: Connection) -> list[str]:
-    """Refs of sources that no coding (by anyone) cites, in source order."""
+def uncited_sources(conn: Connection, coders: Sequence[str] | None = None) -> list[str]:
+    """Refs of sources that no coding of `coders` (None: anyone) cites, in source order."""
     coded = (select(t.coding.c.id).join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
-             .where(t.excerpt.c.source_id == t.source.c.id).exists())
+             .where(t.excerpt.c.source_id == t.source.c.id, _of_coders(coders)).exists())
     return [r for (r,) in conn.execute(select(t.source.c.ref).where(~coded)
                                        .order_by(t.source.c.position, t.source.c.id))]
 
 
-def mixed_codings_without_groups(conn: Connection, limit: int = 10) -> tuple[int, list[Any]]:
+def mixed_codings_without_groups(conn: Connection, limit: int = 10,
+                                 coders: Sequence[str] | None = None) -> tuple[int, list[Any]]:
     """Codings with a mixed perspective whose source lists no sample groups (the parentheses
     under a mixed cell would be empty): (count, the first `limit`)."""
-    where = and_(t.perspective.c.mixed.is_(True), func.trim(t.source.c.groups) == "")
+    where = and_(t.perspective.c.mixed.is_(True), func.trim(t.source.c.groups) == "", _of_coders(coders))
     base = (select(t.excerpt.c.key, t.source.c.ref, t.subtheme.c.name.label("subtheme"),
                    t.coder.c.name.label("coder"), t.perspective.c.name.label("perspective"))
             .select_from(t.coding)

@@ -54,7 +54,8 @@ class WorkbenchApp(App[None]):
 
     def __init__(self, project: Any, coder: str | None, label: str = "", *,
                  clock: Callable[[], datetime] = datetime.now, high_contrast: bool = False,
-                 save_coder: Callable[[str], None] | None = None, poll_seconds: float = 5.0) -> None:
+                 save_coder: Callable[[str], None] | None = None, poll_seconds: float = 5.0,
+                 remembered_coder: str | None = None) -> None:
         super().__init__()
         self.project = project
         self.coder = coder
@@ -62,6 +63,7 @@ class WorkbenchApp(App[None]):
         self.clock = clock
         self.high_contrast = high_contrast
         self.save_coder = save_coder
+        self.remembered_coder = remembered_coder  # offered by the prompt, never used unasked
         self.session: Session = None  # type: ignore[assignment]  # set once the coder is known
         self.ready = False
         self.versions: Counter[str] = Counter()
@@ -98,7 +100,7 @@ class WorkbenchApp(App[None]):
         elif not self.coder:
             from workbench.tui.screens.dialogs import CoderName
 
-            self.push_screen(CoderName(), self._coder_given)
+            self.push_screen(CoderName(self.remembered_coder), self._coder_given)
 
     def _coder_given(self, name: str | None) -> None:
         if not name:

@@ -17,6 +17,7 @@ from typing import Any
 from workbench.core.errors import UserError
 from workbench.core.interchange import Memo
 from workbench.core.model import Codebook, Coding, Source
+from workbench.store.viewer import CoderView
 from workbench.tui.actions import Action, Code, NothingApplies, NothingToDo, Uncode
 from workbench.tui.excerpt_index import CODED, NOTHING, UNCODED, ExcerptIndex
 
@@ -83,12 +84,14 @@ class Session:
     def __post_init__(self) -> None:
         # One writer at a time, in the order the keys were pressed (see app.WorkbenchApp.save).
         self.write_lock = threading.Lock()
+        self.view: CoderView = self.project.viewer(self.coder)
 
     # ----- loading -------------------------------------------------------------------------
     def load_codebook(self) -> Codebook:
         self.codebook = self.project.codebook()
-        # Issue 6 owns what "blind" means (setting, else on until reconciling starts).
-        self.blind = self.project.is_blind()
+        # The view holds the blind rule (store/viewer.py); a fresh one per load sees a changed setting.
+        self.view = self.project.viewer(self.coder)
+        self.blind = self.view.blind
         return self.codebook
 
     def first_page(self, n: int) -> ExcerptIndex:
@@ -113,8 +116,8 @@ class Session:
         return {k: self.word(k) for k in DEFAULT_WORDS}
 
     def visible_coders(self) -> list[str] | None:
-        """While the project codes blind, a coder sees only their own codings, everywhere."""
-        return [self.coder] if self.blind else None
+        """Whose single codings the screens list: the view's rule (only mine while blind)."""
+        return self.view.own_only()
 
     def coder_choices(self) -> list[tuple[str, str]]:
         """(label, value) for a coder picker: me, all, agreed, each coder — only me while blind."""

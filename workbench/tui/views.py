@@ -2,7 +2,8 @@
 
 Each function takes the session and the coder choice, runs the shared analyses (`derive_cells`,
 `matrix_from`, `build_table`, `evidence_from`) and returns plain objects the screens render.
-While the project codes blind, the choice is forced to the coder's own codings. No Textual here.
+Every analysis reads through the session's coder-scoped view (`session.view`), which holds the blind
+rule. No Textual here.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from workbench.tui.session import Session
 
 
 def choice_for(session: Session, choice: str) -> str | None:
-    """The coder choice the analyses get; None when it can only be empty (I have not coded yet)."""
-    if session.blind:
-        choice = session.coder
+    """The coder choice the analyses get; None when it can only be empty (I have not coded yet).
+    The blind rule is the view's (store/viewer.py): it refuses any choice but my own while blind."""
     if choice not in ("default", "all", "consensus", "") and choice not in session.project.coders():
         return None
     return choice
@@ -53,7 +53,7 @@ def matrix_view(session: Session, choice: str) -> MatrixView | None:
     chosen = choice_for(session, choice)
     if chosen is None:
         return None
-    derivation = derive_cells(session.project, chosen)
+    derivation = derive_cells(session.view, chosen)
     matrix = matrix_from(derivation, session.codebook)
     return MatrixView(matrix, derivation, abbreviate(list(matrix.valences)))
 
@@ -82,7 +82,7 @@ def table_view(session: Session, choice: str) -> Any | None:
     chosen = choice_for(session, choice)
     if chosen is None:
         return None
-    return build_table(session.project, chosen)
+    return build_table(session.view, chosen)
 
 
 @dataclass
@@ -119,10 +119,10 @@ def sources_view(session: Session, choice: str) -> SourcesView:
     profile = None
     sources = p.sources()
     if chosen is not None:
-        derivation = derive_cells(p, chosen)
+        derivation = derive_cells(session.view, chosen)
         for c in derivation.cells:
             for ref in c.refs:
                 supports.setdefault(ref, []).append((c.subtheme, c.valence, c.perspective))
         profile = evidence_from(derivation, session.codebook, sources, p.included_studies(), p.judgements(),
-                                p.summaries())
+                                session.view.summaries())
     return SourcesView(sources, supports, profile)

@@ -165,17 +165,22 @@ class NewSubtheme(Dialog[tuple[str, str] | None]):
 
 
 class CoderName(Dialog[str | None]):
-    """Asked once, the first time someone opens the app without a coder name; it is then saved."""
+    """Asked when the app opens without --coder or WORKBENCH_CODER: identity belongs to this
+    session. The name given last time on this project is filled in, for the person to confirm."""
 
     BINDINGS: list[Any] = []
+
+    def __init__(self, remembered: str | None = None) -> None:
+        super().__init__()
+        self.remembered = remembered or ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Who is coding?", classes="title")
-            yield Static("Your name (or initials) is recorded with every coding you make. It is saved "
-                         "in your settings, so you are asked only once; --coder NAME overrides it.",
-                         classes="hint")
-            yield Input(placeholder="e.g. amira", id="answer")
+            yield Static("Your name (or initials) is recorded with every coding you make. This computer "
+                         "remembers it for this project only, for you to confirm next time; --coder NAME "
+                         "or WORKBENCH_CODER sets it for a session.", classes="hint")
+            yield Input(self.remembered, placeholder="e.g. amira", id="answer")
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:

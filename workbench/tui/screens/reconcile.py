@@ -10,7 +10,7 @@ naming the coder at the keyboard; the same verbs are `workbench compare …` on 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -22,6 +22,9 @@ from textual.widgets import DataTable, Static
 from workbench.tui.messages import DataChanged
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import Ask, Pick
+
+if TYPE_CHECKING:
+    from workbench.store.viewer import CoderView
 
 
 @dataclass
@@ -35,16 +38,19 @@ class ReconcileView:
     agreements: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def load_view(project: Any, include_settled: bool) -> ReconcileView:
+def load_view(viewer: CoderView, include_settled: bool) -> ReconcileView:
     from workbench.analysis.agreement import choose_coders
     from workbench.analysis.disagreements import all_items, coverage
     from workbench.core.errors import UserError
     from workbench.formats.agreement_meeting import coverage_line
 
-    if project.is_blind():
+    project = viewer.project
+    try:
+        viewer.require_open("the meeting screen")
+    except UserError:
         return ReconcileView(blind=True)
     try:
-        coders = choose_coders(project, None)
+        coders = choose_coders(viewer, None)
     except UserError as e:
         return ReconcileView(blind=False, coverage=str(e))
     items = all_items(project, coders)
@@ -115,8 +121,9 @@ when the team is ready to compare.
                 yield Static("", id="reconcile-item")
 
     def reload(self, change: DataChanged | None = None) -> None:
-        project, settled = self.session.project, self.include_settled
-        self.wb.fetch(lambda: load_view(project, settled), self._show, group="reconcile")
+        session, settled = self.session, self.include_settled
+        self.wb.fetch(lambda: load_view(session.project.viewer(session.coder), settled), self._show,
+                      group="reconcile")
 
     def _show(self, view: ReconcileView) -> None:
         self.view = view
