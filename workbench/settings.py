@@ -44,7 +44,6 @@ def project_key(folder: Path | None, url: str | None = None) -> str:
     if folder is not None and not url:
         return str(folder.resolve())
     from sqlalchemy.engine import make_url
-
     from sqlalchemy.exc import ArgumentError
 
     try:

@@ -3,7 +3,6 @@ the coder prompt, the status bar, high contrast, labels."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
