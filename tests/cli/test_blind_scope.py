@@ -163,3 +163,18 @@ def test_the_apps_views_equal_the_coder_alone(projects) -> None:  # type: ignore
         assert pb.subtheme_counts(mine.visible_coders()) == pt.subtheme_counts(None)
         with pytest.raises(Exception, match="codes blind"):
             views.table_view(mine, "consensus")
+
+
+def test_the_log_withholds_others_codings_while_blind(run, projects) -> None:  # type: ignore[no-untyped-def]
+    """`workbench log` names excerpt and subtheme of every coding: while blind, only one's own."""
+    blind, _, _ = projects
+    assert run("--coder", "ines", "-p", blind, "code", "e010", SUBTHEME, "--valence", "benefit",
+               "--perspective", "PSWs").exit_code == 0
+    assert run("--coder", "amira", "-p", blind, "code", "e011", SUBTHEME, "--valence", "benefit",
+               "--perspective", "PSWs").exit_code == 0
+    mine = run("--coder", "ines", "-p", blind, "log")
+    assert mine.exit_code == 0 and '"e010"' in mine.stdout and '"e011"' not in mine.stdout
+    assert "not shown" in mine.stderr
+    assert run("-p", blind, "log").exit_code == 1
+    assert run("-p", blind, "settings", "blind", "off").exit_code == 0
+    assert '"e011"' in run("--coder", "ines", "-p", blind, "log").stdout

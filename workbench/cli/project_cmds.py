@@ -215,5 +215,13 @@ def log(ctx: Context, limit: int) -> None:
     Example: workbench -p peer-support log -n 10
     """
     with ctx.open() as project:
-        for e in project.audit_log(limit):
+        view = ctx.viewer(project)
+        if view.blind and view.coder is None:
+            raise UserError("the project codes blind, and the log names what each coder coded: say who you "
+                            "are with --coder NAME (or WORKBENCH_CODER)")
+        entries, withheld = view.audit_log(limit)
+        for e in entries:
             click.echo(f"{e['time'][:19]}  {e['actor'] or '-':<12} {e['action']:<20} {e['detail']}")
+    if withheld:
+        click.echo(f"workbench: blind coding is on: {withheld} entries about other coders' codings are not shown",
+                   err=True)

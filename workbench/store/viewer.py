@@ -10,7 +10,7 @@ came from the rule being copied into three command modules and missing from five
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import UserError
 from workbench.core.model import Summary
@@ -124,6 +124,16 @@ class CoderView:
         where it was written for the very references the viewer's cell has (analysis/table.py)."""
         return [] if self.blind else self.project.summaries()
 
+    def audit_log(self, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        """The audit log as this viewer may read it, and how many entries were withheld: while blind,
+        another person's entries about single codings (what they coded, removed, noted, decided)
+        are left out, since their details name excerpt and subtheme."""
+        entries = self.project.audit_log(limit)
+        if not self.blind:
+            return entries, 0
+        shown = [e for e in entries if e["actor"] == self.coder or not _about_codings(e)]
+        return shown, len(entries) - len(shown)
+
     def may_see(self, coder: str) -> bool:
         """Whether this viewer may see `coder`'s codings."""
         return not self.blind or coder == self.coder
@@ -134,3 +144,15 @@ class CoderView:
         if self.blind:
             raise UserError(f"the project codes blind, so {what} would show each coder the others' codings; "
                             "turn blind coding off for the meeting (workbench settings blind off)")
+
+
+# Audit entries that describe one person's codings: their entity, or their action when the entity is
+# the excerpt ("nothing applies") or a memo's target.
+_CODING_ENTITIES = {"coding", "decision"}
+_CODING_ACTIONS = {"nothing applies", "nothing applies withdrawn", "unmark nothing applies", "note", "memo",
+                   "delete memo", "accept agreements"}
+
+
+def _about_codings(entry: dict[str, Any]) -> bool:
+    action = str(entry.get("action") or "")
+    return entry.get("entity") in _CODING_ENTITIES or action in _CODING_ACTIONS or action.startswith("decision")
