@@ -1,0 +1,125 @@
+"""Benchmark: commands on a PostgreSQL server 50 ms away, beside the same server near, in one run.
+
+    bash .ci/postgres.sh python3 benchmarks/bench_far_server.py [--delay-ms 25] [--repeat 3]
+
+(.ci/postgres.sh starts a throwaway server and sets WORKBENCH_TEST_PG, a superuser URL.)
+
+The example project is pushed to a new database with one coder login. Each command runs as a whole
+process (what a user waits for) through `delay_proxy.Proxy`, which delays each direction by
+--delay-ms (25 ms: a 50 ms round trip), and directly ("near"). Printed per command: the median
+time near and far, the round trips (far − near) / RTT as DESIGN's issue 19 measures them, and the
+round trips the proxy itself counted (client turns), and those beyond the connection handshake
+(GSS and TLS negotiation and SCRAM authentication take several round trips before the first query;
+the bare psycopg connect + one count measures them). The targets are issue 19's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from delay_proxy import Proxy  # noqa: E402
+
+BARE = """
+import sys, psycopg
+with psycopg.connect(sys.argv[1]) as c:
+    c.execute("select count(*) from coding").fetchone()
+"""
+
+TARGETS = {"status": 6, "code": 6, "query": 8, "table": 8}
+
+
+def run(args: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    took = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:6])}…: exit {done.returncode}: {done.stderr.strip()[-400:]}")
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delay-ms", type=float, default=25.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    superuser = os.environ.get("WORKBENCH_TEST_PG")
+    if not superuser:
+        raise SystemExit("set WORKBENCH_TEST_PG (bash .ci/postgres.sh python3 benchmarks/bench_far_server.py)")
+    from sqlalchemy import make_url
+
+    try:
+        from workbench.services.build import build_project  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        from workbench.cli.project_cmds import build_project  # type: ignore[attr-defined, no-redef, unused-ignore]
+    from workbench.core.example import example_files
+    from workbench.store.server import init_server
+    from workbench.store.transfer import push
+
+    rtt = 2 * args.delay_ms / 1000
+    base = make_url(superuser)
+    name = "far_" + uuid.uuid4().hex[:8]
+    db_url = base.set(database=name).render_as_string(hide_password=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        f = example_files()
+        folder = Path(tmp) / "example"
+        build_project(folder, f["codebook"], f["sources"], f["excerpts"], f["codings"], f["summaries"], "bench")
+        push(folder, db_url, "bench")
+        login = name + "_coder"  # roles are per server: a name of its own for this run
+        report = init_server(db_url, logins=[(login, "coder")])
+        password = next(p for n, _k, p in report.logins if n == login)
+        coder = base.set(database=name, username=login, password=password)
+        print(f"server {base.host}:{base.port}, database {name}, coder login {login}; "
+              f"delay {args.delay_ms:g} ms each way (RTT {rtt * 1000:g} ms), median of {args.repeat}")
+        with Proxy(base.host or "127.0.0.1", base.port or 5432, args.delay_ms / 1000) as proxy:
+            far = coder.set(host="127.0.0.1", port=proxy.port)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+            env["PYTHONPATH"] = str(ROOT)
+            py = [sys.executable, "-m", "workbench"]
+            counter = iter(range(10_000))
+            commands = {
+                "bare connect + count": lambda u: [sys.executable, "-c", BARE,
+                                                   u.render_as_string(hide_password=False)],
+                "status": lambda u: [*py, "--db", u.render_as_string(hide_password=False), "status"],
+                "code": lambda u: [*py, "--db", u.render_as_string(hide_password=False), "code",
+                                   f"e{next(counter) % 70 + 1:03d}", "Role ambiguity", "--valence", "challenge",
+                                   "--perspective", "PSWs"],
+                "query": lambda u: [*py, "--db", u.render_as_string(hide_password=False), "query", "supports",
+                                    "Role ambiguity", "--json"],
+                "table": lambda u: [*py, "--db", u.render_as_string(hide_password=False), "export", "table",
+                                    "--format", "json"],
+            }
+            print(f"{'command':<22} {'near s':>8} {'far s':>8} {'added s':>8} {'round trips':>12} "
+                  f"{'counted':>8} {'beyond connect':>15} {'target':>7}")
+            connect = 0.0
+            for what, make in commands.items():
+                near_t = [run(make(coder), env) for _ in range(args.repeat)]
+                counted = []
+                far_t = []
+                for _ in range(args.repeat):
+                    proxy.reset()
+                    far_t.append(run(make(far), env))
+                    counted.append(proxy.round_trips)
+                near_m, far_m = statistics.median(near_t), statistics.median(far_t)
+                trips = (far_m - near_m) / rtt
+                target = TARGETS.get(what)
+                n = statistics.median(counted)
+                if what.startswith("bare"):
+                    connect = n - 1  # the handshake: every command pays it once, before its first query
+                print(f"{what:<22} {near_m:8.2f} {far_m:8.2f} {far_m - near_m:8.2f} {trips:12.1f} "
+                      f"{n:8.0f} {n - connect:15.0f} {('≤ ' + str(target)) if target else '':>7}")
+
+
+if __name__ == "__main__":
+    main()
