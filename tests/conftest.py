@@ -154,3 +154,54 @@ def author_year_dir(tmp_path: Path) -> Path:
     build_project(folder, src / "codebook.yaml", src / "sources.csv", src / "excerpts.csv", src / "codings.csv",
                   src / "summaries.csv", "test")
     return folder
+
+
+# A blind project with three coders (amira, ben, ines) and an agreed set, and its "twin" holding
+# only ines's codings: whatever ines sees of the first must equal what the second shows of hers.
+BLIND_INES_EXCERPTS = ("e001", "e002", "e003", "e004", "e005", "e006")
+BLIND_SUBTHEME = "Wellbeing and recovery"
+
+
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _blind_templates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, set[str]]:
+    import csv
+
+    from workbench.store.api import Project
+
+    base = tmp_path_factory.mktemp("blind-scope")
+    f = example_files()
+    with f["codings"].open(encoding="utf-8", newline="") as src:
+        rows = list(csv.DictReader(src))
+    ines = [{**r, "coder": "ines"} for r in rows if r["coder"] == "amira" and r["excerpt"] in BLIND_INES_EXCERPTS]
+    assert ines and any(r["subtheme"] == BLIND_SUBTHEME for r in ines)
+    foreign = {r["excerpt"] for r in rows} - set(BLIND_INES_EXCERPTS)
+    blind = base / "blind"
+    build_project(blind, f["codebook"], f["sources"], f["excerpts"], _write_rows(base / "all.csv", rows + ines),
+                  None, "test")
+    with Project.open(blind) as project:
+        project.set_setting("blind", "1", "test")
+    twin = base / "twin"
+    build_project(twin, f["codebook"], f["sources"], f["excerpts"], _write_rows(base / "ines.csv", ines), None,
+                  "test")
+    with Project.open(twin) as project:
+        project.set_setting("blind", "0", "test")
+    return blind, twin, foreign
+
+
+@pytest.fixture
+def blind_projects(_blind_templates: tuple[Path, Path, set[str]], tmp_path: Path) -> tuple[str, str, set[str]]:
+    """(blind project, twin with only ines's codings, excerpt keys only the others coded), fresh copies."""
+    blind, twin, foreign = _blind_templates
+    shutil.copytree(blind, tmp_path / "blind")
+    shutil.copytree(twin, tmp_path / "twin")
+    return str(tmp_path / "blind"), str(tmp_path / "twin"), foreign

@@ -12,57 +12,16 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from workbench.cli.project_cmds import build_project
-from workbench.core.example import example_files
 from workbench.store.api import Project
 
-INES_EXCERPTS = ("e001", "e002", "e003", "e004", "e005", "e006")
-SUBTHEME = "Wellbeing and recovery"
+SUBTHEME = "Wellbeing and recovery"  # ines coded it (tests/conftest.py: _blind_templates)
 OTHERS = re.compile(r"\b(amira|ben|consensus)\b")
-
-
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-@pytest.fixture(scope="module")
-def _templates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, set[str]]:
-    base = tmp_path_factory.mktemp("blind-scope")
-    f = example_files()
-    with f["codings"].open(encoding="utf-8", newline="") as src:
-        rows = list(csv.DictReader(src))
-    ines = [{**r, "coder": "ines"} for r in rows if r["coder"] == "amira" and r["excerpt"] in INES_EXCERPTS]
-    assert ines and any(r["subtheme"] == SUBTHEME for r in ines)
-    foreign = {r["excerpt"] for r in rows} - set(INES_EXCERPTS)
-    blind = base / "blind"
-    build_project(blind, f["codebook"], f["sources"], f["excerpts"], _write(base / "all.csv", rows + ines),
-                  None, "test")
-    with Project.open(blind) as project:
-        project.set_setting("blind", "1", "test")
-    twin = base / "twin"
-    build_project(twin, f["codebook"], f["sources"], f["excerpts"], _write(base / "ines.csv", ines), None, "test")
-    with Project.open(twin) as project:
-        project.set_setting("blind", "0", "test")
-    return blind, twin, foreign
-
-
-@pytest.fixture
-def projects(_templates: tuple[Path, Path, set[str]], tmp_path: Path) -> tuple[str, str, set[str]]:
-    blind, twin, foreign = _templates
-    shutil.copytree(blind, tmp_path / "blind")
-    shutil.copytree(twin, tmp_path / "twin")
-    return str(tmp_path / "blind"), str(tmp_path / "twin"), foreign
 
 
 def _same(run: Callable[..., Result], blind: str, twin: str, *args: str,
@@ -75,9 +34,9 @@ def _same(run: Callable[..., Result], blind: str, twin: str, *args: str,
     assert not OTHERS.search(mine.stdout)
 
 
-def test_table_trace_graph_matrix_queries_and_evidence_equal_the_coder_alone(run, projects) -> None:  # type: ignore[no-untyped-def]
+def test_table_trace_graph_matrix_queries_and_evidence_equal_the_coder_alone(run, blind_projects) -> None:  # type: ignore[no-untyped-def]
     """Each view as ines on the blind project equals the twin's view of ines's codings alone."""
-    blind, twin, _ = projects
+    blind, twin, _ = blind_projects
     _same(run, blind, twin, "export", "table", "--format", "json", pick=lambda t: json.loads(t)["themes"])
     _same(run, blind, twin, "export", "graph", "--format", "json", pick=json.loads)
     _same(run, blind, twin, "export", "matrix", "--format", "csv")
@@ -90,8 +49,8 @@ def test_table_trace_graph_matrix_queries_and_evidence_equal_the_coder_alone(run
     _same(run, blind, twin, "evidence", "show")
 
 
-def test_report_codings_and_checks_hold_only_the_coders_own(run, projects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    blind, twin, foreign = projects
+def test_report_codings_and_checks_hold_only_the_coders_own(run, blind_projects, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    blind, twin, foreign = blind_projects
     out = tmp_path / "report.html"
     assert run("--coder", "ines", "-p", blind, "export", "report", "-o", str(out)).exit_code == 0
     page = out.read_text(encoding="utf-8")
@@ -105,9 +64,9 @@ def test_report_codings_and_checks_hold_only_the_coders_own(run, projects, tmp_p
                                         if not line.startswith(("cell ", "summary "))]
 
 
-def test_asking_for_anyone_elses_codings_is_one_line(run, projects) -> None:  # type: ignore[no-untyped-def]
+def test_asking_for_anyone_elses_codings_is_one_line(run, blind_projects) -> None:  # type: ignore[no-untyped-def]
     """--coders amira / all / consensus while blind: exit 1 naming the rule; so is having no name."""
-    blind, _, _ = projects
+    blind, _, _ = blind_projects
     views = [("export", "table", "--format", "json"), ("export", "graph", "--format", "json"),
              ("export", "matrix", "--format", "csv"), ("export", "evidence", "--format", "csv"),
              ("trace", SUBTHEME), ("query", "supports", SUBTHEME), ("evidence", "show"),
@@ -126,8 +85,8 @@ def test_asking_for_anyone_elses_codings_is_one_line(run, projects) -> None:  # 
         assert r.exit_code == 1 and "blind" in r.output
 
 
-def test_agreement_figures_stay_available_while_blind(run, projects) -> None:  # type: ignore[no-untyped-def]
-    blind, _, _ = projects
+def test_agreement_figures_stay_available_while_blind(run, blind_projects) -> None:  # type: ignore[no-untyped-def]
+    blind, _, _ = blind_projects
     r = run("--coder", "ines", "-p", blind, "agreement", "--coders", "amira,ben", "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["coders"] == ["amira", "ben"]
 
@@ -142,12 +101,12 @@ def test_consensus_without_an_agreed_set_is_refused(run, independent_dir: Path) 
     assert default["provenance"]["coders"] == "all" and default["themes"]
 
 
-def test_the_apps_views_equal_the_coder_alone(projects) -> None:  # type: ignore[no-untyped-def]
+def test_the_apps_views_equal_the_coder_alone(blind_projects) -> None:  # type: ignore[no-untyped-def]
     """The Matrix, Table and Sources screens' data, an excerpt's codings and the Themes counts."""
     from workbench.tui import views
     from workbench.tui.session import Session
 
-    blind, twin, _ = projects
+    blind, twin, _ = blind_projects
     with Project.open(Path(blind)) as pb, Project.open(Path(twin)) as pt:
         mine, alone = Session(pb, "ines"), Session(pt, "ines")
         for s in (mine, alone):
@@ -165,9 +124,9 @@ def test_the_apps_views_equal_the_coder_alone(projects) -> None:  # type: ignore
             views.table_view(mine, "consensus")
 
 
-def test_the_log_withholds_others_codings_while_blind(run, projects) -> None:  # type: ignore[no-untyped-def]
+def test_the_log_withholds_others_codings_while_blind(run, blind_projects) -> None:  # type: ignore[no-untyped-def]
     """`workbench log` names excerpt and subtheme of every coding: while blind, only one's own."""
-    blind, _, _ = projects
+    blind, _, _ = blind_projects
     assert run("--coder", "ines", "-p", blind, "code", "e010", SUBTHEME, "--valence", "benefit",
                "--perspective", "PSWs").exit_code == 0
     assert run("--coder", "amira", "-p", blind, "code", "e011", SUBTHEME, "--valence", "benefit",
