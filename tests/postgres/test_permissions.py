@@ -66,10 +66,17 @@ def test_coder_cannot_touch_others_codings_with_plain_sql(team) -> None:  # type
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
             conn.execute("INSERT INTO coding (uuid, excerpt_id, subtheme_id, coder_id, note, origin, time) "
                          "VALUES ('forged', 1, 1, %s, '', '', 'now')", (ben,))
-        with pytest.raises(errors.InsufficientPrivilege, match="rows in coding that belong to ben"):
+        # No UPDATE or DELETE privilege at all (it would let her lock the table); the server's
+        # functions, which the app goes through, check every row against her login.
+        with pytest.raises(errors.InsufficientPrivilege, match="permission denied for table coding"):
             conn.execute("UPDATE coding SET note = 'mine now' WHERE coder_id = %s", (ben,))
-        with pytest.raises(errors.InsufficientPrivilege, match="rows in coding that belong to ben"):
+        with pytest.raises(errors.InsufficientPrivilege, match="permission denied for table coding"):
             conn.execute("DELETE FROM coding WHERE coder_id = %s", (ben,))
+        with pytest.raises(errors.InsufficientPrivilege, match="rows in coding that belong to ben"):
+            conn.execute("SELECT workbench_update('coding', ARRAY(SELECT id FROM coding WHERE coder_id = %s), "
+                         "'{\"note\": \"mine now\"}')", (ben,))
+        with pytest.raises(errors.InsufficientPrivilege, match="rows in coding that belong to ben"):
+            conn.execute("SELECT workbench_delete('coding', ARRAY(SELECT id FROM coding WHERE coder_id = %s))", (ben,))
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
             conn.execute("INSERT INTO coder (uuid, name) VALUES ('forged', 'mallory')")
         with pytest.raises(errors.InsufficientPrivilege):
@@ -81,14 +88,15 @@ def test_coder_cannot_touch_others_codings_with_plain_sql(team) -> None:  # type
         me = _coder_id(conn, amira)
         conn.execute("INSERT INTO coding (uuid, excerpt_id, subtheme_id, coder_id, note, origin, time) "
                      "VALUES ('mine', 1, 1, %s, '', '', 'now')", (me,))
-        conn.execute("UPDATE coding SET note = 'checked' WHERE uuid = 'mine'")
-        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("UPDATE coding SET coder_id = %s WHERE uuid = 'mine'", (ben,))
-        # Audit rows she writes name her, whatever she claims.
-        actor = conn.execute("INSERT INTO audit (time, actor, action, entity, entity_uuid, detail) "
-                             "VALUES ('now', 'ben', 'forged', '', '', '') RETURNING actor").fetchone()[0]
-        assert actor == amira
-        conn.execute("DELETE FROM coding WHERE uuid = 'mine'")
+        mine = "ARRAY(SELECT id FROM coding WHERE uuid = 'mine')"
+        conn.execute(f"SELECT workbench_update('coding', {mine}, '{{\"note\": \"checked\"}}')")
+        with pytest.raises(errors.InsufficientPrivilege, match="workbench_update"):
+            conn.execute(f"SELECT workbench_update('coding', {mine}, %s)", (f'{{"coder_id": {ben}}}',))
+        # Audit rows she cannot write at all; what she does is logged under her login.
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO audit (time, actor, action, entity, entity_uuid, detail) "
+                         "VALUES ('now', 'ben', 'forged', '', '', '')")
+        assert conn.execute(f"SELECT count(*) FROM workbench_delete('coding', {mine})").fetchone()[0] == 1
         # Everyone may read everything.
         assert conn.execute("SELECT count(*) FROM coding WHERE coder_id = %s", (ben,)).fetchone()[0] > 0
     with _sql(team.url) as admin:
@@ -109,9 +117,10 @@ def test_reconciler_writes_consensus_codings_and_a_coder_cannot(team, run) -> No
         assert (entry["actor"], entry["action"]) == (rita, "code")
     with _sql(rita_url) as conn:
         victim = conn.execute("SELECT uuid FROM coding WHERE uuid = %s", (mine[0].uuid,)).fetchone()[0]
-        conn.execute("DELETE FROM coding WHERE uuid = %s", (victim,))
+        conn.execute("SELECT workbench_delete('coding', ARRAY(SELECT id FROM coding WHERE uuid = %s))", (victim,))
         with pytest.raises(errors.InsufficientPrivilege, match="rows in coding that belong to ben"):
-            conn.execute("DELETE FROM coding WHERE coder_id = %s", (_coder_id(conn, "ben"),))
+            conn.execute("SELECT workbench_delete('coding', ARRAY(SELECT id FROM coding WHERE coder_id = %s))",
+                         (_coder_id(conn, "ben"),))
         with pytest.raises(errors.InsufficientPrivilege, match="rows in setting that belong to the administrators"):
             conn.execute("UPDATE setting SET value = %s WHERE key = 'consensus_coder'", (rita,))
 

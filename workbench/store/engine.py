@@ -47,7 +47,11 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    from workbench.store.server_writes import route_writes  # the server's own doors for some writes
+
+    route_writes(engine)
+    return engine
 
 
 def database_url(folder: Path | None, url: str | None = None) -> str:

@@ -8,11 +8,12 @@ on a server the team's IT runs. `init_server` makes that database ready, idempot
 - three group roles, nested: `<prefix>_coders` ⊂ `<prefix>_reconcilers` ⊂ `<prefix>_admins`, and
   login roles for people, members of one of them;
 - grants per role, and row-level security on `coding`, `nothing_applies`, `coder`, `memo` and
-  `setting`: a coder may insert, change or delete only rows whose coder is `current_user`; a
+  `setting`: a coder may insert, change or delete only rows whose coder is the login; a
   reconciler also the consensus coder's; an admin anything. Everyone may read everything (blind
   coding is an app setting, not a secret);
-- a trigger on `audit` that writes `current_user` as the actor, so the log names the real person
-  whatever the app was told.
+- an audit log only the server writes (its time, the login as actor), summaries written by
+  reconcilers, and no privilege for a coder to create objects or lock a table: the details, and
+  the attack each rule answers, are in store/server_policies.py.
 
 Enforcement lives in the database, not in the app: a coder with `psql` and their password can do
 no more than through workbench. The app turns the server's refusal into a one-line `UserError`.
@@ -31,27 +32,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from workbench.core.errors import UserError
 from workbench.store import schema as t
 from workbench.store.engine import make_engine
+from workbench.store.server_policies import KINDS, apply_policies
 
-KINDS = ("coders", "reconcilers", "admins")
 KIND_OF = {"coder": "coders", "reconciler": "reconcilers", "admin": "admins"}
-# Tables whose rows belong to one person; every other table is shared by the whole team.
-OWNED = ("coding", "nothing_applies", "coder", "memo", "setting")
-
-# What each group may do beyond reading every table. A role also has what the roles it contains
-# have (admins ⊃ reconcilers ⊃ coders); row-level security narrows the owned tables further.
-GRANTS: dict[str, list[tuple[str, str]]] = {
-    "coders": [
-        ("INSERT, UPDATE, DELETE", "coding"), ("INSERT, UPDATE, DELETE", "nothing_applies"),
-        ("INSERT, UPDATE, DELETE", "memo"), ("INSERT", "coder"), ("INSERT", "audit"),
-        ("INSERT, UPDATE", "summary"), ("INSERT", "subtheme"), ("INSERT, UPDATE, DELETE", "excerpt_nlp"),
-    ],
-    "reconcilers": [
-        ("INSERT, UPDATE, DELETE", "decision"), ("INSERT, UPDATE, DELETE", "judgement"),
-        ("INSERT, UPDATE, DELETE", "theme"), ("INSERT, UPDATE", "subtheme"), ("DELETE", "summary"),
-        ("INSERT, UPDATE", "setting"),
-    ],
-    "admins": [("ALL", "ALL")],
-}
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$")
 
@@ -202,7 +185,7 @@ def init_server(url: str, prefix: str | None = None, logins: list[tuple[str, str
                 conn.execute(text(f"ALTER DATABASE {_quote(conn, make_url(url).database or '')} "
                                   f"OWNER TO {_quote(conn, prefix + '_admins')}"))
                 _migrate_as(conn, prefix + "_admins")
-                _apply_policies(conn, prefix)
+                apply_policies(conn, prefix, make_url(url).database or "")
                 report = ServerReport(make_url(url).database or "", prefix, created,
                                       conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
                 for name, kind in logins or []:
@@ -253,82 +236,6 @@ def _migrate_as(conn: Connection, owner: str) -> None:
     upgrade(conn)
     conn.execute(text("RESET ROLE"))
     hand_over()
-
-
-def _apply_policies(conn: Connection, prefix: str) -> None:
-    q = lambda name: _quote(conn, name)  # noqa: E731
-    coders, reconcilers, admins = (q(f"{prefix}_{k}") for k in KINDS)
-    literal = prefix.replace("'", "''")
-    conn.execute(text(f"REVOKE ALL ON DATABASE {q(conn.engine.url.database or '')} FROM PUBLIC"))
-    conn.execute(text(f"GRANT CONNECT, TEMPORARY ON DATABASE {q(conn.engine.url.database or '')} TO {coders}"))
-    conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {coders}"))
-    functions = [
-        f"CREATE OR REPLACE FUNCTION workbench_role_prefix() RETURNS text LANGUAGE sql IMMUTABLE "
-        f"AS $$ SELECT '{literal}'::text $$",
-        "CREATE OR REPLACE FUNCTION workbench_is(kind text) RETURNS boolean LANGUAGE sql STABLE "
-        "AS $$ SELECT pg_has_role(current_user, workbench_role_prefix() || '_' || kind, 'MEMBER') $$",
-        "CREATE OR REPLACE FUNCTION workbench_consensus_coder() RETURNS text LANGUAGE sql STABLE "
-        "AS $$ SELECT coalesce((SELECT value FROM setting WHERE key = 'consensus_coder'), 'consensus') $$",
-        # May the current user write rows of the coder with this name / id?
-        "CREATE OR REPLACE FUNCTION workbench_may_write_as(who text) RETURNS boolean LANGUAGE sql STABLE "
-        "AS $$ SELECT who = current_user::text OR workbench_is('admins') "
-        "OR (who = workbench_consensus_coder() AND workbench_is('reconcilers')) $$",
-        "CREATE OR REPLACE FUNCTION workbench_may_write_coder(cid integer) RETURNS boolean LANGUAGE sql STABLE "
-        "AS $$ SELECT workbench_is('admins') OR EXISTS (SELECT 1 FROM coder c WHERE c.id = cid "
-        "AND workbench_may_write_as(c.name)) $$",
-        # The audit log names the database user, whatever the app passed; only an admin copying a
-        # project in (push) keeps the actors recorded at the other site.
-        "CREATE OR REPLACE FUNCTION workbench_audit_actor() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "IF NOT (coalesce(current_setting('workbench.copying', true), '') = 'on' AND workbench_is('admins')) "
-        "THEN NEW.actor := current_user; END IF; RETURN NEW; END $$",
-    ]
-    for sql in functions:
-        conn.execute(text(sql))
-    for kind in KINDS:
-        conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q(f'{prefix}_{kind}')}"))
-    conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {coders}"))
-    conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {coders}"))
-    conn.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {admins}"))
-    for kind, role in (("coders", coders), ("reconcilers", reconcilers), ("admins", admins)):
-        for privileges, table in GRANTS[kind]:
-            target = "ALL TABLES IN SCHEMA public" if table == "ALL" else q(table)
-            conn.execute(text(f"GRANT {privileges} ON {target} TO {role}"))
-    # (rule on a row, whose rows they are) per owned table; {r} is "" in a policy, "OLD." in a trigger.
-    rules = {
-        "coding": ("workbench_may_write_coder({r}coder_id)", "(SELECT name FROM coder WHERE id = OLD.coder_id)"),
-        "nothing_applies": ("workbench_may_write_coder({r}coder_id)",
-                            "(SELECT name FROM coder WHERE id = OLD.coder_id)"),
-        "coder": ("workbench_may_write_as({r}name)", "OLD.name"),
-        "memo": ("workbench_may_write_as({r}author)", "OLD.author"),
-        "setting": ("workbench_is('admins') OR (workbench_is('reconcilers') AND {r}key <> 'consensus_coder')",
-                    "'the administrators'"),
-    }
-    for table, (rule, owner) in rules.items():
-        tq = q(table)
-        mine = rule.format(r="")
-        conn.execute(text(f"ALTER TABLE {tq} ENABLE ROW LEVEL SECURITY"))
-        for name in ("workbench_read", "workbench_insert", "workbench_update", "workbench_delete"):
-            conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {tq}"))
-        # New rows (INSERT, and UPDATE's result) are checked by the policies. Existing rows that an
-        # UPDATE or DELETE would touch are checked by a trigger instead of a USING clause: USING
-        # silently skips another coder's rows ("DELETE 0"), the trigger refuses out loud.
-        conn.execute(text(f"CREATE POLICY workbench_read ON {tq} FOR SELECT USING (true)"))
-        conn.execute(text(f"CREATE POLICY workbench_insert ON {tq} FOR INSERT WITH CHECK ({mine})"))
-        conn.execute(text(f"CREATE POLICY workbench_update ON {tq} FOR UPDATE USING (true) WITH CHECK ({mine})"))
-        conn.execute(text(f"CREATE POLICY workbench_delete ON {tq} FOR DELETE USING (true)"))
-        guard = f"workbench_guard_{table}"
-        conn.execute(text(
-            f"CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF NOT ({rule.format(r='OLD.')}) THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', "
-            f"MESSAGE = format('workbench: %s may not change or delete rows in {table} that belong to %s', "
-            f"current_user, {owner}); END IF; "
-            f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"))
-        conn.execute(text(f"DROP TRIGGER IF EXISTS {guard} ON {tq}"))
-        conn.execute(text(f"CREATE TRIGGER {guard} BEFORE UPDATE OR DELETE ON {tq} "
-                          f"FOR EACH ROW EXECUTE FUNCTION {guard}()"))
-    conn.execute(text("DROP TRIGGER IF EXISTS workbench_audit_actor ON audit"))
-    conn.execute(text("CREATE TRIGGER workbench_audit_actor BEFORE INSERT ON audit "
-                      "FOR EACH ROW EXECUTE FUNCTION workbench_audit_actor()"))
 
 
 # ----- people ----------------------------------------------------------------------------------
