@@ -209,3 +209,43 @@ def test_coders_still_code_and_uncode_their_own_work(team, run) -> None:  # type
         assert [c for c in admin.codings([amira])] == []
         actions = [(e["actor"], e["action"]) for e in admin.audit_log(2)]
     assert actions == [(amira, "uncode"), (amira, "code")]
+
+
+def test_init_server_upgrades_an_older_server_in_place(team) -> None:  # type: ignore[no-untyped-def]
+    """A server set up by an older workbench (temporary tables allowed, unpinned functions, direct
+    writes and audit inserts granted) is closed by running init-server again — twice, as a
+    careful admin would — with the team's data and logins intact."""
+    from workbench.store.server import init_server
+
+    amira, url = team.login("amira")
+    coders = f'"{team.database}_coders"'
+    with _sql(team.url) as su:
+        su.execute(f'GRANT TEMPORARY ON DATABASE "{team.database}" TO {coders}')
+        su.execute(f"GRANT INSERT, UPDATE, DELETE ON coding, nothing_applies, memo, summary TO {coders}")
+        su.execute(f"GRANT INSERT ON audit TO {coders}")
+        su.execute("CREATE OR REPLACE FUNCTION workbench_may_write_coder(cid integer) RETURNS boolean "
+                   "LANGUAGE sql STABLE AS $$ SELECT workbench_is('admins') OR EXISTS (SELECT 1 FROM coder c "
+                   "WHERE c.id = cid AND workbench_may_write_as(c.name)) $$")
+        su.execute("CREATE OR REPLACE FUNCTION workbench_guard_coding() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                   "BEGIN IF NOT (workbench_may_write_coder(OLD.coder_id)) THEN RAISE EXCEPTION USING "
+                   "ERRCODE = 'insufficient_privilege', MESSAGE = 'workbench: refused'; END IF; "
+                   "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$")
+        before = su.execute("SELECT count(*) FROM coding").fetchone()[0]
+    with _sql(url) as conn:  # the old server lets the attack through
+        conn.execute(SHADOW_CODER)
+        conn.execute("INSERT INTO pg_temp.coder SELECT id, uuid, %s FROM public.coder", (amira,))
+        with conn.transaction(force_rollback=True):
+            assert conn.execute("DELETE FROM public.coding WHERE coder_id = (SELECT id FROM public.coder "
+                                "WHERE name = 'ben')").rowcount > 0
+    init_server(team.url)
+    init_server(team.url)
+    with _sql(url) as conn:
+        with pytest.raises(errors.InsufficientPrivilege, match="temporary"):
+            conn.execute(SHADOW_CODER)
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM public.coding")
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO audit (time, actor, action) VALUES ('2001', 'ben', 'forged')")
+        with pytest.raises(errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("LOCK TABLE coding IN ACCESS EXCLUSIVE MODE")
+    assert _count(team.url, "SELECT count(*) FROM coding") == before

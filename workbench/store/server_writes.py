@@ -50,7 +50,7 @@ def _has_functions(conn: Any) -> bool:
 def _plain_values(stmt: Any) -> dict[str, Any] | None:
     """The statement's `.values(…)` as plain Python values, or None if any is an SQL expression."""
     out = {}
-    for key, value in stmt._values.items():
+    for key, value in (stmt._values or {}).items():
         if not isinstance(value, BindParameter) or value.callable is not None:
             return None
         out[getattr(key, "name", key)] = value.value
