@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -44,17 +45,31 @@ def build_app(ctx: Context, project: Any, high_contrast: bool = False) -> Any:
 @click.command()
 @click.option("--port", type=int, default=8000, show_default=True, help="The port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="The address to listen on; the default lets only this machine connect.")
+              help="The address to listen on; the default lets only this machine connect. Any other needs "
+                   "--certfile/--keyfile or --insecure.")
+@click.option("--coder", "coders", multiple=True, metavar="NAME",
+              help="Print a link of its own for this coder (repeatable); without, one link asks in each browser.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name browsers may use to reach this server (repeatable).")
+@click.option("--certfile", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="TLS certificate (PEM), for --host beyond this machine.")
+@click.option("--keyfile", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The certificate's private key (PEM).")
+@click.option("--insecure", is_flag=True, help="Serve beyond this machine without TLS (everything in the clear).")
 @pass_ctx
-def serve(ctx: Context, port: int, host: str) -> None:
-    """Serve the app to a web browser on this machine, for colleagues who will not open a terminal.
+def serve(ctx: Context, port: int, host: str, coders: tuple[str, ...], allow_hosts: tuple[str, ...],
+          certfile: Path | None, keyfile: Path | None, insecure: bool) -> None:
+    """Serve the app to a web browser, for colleagues who will not open a terminal.
 
-    Each browser tab runs its own copy of the app on the project; every page resource is served
-    locally, so nothing leaves the machine.
+    Prints a link carrying a secret made for this launch: only a browser given the link can open
+    the app. Each browser tab runs its own copy of the app, asks who is coding and remembers the
+    answer in that browser; `--coder NAME` instead prints one link per coder, which codes as them.
+    Every page resource is served locally, so nothing leaves the machine (docs/tui.md).
 
-    Example: workbench -p peer-support serve --port 8000
+    Example: workbench -p peer-support serve --coder amira --coder ben
     """
     from workbench.tui.serve import serve_app
 
     ctx.open().close()  # a wrong folder is a one-line error here, not a broken page later
-    serve_app(ctx, host, port)
+    names = list(coders) + ([ctx.coder_option] if ctx.coder_option and ctx.coder_option not in coders else [])
+    serve_app(ctx, host, port, names, list(allow_hosts), certfile, keyfile, insecure)
