@@ -32,10 +32,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from workbench.core.errors import UserError
 from workbench.store import schema as t
 from workbench.store.engine import make_engine
-from workbench.store.server_policies import KINDS, apply_policies
+from workbench.store.server_policies import GRANTS, KINDS, apply_policies
 
 KIND_OF = {"coder": "coders", "reconciler": "reconcilers", "admin": "admins"}
 
+RECONCILER_TABLES = {table for _privileges, table in GRANTS["reconcilers"]}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$")
 
 
@@ -97,7 +98,9 @@ def refused(e: DBAPIError, user: str | None = None) -> UserError | None:
                          "rows (a reconciler also the consensus coder's)")
     m = re.search(r"permission denied for (?:table|relation|sequence) (\w+)", primary)
     if m:
-        return UserError(f"the server refused: {who} may not change {m.group(1).replace('_', ' ')}; "
+        table = m.group(1)
+        whose = "a reconciler's or an admin's job" if table in RECONCILER_TABLES else "an admin's job"
+        return UserError(f"the server refused: {who} may not change {table.replace('_', ' ')} ({whose}); "
                          "ask the project's administrator")
     return UserError(f"the server refused: {primary}")
 

@@ -154,7 +154,9 @@ def make_web_app(config: ServeConfig) -> Any:
     import jinja2
     from aiohttp import web
 
-    statics = (Path(__import__("textual_serve").__file__).parent / "static").resolve()
+    import textual_serve
+
+    statics = (Path(textual_serve.__path__[0]) / "static").resolve()
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     refuse = "workbench: open the link that `workbench serve` printed (it carries this session's key)\n"
 
@@ -230,7 +232,10 @@ async def run_session(request: Any, config: ServeConfig, coder: str) -> Any:
 
     ws = web.WebSocketResponse(heartbeat=15)
     await ws.prepare(request)
-    service = Session(config.command(coder), write_bytes=ws.send_bytes, write_str=ws.send_str, close=ws.close,
+    async def close() -> None:
+        await ws.close()
+
+    service = Session(config.command(coder), write_bytes=ws.send_bytes, write_str=ws.send_str, close=close,
                       download_manager=DownloadManager())
     await service.start(size("width", 80), size("height", 24))
     try:
