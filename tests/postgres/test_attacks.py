@@ -147,6 +147,11 @@ def test_a_coder_cannot_lock_the_team_out(team, who: str) -> None:  # type: igno
                 with pytest.raises(errors.InsufficientPrivilege):
                     with conn.transaction():
                         conn.execute(f'LOCK TABLE "{table}" IN {mode} MODE NOWAIT')
+            if who == "coder":  # row locks need UPDATE too: no holding a colleague's rows either
+                with pytest.raises(errors.InsufficientPrivilege), conn.transaction():
+                    conn.execute(f'SELECT 1 FROM "{table}" FOR UPDATE NOWAIT')
+                with pytest.raises(errors.InsufficientPrivilege), conn.transaction():
+                    conn.execute(f'SELECT 1 FROM "{table}" FOR SHARE NOWAIT')
     # ROW EXCLUSIVE (what an INSERT takes) held open does not block a colleague's coding.
     ben_url = team.login("ben2")[1]
     holder = _sql(url, autocommit=False)

@@ -109,7 +109,7 @@ def _functions(prefix_literal: str) -> list[str]:
         "IF k IS NULL THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', "
         "MESSAGE = format('workbench: rows of %s cannot be changed through workbench_update', tab); END IF; "
         "FOR col IN SELECT jsonb_object_keys(vals) LOOP "
-        "IF NOT col = ANY(allowed) THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', "
+        "IF NOT (col = ANY(allowed) OR public.workbench_is('admins')) THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', "
         "MESSAGE = format('workbench: %s.%s cannot be changed through workbench_update', tab, col); END IF; "
         "sets := sets || CASE WHEN sets = '' THEN '' ELSE ', ' END || format('%I = r.%I', col, col); END LOOP; "
         "IF sets = '' THEN RETURN; END IF; "
