@@ -97,7 +97,8 @@ def test_a_foreign_host_is_refused_even_with_the_secret(tmp_path: Path) -> None:
     """DNS rebinding: the attacker's name resolves to 127.0.0.1, so its requests carry its Host."""
     async def body(client: TestClient, config: ServeConfig) -> None:
         token = _shared(config)
-        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "192.168.1.20:8000", ""):
+        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "192.168.1.20:8000", "",
+                     "[::1", "localhost:notaport", "localhost/x", "evil.example#@localhost"):
             for path in (f"/?token={token}", f"/static/{token}/js/textual.js", f"/ws/{token}/amira"):
                 response = await client.get(path, headers={"Host": host})
                 assert response.status == 403, (host, path)

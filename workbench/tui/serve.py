@@ -125,9 +125,9 @@ def allowed_hosts(host: str, extra: list[str]) -> set[str]:
 def host_allowed(config: ServeConfig, header: str) -> bool:
     """The Host header's name is on the list. An IP literal is allowed on a server that listens
     beyond loopback: a DNS-rebinding page can only send its own name, never our address."""
-    if not header:
+    name = _host_port(header, 0)[0]
+    if not name:
         return False
-    name = urlsplit("//" + header).hostname or ""
     if name in config.allowed_hosts:
         return True
     if is_loopback(config.host):
@@ -145,16 +145,25 @@ def origin_allowed(request: Any, config: ServeConfig) -> bool:
     origin = request.headers.get("Origin")
     if origin is None:
         return True
-    parts = urlsplit(origin)
-    return parts.scheme == config.scheme and parts.netloc.lower() == request.host.lower()
+    scheme, _, rest = origin.partition("://")
+    default = 443 if config.scheme == "https" else 80
+    return scheme == config.scheme and _host_port(rest, default) == _host_port(request.host, default) != ("", 0)
+
+
+def _host_port(netloc: str, default_port: int) -> tuple[str, int]:
+    """("name", port) of a Host header or an origin's netloc; ("", 0) when it is malformed."""
+    try:
+        parts = urlsplit("//" + netloc)
+        return (parts.hostname or "", parts.port or default_port) if netloc and not parts.path else ("", 0)
+    except ValueError:
+        return "", 0
 
 
 def make_web_app(config: ServeConfig) -> Any:
     """The aiohttp application (tests drive it in process, `serve_app` runs it)."""
     import jinja2
-    from aiohttp import web
-
     import textual_serve
+    from aiohttp import web
 
     statics = (Path(textual_serve.__path__[0]) / "static").resolve()
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
