@@ -62,6 +62,9 @@ def test_without_the_secret_nothing_is_served(tmp_path: Path) -> None:
             assert "workbench serve" in text and "<html" not in text
         ok = await client.get(f"/?token={_shared(config)}")
         assert ok.status == 200 and "textual.js" in await ok.text()
+        # Not framed by another page, and the secret never leaves in a Referer header.
+        assert ok.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in ok.headers["Content-Security-Policy"]
+        assert ok.headers["Referrer-Policy"] == "no-referrer" and ok.headers["Cache-Control"] == "no-store"
 
     _drive(_config(tmp_path), body)
 
