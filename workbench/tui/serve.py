@@ -287,6 +287,7 @@ def serve_app(ctx: Any, host: str, port: int, coders: list[str], allow_hosts: li
               certfile: Path | None, keyfile: Path | None, insecure: bool) -> None:
     """Check the options, print the links, serve until Ctrl+C."""
     import click
+    from sqlalchemy import make_url
 
     from workbench.core.errors import UserError
 
@@ -300,14 +301,16 @@ def serve_app(ctx: Any, host: str, port: int, coders: list[str], allow_hosts: li
     if not is_loopback(host) and certfile is None and not insecure:
         raise UserError(f"--host {host} lets other machines connect: give --certfile and --keyfile so the "
                         "link's key and the excerpts travel encrypted, or --insecure to send them in the clear")
-    config = ServeConfig(ctx.project_dir, ctx.db, host, port, f"workbench — {ctx.project_dir.name}",
+    server = ctx.server_url()
+    label = (make_url(server).database or "") if server else ctx.project_dir.resolve().name
+    config = ServeConfig(ctx.project_dir, ctx.db, host, port, f"workbench — {label}",
                          Access.new(coders), allowed_hosts(host, allow_hosts),
                          tls_context(certfile, keyfile) if certfile and keyfile else None)
     if not is_loopback(host):
         click.echo(f"workbench: warning: listening on {host}: anyone on your network with a link can open the "
                    "app" + ("" if config.tls else ", and nothing is encrypted (--insecure)"), err=True)
     reach = "only this machine can connect" if is_loopback(host) else f"listening on {host}"
-    lines = [f"workbench: serving {ctx.project_dir.name} — {reach}. Ctrl+C stops. Open:"]
+    lines = [f"workbench: serving {label} — {reach}. Ctrl+C stops. Open:"]
     lines += [f"  {name + ': ' if name else ''}{url}" for name, url in config.links()]
 
     os.environ.pop("WORKBENCH_CODER", None)
