@@ -70,7 +70,7 @@ def merge_project(project, other: Path, actor: str):  # type: ignore[no-untyped-
     with other_copy(other) as folder:
         theirs = Project.open(folder)
         try:
-            return project.merge_from(theirs, actor)
+            return project.collab.merge_from(theirs, actor)
         finally:
             theirs.close()
 

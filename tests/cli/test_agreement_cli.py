@@ -40,7 +40,7 @@ def test_csv_has_every_subtheme_and_theme(example_dir: Path, run, example_projec
     result = run("-p", str(example_dir), "agreement", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     names = {r["name"] for r in rows if r["level"] == "subtheme"}
-    assert names == {s.name for s in example_project.codebook().all_subthemes()}
+    assert names == {s.name for s in example_project.codebook.get().all_subthemes()}
     assert {r["measure"] for r in rows} == {"subtheme", "valence", "perspective"}
     for r in rows:
         if r["alpha"] == "":

@@ -18,7 +18,7 @@ def test_a_ris_library_joins_the_example(example_dir: Path, run) -> None:
         f"{BIB / 'library.ris'}, line 14: same title as source 23 — skipped",
         f"{BIB / 'library.ris'}, line 34: same DOI as the reference on line 1 — skipped"]
     with Project.open(example_dir) as p:
-        new = p.sources()[-2:]
+        new = p.records.sources()[-2:]
     assert [(s.ref, s.year, s.doi) for s in new] == [("65", "2019", "10.5555/IRCC.2019.7.33"),
                                                      ("66", "2021", "10.5555/jimhr.2021.0142")]
     again = run("-p", str(example_dir), "import", "sources", str(BIB / "library.ris"))
@@ -30,20 +30,20 @@ def test_every_format_imports(example_dir: Path, run) -> None:
         result = run("-p", str(example_dir), "import", "sources", str(BIB / name))
         assert result.exit_code == 0 and result.stderr == "", result.output
     with Project.open(example_dir) as p:
-        assert [s.ref for s in p.sources()][-7:] == ["65", "66", "67", "68", "69", "70", "71"]
+        assert [s.ref for s in p.records.sources()][-7:] == ["65", "66", "67", "68", "69", "70", "71"]
 
 
 def test_renumber_closes_the_gaps_and_keeps_summaries_fresh(example_dir: Path, run) -> None:
     with Project.open(example_dir) as p:
-        old = {s.uuid: s.ref for s in p.sources()}
-        refs_before = {s.uuid: s.references for s in p.summaries()}
+        old = {s.uuid: s.ref for s in p.records.sources()}
+        refs_before = {s.uuid: s.references for s in p.summaries.all()}
     result = run("-p", str(example_dir), "import", "sources", str(BIB / "pubmed.nbib"), "--renumber")
     assert result.exit_code == 0
     assert "renumbered 13 sources" in result.stdout
     with Project.open(example_dir) as p:
-        assert [s.ref for s in p.sources()] == [str(i) for i in range(1, 14)]
-        mapping = {old[s.uuid]: s.ref for s in p.sources() if s.uuid in old}
-        for s in p.summaries():
+        assert [s.ref for s in p.records.sources()] == [str(i) for i in range(1, 14)]
+        mapping = {old[s.uuid]: s.ref for s in p.records.sources() if s.uuid in old}
+        for s in p.summaries.all():
             want = ",".join(mapping.get(r, r) for r in refs_before[s.uuid].split(",")) if refs_before[s.uuid] else ""
             assert s.references == want
     table = run("-p", str(example_dir), "export", "table", "--format", "json")
@@ -61,11 +61,11 @@ def test_renumber_refuses_author_year_before_changing_anything(tmp_path: Path, r
     result = run("-p", str(target), "import", "sources", str(BIB / "library.bib"), "--renumber")
     assert result.exit_code == 1 and "author-year" in result.stderr
     with Project.open(target) as p:
-        assert p.sources() == []
+        assert p.records.sources() == []
     ok = run("-p", str(target), "import", "sources", str(BIB / "library.bib"))
     assert ok.exit_code == 0
     with Project.open(target) as p:
-        assert [s.ref for s in p.sources()] == ["Haddad 2016", "Müller et al. 2018",
+        assert [s.ref for s in p.records.sources()] == ["Haddad 2016", "Müller et al. 2018",
                                                 "World Invented Health Organisation 2020"]
 
 

@@ -68,11 +68,11 @@ def test_nothing_applies_counts_as_coding_for_agreement(independent_dir: Path, r
     p = str(independent_dir)
     before = json.loads(run("-p", p, "agreement", "--format", "json").output)
     with Project.open(independent_dir) as project:
-        coded = project.coded_excerpts(["amira", "ben"])
+        coded = project.collab.coded_excerpts(["amira", "ben"])
         only_amira = sorted(e for e, who in coded.items() if who == {"amira"})
         assert only_amira
-        project.mark_nothing_applies(only_amira[0], "ben")
-        assert (only_amira[0], "ben") in project.marks(["ben"])
+        project.records.mark_nothing_applies(only_amira[0], "ben")
+        assert (only_amira[0], "ben") in project.collab.marks(["ben"])
     after = json.loads(run("-p", p, "agreement", "--format", "json").output)
     assert after["units"] == before["units"] + 1
 

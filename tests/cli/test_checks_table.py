@@ -58,8 +58,8 @@ def test_long_lists_are_capped(run, example_dir: Path) -> None:
     from workbench.store.api import Project
 
     with Project.open(example_dir) as project:
-        for s in project.summaries():
-            project.set_summary(s.subtheme, s.valence, s.perspective, "", "test")
+        for s in project.summaries.all():
+            project.summaries.set(s.subtheme, s.valence, s.perspective, "", "test")
         lines = checks.table_summaries(project.viewer(None))
     assert len(lines) == checks.LIMIT + 1
     assert lines[-1] == f"… and {42 - checks.LIMIT} more cells without a summary"

@@ -29,9 +29,9 @@ def test_sheet_holds_every_excerpt_own_codings_and_drop_downs(sheet: Path, indep
     ws = wb["coding"]
     body = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
     with Project.open(independent_dir) as project:
-        excerpts = [e.key for e in project.excerpts()]
-        ben = project.codings(["ben"])
-        subthemes = [s.name for s in project.codebook().all_subthemes()]
+        excerpts = [e.key for e in project.records.excerpts()]
+        ben = project.records.codings(["ben"])
+        subthemes = [s.name for s in project.codebook.get().all_subthemes()]
     assert [k for k in dict.fromkeys(r[0] for r in body)] == excerpts
     assert sorted(r[9] for r in body if r[9]) == sorted(c.uuid for c in ben)  # only ben's, with uuids
     assert len(body) == len(ben) + len(excerpts)  # one spare row per excerpt
@@ -52,13 +52,13 @@ def test_others_codings_stay_hidden(sheet: Path) -> None:
 
 def test_round_trip_changes_nothing(sheet: Path, independent_dir: Path, run) -> None:
     with Project.open(independent_dir) as project:
-        before = sorted(c.uuid for c in project.codings())
-        n_ben = len(project.codings(["ben"]))
+        before = sorted(c.uuid for c in project.records.codings())
+        n_ben = len(project.records.codings(["ben"]))
     result = run("-p", str(independent_dir), "import", "codings", str(sheet))
     assert result.exit_code == 0
     assert f"coding sheet of ben: 0 added, 0 changed, 0 removed, {n_ben} unchanged" in result.output
     with Project.open(independent_dir) as project:
-        assert sorted(c.uuid for c in project.codings()) == before
+        assert sorted(c.uuid for c in project.records.codings()) == before
 
 
 def edit(sheet: Path, target: Path, changes: dict[tuple[int, int], object]) -> Path:
@@ -86,10 +86,10 @@ def test_add_change_remove_mark_and_note(sheet: Path, independent_dir: Path, run
     assert result.exit_code == 0, result.output
     assert "1 added, 1 changed, 1 removed" in result.output and "'nothing applies' 1 marked" in result.output
     with Project.open(independent_dir) as project:
-        e001 = {(c.subtheme, c.valence, c.note) for c in project.codings(["ben"]) if c.excerpt == "e001"}
+        e001 = {(c.subtheme, c.valence, c.note) for c in project.records.codings(["ben"]) if c.excerpt == "e001"}
         assert e001 == {("Wellbeing and recovery", "challenge", "second look")}
-        assert ("e002", "Workload") in {(c.excerpt, c.subtheme) for c in project.codings(["ben"])}
-        assert (body[no_codings - 1][0], "ben") in project.marks(["ben"])
+        assert ("e002", "Workload") in {(c.excerpt, c.subtheme) for c in project.records.codings(["ben"])}
+        assert (body[no_codings - 1][0], "ben") in project.collab.marks(["ben"])
         assert {"uncode", "code", "nothing applies"} <= {e["action"] for e in project.audit_log(10)}
     again = run("-p", str(independent_dir), "import", "codings", str(filled))
     assert "0 added, 0 changed, 0 removed" in again.output
@@ -106,13 +106,13 @@ def test_add_change_remove_mark_and_note(sheet: Path, independent_dir: Path, run
 def test_errors_name_the_sheet_row_and_change_nothing(sheet: Path, independent_dir: Path, run, tmp_path: Path,
                                                       changes: dict, message: str) -> None:  # type: ignore[type-arg]
     with Project.open(independent_dir) as project:
-        before = project.data_version()
+        before = project.collab.data_version()
     bad = edit(sheet, tmp_path / "bad.xlsx", {(10, 5): "Workload", **changes})
     result = run("-p", str(independent_dir), "import", "codings", str(bad))
     assert result.exit_code == 1
     assert message in result.output and str(bad) in result.output and "Traceback" not in result.output
     with Project.open(independent_dir) as project:
-        assert project.data_version() == before
+        assert project.collab.data_version() == before
 
 
 def test_a_tampered_sheet_is_refused(sheet: Path, independent_dir: Path, run, tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ def test_import_a_pdf_by_paragraph(example_dir: Path, run) -> None:
     assert result.stdout.startswith(f"{DOCS / 'review.pdf'}: kept ")
     assert f"{n} excerpts (34.1 … 34.{n})" in result.stdout
     with Project.open(example_dir) as p:
-        (doc,) = p.documents("34")
-        mine = [e for e in p.excerpts() if e.key.startswith("34.")]
+        (doc,) = p.interchange.documents("34")
+        mine = [e for e in p.records.excerpts() if e.key.startswith("34.")]
         assert len(mine) == n and all(doc.text[e.start:e.end] == e.text for e in mine)
         assert {e.source for e in mine} == {"34"}
     again = run("-p", str(example_dir), "import", "document", str(DOCS / "review.pdf"), "--source", "34",
@@ -48,8 +48,8 @@ def test_without_split_only_the_text_is_kept(example_dir: Path, run) -> None:
                  "--name", "Ong 2022 full text")
     assert result.exit_code == 0 and "no excerpts" in result.stdout
     with Project.open(example_dir) as p:
-        assert [d.name for d in p.documents("39")] == ["Ong 2022 full text"]
-        key = p.excerpt_from_document(p.documents("39")[0].uuid, 2, 20, "amira", perspective="PSWs")
+        assert [d.name for d in p.interchange.documents("39")] == ["Ong 2022 full text"]
+        key = p.interchange.excerpt_from_document(p.interchange.documents("39")[0].uuid, 2, 20, "amira", perspective="PSWs")
         assert key == "39.1"
 
 
@@ -65,4 +65,4 @@ def test_mistakes_change_nothing(example_dir: Path, run) -> None:
                 "--split", "regex")
     assert usage.exit_code == 2
     with Project.open(example_dir) as p:
-        assert p.counts() == before and p.documents() == []
+        assert p.counts() == before and p.interchange.documents() == []

@@ -30,31 +30,31 @@ def copies(independent_dir: Path, run, tmp_path: Path) -> tuple[Path, Path, Path
 
 def snapshot(folder: Path) -> tuple:  # type: ignore[type-arg]
     with Project.open(folder) as p:
-        return (sorted(c.uuid for c in p.codings()), sorted(s.name for s in p.codebook().all_subthemes()),
-                sorted((e.key, e.text) for e in p.excerpts()), len(p.audit_log()), sorted(p.marks()))
+        return (sorted(c.uuid for c in p.records.codings()), sorted(s.name for s in p.codebook.get().all_subthemes()),
+                sorted((e.key, e.text) for e in p.records.excerpts()), len(p.audit_log()), sorted(p.collab.marks()))
 
 
 def test_offline_work_comes_in_and_merging_twice_changes_nothing(copies, run) -> None:  # type: ignore[no-untyped-def]
     office, _, laptop = copies
     with Project.open(laptop) as p:
-        new = p.add_coding(Coding("e005", "Workload", "carla", "challenge", "PSWs", note="offline"))
-        p.mark_nothing_applies("e006", "carla")
-        p.add_subtheme("Peer networks", "Other", "carla")
-        p.add_coding(Coding("e007", "Peer networks", "carla", "benefit", "PSWs"))
-        removed = next(c for c in p.codings(["ben"]) if c.excerpt == "e001")
-        p.remove_coding(removed.uuid, "ben")
-        p.rename_subtheme("Workload", "Heavy workload", "carla")
+        new = p.records.add_coding(Coding("e005", "Workload", "carla", "challenge", "PSWs", note="offline"))
+        p.records.mark_nothing_applies("e006", "carla")
+        p.codebook.add_subtheme("Peer networks", "Other", "carla")
+        p.records.add_coding(Coding("e007", "Peer networks", "carla", "benefit", "PSWs"))
+        removed = next(c for c in p.records.codings(["ben"]) if c.excerpt == "e001")
+        p.records.remove_coding(removed.uuid, "ben")
+        p.codebook.rename_subtheme("Workload", "Heavy workload", "carla")
     first = run("-p", str(office), "merge", str(laptop))
     assert first.exit_code == 0, first.output
     assert "came in: 1 subtheme, 1 coder, 2 codings, 1 nothing applies" in first.output
     assert "removed (the other copy removed them): 1 coding" in first.output
     assert "updated subtheme Workload: name → 'Heavy workload'" in first.output
     with Project.open(office) as p:
-        mine = {c.uuid: c for c in p.codings()}
+        mine = {c.uuid: c for c in p.records.codings()}
         assert new in mine and mine[new].subtheme == "Heavy workload" and mine[new].note == "offline"
         assert removed.uuid not in mine
-        assert ("e006", "carla") in p.marks(["carla"])
-        assert p.codebook().theme_of("Peer networks") == "Other"
+        assert ("e006", "carla") in p.collab.marks(["carla"])
+        assert p.codebook.get().theme_of("Peer networks") == "Other"
         assert any(e["action"] == "merge" for e in p.audit_log(3))
         assert any(e["action"] == "rename subtheme" and e["actor"] == "carla" for e in p.audit_log())
     before = snapshot(office)
@@ -66,7 +66,7 @@ def test_offline_work_comes_in_and_merging_twice_changes_nothing(copies, run) ->
 def test_an_archive_merges_like_a_folder(copies, run) -> None:  # type: ignore[no-untyped-def]
     office, archive, laptop = copies
     with Project.open(laptop) as p:
-        p.add_coding(Coding("e005", "Workload", "carla", "challenge", "PSWs"))
+        p.records.add_coding(Coding("e005", "Workload", "carla", "challenge", "PSWs"))
     zip2 = archive.with_name("back.zip")
     assert run("-p", str(laptop), "export", "archive", "-o", str(zip2)).exit_code == 0
     result = run("-p", str(office), "merge", str(zip2))
@@ -77,14 +77,14 @@ def test_an_archive_merges_like_a_folder(copies, run) -> None:  # type: ignore[n
 def test_conflicts_are_listed_left_alone_and_exit_1(copies, run) -> None:  # type: ignore[no-untyped-def]
     office, _, laptop = copies
     with Project.open(office) as p:
-        p.rename_subtheme("Boundaries", "Friendship boundaries", "amira")
+        p.codebook.rename_subtheme("Boundaries", "Friendship boundaries", "amira")
         with p.write() as conn:
             conn.execute(update(t.excerpt).where(t.excerpt.c.key == "e010").values(text="Office wording."))
     with Project.open(laptop) as p:
-        p.rename_subtheme("Boundaries", "Professional boundaries", "ben")
+        p.codebook.rename_subtheme("Boundaries", "Professional boundaries", "ben")
         with p.write() as conn:
             conn.execute(update(t.excerpt).where(t.excerpt.c.key == "e010").values(text="Laptop wording."))
-        p.add_coding(Coding("e011", "Workload", "carla", "challenge", "PSWs"))
+        p.records.add_coding(Coding("e011", "Workload", "carla", "challenge", "PSWs"))
     before = snapshot(office)
     result = run("-p", str(office), "merge", str(laptop))
     assert result.exit_code == 1
@@ -93,12 +93,12 @@ def test_conflicts_are_listed_left_alone_and_exit_1(copies, run) -> None:  # typ
     assert "CONFLICT excerpt e010: text differs — here 'Office wording.', there 'Laptop wording.'" in result.output
     assert "conflicts left for you to settle" in result.output
     with Project.open(office) as p:
-        assert "Friendship boundaries" in {s.name for s in p.codebook().all_subthemes()}
-        assert next(e.text for e in p.excerpts() if e.key == "e010") == "Office wording."
-        assert "carla" in p.coders()  # what does not conflict still comes in
+        assert "Friendship boundaries" in {s.name for s in p.codebook.get().all_subthemes()}
+        assert next(e.text for e in p.records.excerpts() if e.key == "e010") == "Office wording."
+        assert "carla" in p.records.coders()  # what does not conflict still comes in
     # settle by hand, merge again: clean
     with Project.open(office) as p:
-        p.rename_subtheme("Friendship boundaries", "Professional boundaries", "amira")
+        p.codebook.rename_subtheme("Friendship boundaries", "Professional boundaries", "amira")
         with p.write() as conn:
             conn.execute(update(t.excerpt).where(t.excerpt.c.key == "e010").values(text="Laptop wording."))
     again = run("-p", str(office), "merge", str(laptop))
@@ -144,10 +144,10 @@ def test_bad_others_are_user_errors(independent_dir: Path, run, tmp_path: Path, 
 def test_merge_from_an_older_copy_with_a_new_subtheme_name_clash(copies, run) -> None:  # type: ignore[no-untyped-def]
     office, _, laptop = copies
     with Project.open(office) as p:
-        p.add_subtheme("Peer networks", None, "amira")
+        p.codebook.add_subtheme("Peer networks", None, "amira")
     with Project.open(laptop) as p:
-        p.add_subtheme("Peer networks", None, "ben")
-        p.add_coding(Coding("e003", "Peer networks", "ben", "benefit", "PSWs"))
+        p.codebook.add_subtheme("Peer networks", None, "ben")
+        p.records.add_coding(Coding("e003", "Peer networks", "ben", "benefit", "PSWs"))
     shutil.rmtree(laptop / "exports", ignore_errors=True)
     result = run("-p", str(office), "merge", str(laptop))
     # both made the same name: uuids are the name's uuid5, so they are the same subtheme

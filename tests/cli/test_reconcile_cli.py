@@ -45,10 +45,10 @@ def test_accept_write_reject_open_note_from_the_shell(meeting: str, run) -> None
     rows = listed(run, meeting)
     assert len(rows) == 51 and rows[0][:1] == ["e004"] and "(ask the author)" in " ".join(rows[0])
     with Project.open(Path(meeting)) as project:
-        agreed = {(c.excerpt, c.subtheme, c.valence, c.perspective) for c in project.codings(["consensus"])}
+        agreed = {(c.excerpt, c.subtheme, c.valence, c.perspective) for c in project.records.codings(["consensus"])}
         assert ("e003", "Career, social inclusion and identity", "benefit", "PSWs") in agreed  # perspective from hint
-        assert [d.status for d in project.decisions()] == ["accepted", "rejected", "written", "open"]
-        assert {d.actor for d in project.decisions()} == {"chair"}
+        assert [d.status for d in project.collab.decisions()] == ["accepted", "rejected", "written", "open"]
+        assert {d.actor for d in project.collab.decisions()} == {"chair"}
     everything = listed(run, meeting, "--all")
     assert len(everything) == 54
     cov = run("-p", meeting, "compare", "coverage").output
@@ -71,8 +71,8 @@ def test_walk_one_by_one(meeting: str, run) -> None:  # type: ignore[no-untyped-
     assert "[1 of 54]" in result.output and "[5 of 54]" in result.output and "stopped." in result.output
     assert "4 decided this session" in result.output
     with Project.open(Path(meeting)) as project:
-        assert [d.status for d in project.decisions()] == ["accepted", "rejected", "open", "written"]
-        assert project.decisions()[2].note == "ask Ben"
+        assert [d.status for d in project.collab.decisions()] == ["accepted", "rejected", "open", "written"]
+        assert project.collab.decisions()[2].note == "ask Ben"
 
 
 def test_accept_agreements_and_the_meeting_report(meeting: str, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -42,7 +42,7 @@ def test_import_qdpx_twice_changes_nothing_the_second_time(example_dir: Path, tm
 def test_losses_are_listed_one_line_per_kind(example_project: Project, example_dir: Path, tmp_path: Path,
                                             run) -> None:
     # a CERQual judgement: nothing in REFI-QDA can hold it
-    example_project.set_judgement("Boundaries", "challenge", "coherence", "minor concerns", "", "amira")
+    example_project.evidence.set_judgement("Boundaries", "challenge", "coherence", "minor concerns", "", "amira")
     result = run("-p", str(example_dir), "export", "qdpx", "-o", str(tmp_path / "x.qdpx"))
     assert result.exit_code == 0
     assert result.stderr.splitlines() == ["not carried: CERQual judgements (REFI-QDA has no place for them): 1"]
@@ -61,7 +61,7 @@ def test_codebook_qdc_out_and_in(example_dir: Path, tmp_path: Path, run) -> None
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{qdc}: themes 4 added; subthemes 20 added; valences 2 added; perspectives 6 added")
     with Project.open(example_dir) as a, Project.open(empty) as b:
-        ca, cb = a.codebook(), b.codebook()
+        ca, cb = a.codebook.get(), b.codebook.get()
         assert (ca.themes, ca.ungrouped, ca.valences, ca.perspectives, ca.valence_uuids) == (
             cb.themes, cb.ungrouped, cb.valences, cb.perspectives, cb.valence_uuids)
     again = run("-p", str(empty), "import", "qdc", str(qdc))

@@ -48,10 +48,10 @@ def test_sections_and_references(example_dir: Path, run, tmp_path: Path) -> None
 def test_hostile_names_are_escaped(synthetic_graph_dir: Path, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     hostile = "<script>alert(1)</script>"
     with Project.open(synthetic_graph_dir) as project:
-        project.rename_subtheme("Confidence", hostile, "test")
-        project.set_summary(hostile, "benefit", "PSWs", "</script><b>x</b>", "test")
-        project.add_excerpts([(2, Excerpt("z1", "Adams 2019", "</script><script>alert(2)</script>", "PSWs"))])
-        project.add_coding(Coding("z1", hostile, "consensus", "benefit", "PSWs"))
+        project.codebook.rename_subtheme("Confidence", hostile, "test")
+        project.summaries.set(hostile, "benefit", "PSWs", "</script><b>x</b>", "test")
+        project.records.add_excerpts([(2, Excerpt("z1", "Adams 2019", "</script><script>alert(2)</script>", "PSWs"))])
+        project.records.add_coding(Coding("z1", hostile, "consensus", "benefit", "PSWs"))
     page = _report(synthetic_graph_dir, run, tmp_path)
     assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "</script><b>x</b>" not in page and "alert(2)</script>" not in page

@@ -41,12 +41,12 @@ def _content(path: Path) -> object:
 
 def _change_like_a_team(folder: Path) -> None:
     with Project.open(folder) as p:
-        p.add_coding(Coding("e002", "Boundaries", "amira", "challenge", "PSWs", 0, 20, note="first words"))
-        p.merge_subthemes("Isolation and validation", "Wellbeing and recovery", "lead")
-        p.move_subtheme("Workload", None, "lead")
-        s = p.summaries()[0]
-        p.set_summary(s.subtheme, s.valence, s.perspective, s.text + " (revised)", "lead")
-        p.add_subtheme("Peer supervision", "Other", "amira", "Supervision by a more experienced peer.",
+        p.records.add_coding(Coding("e002", "Boundaries", "amira", "challenge", "PSWs", 0, 20, note="first words"))
+        p.codebook.merge_subthemes("Isolation and validation", "Wellbeing and recovery", "lead")
+        p.codebook.move_subtheme("Workload", None, "lead")
+        s = p.summaries.all()[0]
+        p.summaries.set(s.subtheme, s.valence, s.perspective, s.text + " (revised)", "lead")
+        p.codebook.add_subtheme("Peer supervision", "Other", "amira", "Supervision by a more experienced peer.",
                        origin="Supervision (Walker 2013)")
 
 
@@ -68,9 +68,9 @@ def test_export_new_export_is_identical(example_dir: Path, run, tmp_path: Path, 
     if fmt == "csv":
         assert b"first words" in text
     with Project.open(example_dir) as a, Project.open(rebuilt) as b:
-        assert [c.uuid for c in a.codings()] == [c.uuid for c in b.codings()]
-        assert [(s.uuid, s.version) for s in a.summaries()] == [(s.uuid, s.version) for s in b.summaries()]
-        assert a.codebook() == b.codebook()
+        assert [c.uuid for c in a.records.codings()] == [c.uuid for c in b.records.codings()]
+        assert [(s.uuid, s.version) for s in a.summaries.all()] == [(s.uuid, s.version) for s in b.summaries.all()]
+        assert a.codebook.get() == b.codebook.get()
 
 
 def test_synthetic_round_trip_csv(synthetic_dir: Path, run, tmp_path: Path) -> None:

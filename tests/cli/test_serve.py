@@ -83,7 +83,7 @@ def wait_for_coding(folder: Path, coder: str, timeout: float = 30) -> list[tuple
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with Project.open(folder) as p:
-            found = [(c.excerpt, c.subtheme) for c in p.codings([coder])] if coder in p.coders() else []
+            found = [(c.excerpt, c.subtheme) for c in p.records.codings([coder])] if coder in p.records.coders() else []
         if found:
             return found
         time.sleep(0.2)

@@ -37,7 +37,7 @@ def cells_by_key(project: Project, coders: str) -> dict[tuple, list[str]]:
 
 def natural_keys(project: Project, subtheme: str) -> set[tuple]:
     return {(c.excerpt, c.coder, c.valence, c.perspective, c.start, c.end)
-            for c in project.codings() if c.subtheme == subtheme}
+            for c in project.records.codings() if c.subtheme == subtheme}
 
 
 def test_merge_moves_codings_and_summaries_cell_by_cell(example_project: Project) -> None:
@@ -45,16 +45,16 @@ def test_merge_moves_codings_and_summaries_cell_by_cell(example_project: Project
     before_cells = {who: cells_by_key(p, who) for who in ("consensus", "all")}
     src_keys, dst_keys = natural_keys(p, SRC), natural_keys(p, DST)
     keys, overlap = src_keys | dst_keys, src_keys & dst_keys
-    summaries = {(s.subtheme, s.valence, s.perspective): s for s in p.summaries()}
+    summaries = {(s.subtheme, s.valence, s.perspective): s for s in p.summaries.all()}
     n_codings = p.counts()["codings"]
 
-    result = p.merge_subthemes(SRC, DST, "lead")
+    result = p.codebook.merge_subthemes(SRC, DST, "lead")
 
     assert result["duplicates"] == len(overlap) > 0
     assert result["moved"] == len(src_keys) - len(overlap)
     assert p.counts()["codings"] == n_codings - len(overlap)
     assert natural_keys(p, DST) == keys and natural_keys(p, SRC) == set()
-    assert SRC not in {s.name for s in p.codebook().all_subthemes()}
+    assert SRC not in {s.name for s in p.codebook.get().all_subthemes()}
     # Every cell of the merged subtheme is the union of the two, for the agreed set and for all coders.
     for who, before in before_cells.items():
         after = cells_by_key(p, who)
@@ -63,7 +63,7 @@ def test_merge_moves_codings_and_summaries_cell_by_cell(example_project: Project
             expected[(DST if sub == SRC else sub, v, persp)].update(refs)
         assert {k: sorted(v, key=int) for k, v in expected.items()} == after, who
     # Summaries: cells only SRC had move over; a cell both had keeps both texts, version bumped.
-    after_summaries = {(s.subtheme, s.valence, s.perspective): s for s in p.summaries()}
+    after_summaries = {(s.subtheme, s.valence, s.perspective): s for s in p.summaries.all()}
     joined = 0
     for (sub, v, persp), s in summaries.items():
         if sub != SRC:
@@ -85,11 +85,11 @@ def test_merge_moves_codings_and_summaries_cell_by_cell(example_project: Project
 def test_merge_on_the_synthetic_project(synthetic_dir: Path) -> None:
     """With thousands of codings and ten coders the counts still add up exactly."""
     with Project.open(synthetic_dir) as p:
-        subs = [s.name for s in p.codebook().themes[0].subthemes]
+        subs = [s.name for s in p.codebook.get().themes[0].subthemes]
         a, b = subs[0], subs[1]
         keys_a, keys_b = natural_keys(p, a), natural_keys(p, b)
         total = p.counts()["codings"]
-        r = p.merge_subthemes(a, b, "lead")
+        r = p.codebook.merge_subthemes(a, b, "lead")
         assert r["duplicates"] == len(keys_a & keys_b)
         assert r["moved"] == len(keys_a) - len(keys_a & keys_b)
         assert p.counts()["codings"] == total - r["duplicates"]
@@ -98,96 +98,96 @@ def test_merge_on_the_synthetic_project(synthetic_dir: Path) -> None:
 
 def test_add_subtheme_records_its_origin(example_project: Project) -> None:
     p = example_project
-    p.add_subtheme("Peer supervision", "Other", "amira", "Supervision by an experienced peer.",
+    p.codebook.add_subtheme("Peer supervision", "Other", "amira", "Supervision by an experienced peer.",
                    origin="Peer supervision (Walker 2013)", example="A peer mentor met weekly.")
-    sub = next(s for s in p.codebook().themes[-1].subthemes if s.name == "Peer supervision")
+    sub = next(s for s in p.codebook.get().themes[-1].subthemes if s.name == "Peer supervision")
     assert (sub.origin, sub.example) == ("Peer supervision (Walker 2013)", "A peer mentor met weekly.")
-    p.add_subtheme("Hope", None, "amira")
-    assert "Hope" in [s.name for s in p.codebook().ungrouped]
-    assert next(s for s in p.codebook().ungrouped if s.name == "Hope").origin == "new"
+    p.codebook.add_subtheme("Hope", None, "amira")
+    assert "Hope" in [s.name for s in p.codebook.get().ungrouped]
+    assert next(s for s in p.codebook.get().ungrouped if s.name == "Hope").origin == "new"
     assert [e["action"] for e in p.audit_log(2)] == ["add subtheme", "add subtheme"]
     with pytest.raises(UserError, match="already exists"):
-        p.add_subtheme("Boundaries", None, "amira")
+        p.codebook.add_subtheme("Boundaries", None, "amira")
     with pytest.raises(UserError, match="unknown theme"):
-        p.add_subtheme("Elsewhere", "No such theme", "amira")
+        p.codebook.add_subtheme("Elsewhere", "No such theme", "amira")
 
 
 def test_rename_keeps_uuid_and_codings(example_project: Project) -> None:
     p = example_project
-    uuid = next(s.uuid for s in p.codebook().all_subthemes() if s.name == "Bridge")
+    uuid = next(s.uuid for s in p.codebook.get().all_subthemes() if s.name == "Bridge")
     n = len(natural_keys(p, "Bridge"))
-    p.rename_subtheme("Bridge", "Bridging role", "lead")
-    assert next(s.uuid for s in p.codebook().all_subthemes() if s.name == "Bridging role") == uuid
+    p.codebook.rename_subtheme("Bridge", "Bridging role", "lead")
+    assert next(s.uuid for s in p.codebook.get().all_subthemes() if s.name == "Bridging role") == uuid
     assert len(natural_keys(p, "Bridging role")) == n > 0
     assert p.audit_log(1)[0]["action"] == "rename subtheme"
     with pytest.raises(UserError, match="already exists"):
-        p.rename_subtheme("Bridging role", "Boundaries", "lead")
+        p.codebook.rename_subtheme("Bridging role", "Boundaries", "lead")
 
 
 def test_move_ungroup_and_back(example_project: Project) -> None:
     p = example_project
-    p.move_subtheme("Workload", "Confusion over the PSW role", "lead")
-    assert p.codebook().theme_of("Workload") == "Confusion over the PSW role"
-    p.move_subtheme("Workload", None, "lead")
-    cb = p.codebook()
+    p.codebook.move_subtheme("Workload", "Confusion over the PSW role", "lead")
+    assert p.codebook.get().theme_of("Workload") == "Confusion over the PSW role"
+    p.codebook.move_subtheme("Workload", None, "lead")
+    cb = p.codebook.get()
     assert cb.theme_of("Workload") is None and "Workload" in [s.name for s in cb.ungrouped]
     assert [e["action"] for e in p.audit_log(2)] == ["move subtheme", "move subtheme"]
 
 
 def test_reorder_subthemes_and_themes(example_project: Project) -> None:
     p = example_project
-    theme = p.codebook().themes[1]
+    theme = p.codebook.get().themes[1]
     names = [s.name for s in theme.subthemes]
-    p.reorder("subtheme", names[-1], 1, "lead")
-    assert [s.name for s in p.codebook().themes[1].subthemes] == [names[-1], *names[:-1]]
-    themes = [t.name for t in p.codebook().themes]
-    p.reorder("theme", themes[0], len(themes), "lead")
-    assert [t.name for t in p.codebook().themes] == [*themes[1:], themes[0]]
+    p.codebook.reorder("subtheme", names[-1], 1, "lead")
+    assert [s.name for s in p.codebook.get().themes[1].subthemes] == [names[-1], *names[:-1]]
+    themes = [t.name for t in p.codebook.get().themes]
+    p.codebook.reorder("theme", themes[0], len(themes), "lead")
+    assert [t.name for t in p.codebook.get().themes] == [*themes[1:], themes[0]]
     assert [e["action"] for e in p.audit_log(2)] == ["reorder theme", "reorder subtheme"]
     with pytest.raises(UserError, match="position must be between"):
-        p.reorder("theme", themes[0], 99, "lead")
+        p.codebook.reorder("theme", themes[0], 99, "lead")
 
 
 def test_delete_is_refused_while_codings_use_it(example_project: Project, example_dir: Path) -> None:
     p = example_project
     before = dump(example_dir)
     with pytest.raises(UserError, match=r"used by \d+ codings"):
-        p.delete_subtheme("Boundaries", "lead")
+        p.codebook.delete_subtheme("Boundaries", "lead")
     assert dump(example_dir) == before
     keys = natural_keys(p, "Boundaries") | natural_keys(p, "Role ambiguity")
-    p.delete_subtheme("Boundaries", "lead", move_to="Role ambiguity")
+    p.codebook.delete_subtheme("Boundaries", "lead", move_to="Role ambiguity")
     assert natural_keys(p, "Role ambiguity") == keys
     entry = p.audit_log(1)[0]
     assert entry["action"] == "delete subtheme" and "Role ambiguity" in entry["detail"]
-    p.add_subtheme("Unused", None, "lead")
-    p.delete_subtheme("Unused", "lead")
-    assert "Unused" not in {s.name for s in p.codebook().all_subthemes()}
+    p.codebook.add_subtheme("Unused", None, "lead")
+    p.codebook.delete_subtheme("Unused", "lead")
+    assert "Unused" not in {s.name for s in p.codebook.get().all_subthemes()}
 
 
 def test_theme_add_rename_delete(example_project: Project) -> None:
     p = example_project
-    p.add_theme("Wider system", "lead")
-    p.rename_theme("Wider system", "The wider system", "lead")
-    p.move_subtheme("Treatment models", "The wider system", "lead")
-    assert p.codebook().themes[-1].name == "The wider system"
-    assert p.delete_theme("The wider system", "lead") == 1
-    assert p.codebook().theme_of("Treatment models") is None
+    p.codebook.add_theme("Wider system", "lead")
+    p.codebook.rename_theme("Wider system", "The wider system", "lead")
+    p.codebook.move_subtheme("Treatment models", "The wider system", "lead")
+    assert p.codebook.get().themes[-1].name == "The wider system"
+    assert p.codebook.delete_theme("The wider system", "lead") == 1
+    assert p.codebook.get().theme_of("Treatment models") is None
     assert [e["action"] for e in p.audit_log(4)] == ["delete theme", "move subtheme", "rename theme", "add theme"]
 
 
 VERBS: dict[str, Callable[[Project], object]] = {
-    "add subtheme": lambda p: p.add_subtheme("Hope", "Other", "x"),
-    "rename subtheme": lambda p: p.rename_subtheme("Bridge", "Bridging", "x"),
-    "edit subtheme": lambda p: p.edit_subtheme("Bridge", "x", definition="new words"),
-    "move subtheme": lambda p: p.move_subtheme("Workload", None, "x"),
-    "reorder": lambda p: p.reorder("subtheme", "Workload", 1, "x"),
-    "merge": lambda p: p.merge_subthemes(SRC, DST, "x"),
-    "delete --move-to": lambda p: p.delete_subtheme("Boundaries", "x", move_to="Role ambiguity"),
-    "add theme": lambda p: p.add_theme("New theme", "x"),
-    "rename theme": lambda p: p.rename_theme("Other", "Elsewhere", "x"),
-    "delete theme": lambda p: p.delete_theme("Other", "x"),
-    "add coding": lambda p: p.add_coding(Coding("e001", "Boundaries", "zoe", "benefit", "PSWs")),
-    "import codings": lambda p: p.add_codings([(2, Coding("e001", "Boundaries", "zoe"))], "x", "f.csv"),
+    "add subtheme": lambda p: p.codebook.add_subtheme("Hope", "Other", "x"),
+    "rename subtheme": lambda p: p.codebook.rename_subtheme("Bridge", "Bridging", "x"),
+    "edit subtheme": lambda p: p.codebook.edit_subtheme("Bridge", "x", definition="new words"),
+    "move subtheme": lambda p: p.codebook.move_subtheme("Workload", None, "x"),
+    "reorder": lambda p: p.codebook.reorder("subtheme", "Workload", 1, "x"),
+    "merge": lambda p: p.codebook.merge_subthemes(SRC, DST, "x"),
+    "delete --move-to": lambda p: p.codebook.delete_subtheme("Boundaries", "x", move_to="Role ambiguity"),
+    "add theme": lambda p: p.codebook.add_theme("New theme", "x"),
+    "rename theme": lambda p: p.codebook.rename_theme("Other", "Elsewhere", "x"),
+    "delete theme": lambda p: p.codebook.delete_theme("Other", "x"),
+    "add coding": lambda p: p.records.add_coding(Coding("e001", "Boundaries", "zoe", "benefit", "PSWs")),
+    "import codings": lambda p: p.records.add_codings([(2, Coding("e001", "Boundaries", "zoe"))], "x", "f.csv"),
 }
 
 

@@ -27,19 +27,19 @@ from workbench.store.api import Project
 
 folder, coder, n, batch_every = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 with Project.open(folder) as project:
-    excerpts = [e.key for e in project.excerpts()]
-    subthemes = [s.name for s in project.codebook().all_subthemes()]
+    excerpts = [e.key for e in project.records.excerpts()]
+    subthemes = [s.name for s in project.codebook.get().all_subthemes()]
     valences = [None, "benefit", "challenge"]
     per_round = len(excerpts) * len(subthemes)
     for i in range(n):
         c = Coding(excerpts[i % len(excerpts)], subthemes[(i // len(excerpts)) % len(subthemes)], coder,
                    valences[(i // per_round) % 3], "PSWs")
-        print(project.code_durably(c), flush=True)
+        print(project.records.code_durably(c), flush=True)
         if batch_every and i % batch_every == batch_every - 1:
             k = i // batch_every
             rows = [(j, Coding(excerpts[j % len(excerpts)], subthemes[(j // len(excerpts)) % len(subthemes)],
                                f"{coder}-batch-{k}", None, "PSWs")) for j in range(1000)]
-            project.add_codings(rows, coder, "batch")
+            project.records.add_codings(rows, coder, "batch")
             print(f"batch {k}", flush=True)
 '''
 
@@ -51,7 +51,7 @@ def writer(folder: Path, coder: str, n: int, batch_every: int = 0) -> subprocess
 
 def integrity(folder: Path) -> str:
     with Project.open(folder) as project:
-        return project.integrity_check()
+        return project.collab.integrity_check()
 
 
 def test_ten_processes_code_one_project_at_once(independent_dir: Path) -> None:
@@ -62,8 +62,8 @@ def test_ten_processes_code_one_project_at_once(independent_dir: Path) -> None:
         assert p.returncode == 0, err
         acknowledged[f"w{i}"] = set(out.split())
     with Project.open(independent_dir) as project:
-        found = {c.uuid for c in project.codings([f"w{i}" for i in range(10)])}
-        assert project.integrity_check() == "ok"
+        found = {c.uuid for c in project.records.codings([f"w{i}" for i in range(10)])}
+        assert project.collab.integrity_check() == "ok"
     assert all(len(a) == 1000 for a in acknowledged.values())
     assert found == set().union(*acknowledged.values())
     assert len(found) == 10_000
@@ -98,37 +98,37 @@ def test_sigkill_mid_run_loses_nothing_acknowledged(independent_dir: Path) -> No
     assert steady.returncode == 0, err
     assert integrity(independent_dir) == "ok"
     with Project.open(independent_dir) as project:
-        found = {c.uuid for c in project.codings(["victim"])}
+        found = {c.uuid for c in project.records.codings(["victim"])}
         assert set(acknowledged) <= found
         assert len(found) - len(acknowledged) <= 1  # at most the one committed but not yet printed
         counts = {}
-        for c in project.codings():
+        for c in project.records.codings():
             if "-batch-" in c.coder:
                 counts[c.coder] = counts.get(c.coder, 0) + 1
         assert all(n == 1000 for n in counts.values()), counts  # a bulk import is all or nothing
         assert {f"victim-batch-{k}" for k in batches} <= set(counts)
-        assert len({c.uuid for c in project.codings(["steady"])}) == 300
+        assert len({c.uuid for c in project.records.codings(["steady"])}) == 300
 
 
 def test_second_summary_writer_is_told_and_shown_both(independent_dir: Path) -> None:
     with Project.open(independent_dir) as alice, Project.open(independent_dir) as bob:
         cell = ("Workload", "challenge", "PSWs")
-        alice.set_summary(*cell, "first draft", "alice")
-        seen_by_both = alice.summary(*cell).version  # both open the cell at this version
-        alice.set_summary(*cell, "alice's rewrite", "alice", expected_version=seen_by_both)
+        alice.summaries.set(*cell, "first draft", "alice")
+        seen_by_both = alice.summaries.get(*cell).version  # both open the cell at this version
+        alice.summaries.set(*cell, "alice's rewrite", "alice", expected_version=seen_by_both)
         with pytest.raises(SummaryConflict) as caught:
-            bob.set_summary(*cell, "bob's rewrite", "bob", expected_version=seen_by_both)
+            bob.summaries.set(*cell, "bob's rewrite", "bob", expected_version=seen_by_both)
         assert caught.value.mine == "bob's rewrite"
         assert isinstance(caught.value.theirs, Summary) and caught.value.theirs.text == "alice's rewrite"
         assert "alice saved this summary" in str(caught.value)
-        assert bob.summary(*cell).text == "alice's rewrite"  # never silently overwritten
+        assert bob.summaries.get(*cell).text == "alice's rewrite"  # never silently overwritten
 
 
 def test_data_version_sees_another_connections_work(independent_dir: Path) -> None:
     with Project.open(independent_dir) as screen, Project.open(independent_dir) as other:
-        before = screen.data_version()
-        other.code_durably(Coding("e001", "Workload", "carla", "challenge", "PSWs"))
-        assert screen.data_version() > before
+        before = screen.collab.data_version()
+        other.records.code_durably(Coding("e001", "Workload", "carla", "challenge", "PSWs"))
+        assert screen.collab.data_version() > before
 
 
 def test_retry_on_locked_gives_up_on_other_errors() -> None:

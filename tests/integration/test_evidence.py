@@ -20,7 +20,7 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "synthetic_graph"
 def project(synthetic_graph_dir: Path):  # type: ignore[no-untyped-def]
     with Project.open(synthetic_graph_dir) as p:
         rows = read_rows(FIXTURE / "included_studies.csv", ["source", "study"])
-        p.add_included_studies([(n, r["source"], r["study"]) for n, r in rows], "test", "included_studies.csv")
+        p.evidence.add_included_studies([(n, r["source"], r["study"]) for n, r in rows], "test", "included_studies.csv")
         yield p
 
 
@@ -63,10 +63,10 @@ def test_flags_agree_with_the_graph_queries(project) -> None:  # type: ignore[no
 
 
 def test_judgements_stored_per_finding_and_audit_logged(project) -> None:  # type: ignore[no-untyped-def]
-    project.set_judgement("Confidence", "benefit", "Adequacy", "minor", "Two reviews, short excerpts", "amira")
-    project.set_judgement("Confidence", "benefit", "overall", "moderate", "Minor concerns on adequacy", "amira")
-    project.set_judgement("Confidence", "challenge", "overall", "low", "One critically low review", "ben")
-    changed = project.set_judgement("Confidence", "benefit", "adequacy", "moderate", "Thin data after all", "ben")
+    project.evidence.set_judgement("Confidence", "benefit", "Adequacy", "minor", "Two reviews, short excerpts", "amira")
+    project.evidence.set_judgement("Confidence", "benefit", "overall", "moderate", "Minor concerns on adequacy", "amira")
+    project.evidence.set_judgement("Confidence", "challenge", "overall", "low", "One critically low review", "ben")
+    changed = project.evidence.set_judgement("Confidence", "benefit", "adequacy", "moderate", "Thin data after all", "ben")
     assert changed.judgement == "moderate concerns"
     prof = evidence_profile(project.viewer(None))
     conf = prof.finding("Confidence", "benefit")
@@ -79,34 +79,34 @@ def test_judgements_stored_per_finding_and_audit_logged(project) -> None:  # typ
     assert len(log) == 4
     detail = json.loads(log[0]["detail"])  # newest first: ben's change, with what it replaced
     assert detail["old"] == {"judgement": "minor concerns", "explanation": "Two reviews, short excerpts"}
-    assert project.clear_judgement("Confidence", "benefit", "adequacy", "ben") is True
-    assert project.clear_judgement("Confidence", "benefit", "adequacy", "ben") is False
+    assert project.evidence.clear_judgement("Confidence", "benefit", "adequacy", "ben") is True
+    assert project.evidence.clear_judgement("Confidence", "benefit", "adequacy", "ben") is False
     assert "adequacy" not in evidence_profile(project.viewer(None)).finding("Confidence", "benefit").judgements  # type: ignore[union-attr]
 
 
 def test_a_judged_finding_without_codings_still_appears(project) -> None:  # type: ignore[no-untyped-def]
-    project.set_judgement("Income", "challenge", "overall", "very low", "No data yet", "amira")
+    project.evidence.set_judgement("Income", "challenge", "overall", "very low", "No data yet", "amira")
     f = evidence_profile(project.viewer(None)).finding("Income", "challenge")
     assert f is not None and f.sources == [] and f.judgements["overall"].judgement == "very low confidence"
 
 
 def test_bad_input_changes_nothing(project) -> None:  # type: ignore[no-untyped-def]
-    before = (project.judgements(), project.included_studies())
+    before = (project.evidence.judgements(), project.evidence.included_studies())
     with pytest.raises(UserError, match="unknown subtheme"):
-        project.set_judgement("Nope", "benefit", "overall", "high", "x", "amira")
+        project.evidence.set_judgement("Nope", "benefit", "overall", "high", "x", "amira")
     with pytest.raises(UserError, match="unknown valence 'good'"):
-        project.set_judgement("Confidence", "good", "overall", "high", "x", "amira")
+        project.evidence.set_judgement("Confidence", "good", "overall", "high", "x", "amira")
     with pytest.raises(UserError, match="not a judgement"):
-        project.set_judgement("Confidence", "benefit", "coherence", "high", "x", "amira")
+        project.evidence.set_judgement("Confidence", "benefit", "coherence", "high", "x", "amira")
     with pytest.raises(UserError, match="row 3: unknown source 'Zed 1999'"):
-        project.add_included_studies([(2, "Adams 2019", "New 2020"), (3, "Zed 1999", "Old 1990")], "t", "f.csv")
-    assert (project.judgements(), project.included_studies()) == before
+        project.evidence.add_included_studies([(2, "Adams 2019", "New 2020"), (3, "Zed 1999", "Old 1990")], "t", "f.csv")
+    assert (project.evidence.judgements(), project.evidence.included_studies()) == before
 
 
 def test_included_studies_add_and_replace(project) -> None:  # type: ignore[no-untyped-def]
-    again = project.add_included_studies([(2, "Adams 2019", "Kim  2010"), (3, "Adams 2019", "Wu 2019")], "t")
+    again = project.evidence.add_included_studies([(2, "Adams 2019", "Kim  2010"), (3, "Adams 2019", "Wu 2019")], "t")
     assert (again.added, again.already) == (1, 1)
-    assert project.included_studies()["Adams 2019"] == ["Kim 2010", "Lopez 2012", "Moore 2014", "Wu 2019"]
-    project.add_included_studies([(2, "Adams 2019", "Wu 2019")], "t", replace=True)
-    assert project.included_studies()["Adams 2019"] == ["Wu 2019"]
-    assert project.included_studies()["Chen 2018"] == ["Lopez 2012", "Moore 2014", "Ng 2015"]
+    assert project.evidence.included_studies()["Adams 2019"] == ["Kim 2010", "Lopez 2012", "Moore 2014", "Wu 2019"]
+    project.evidence.add_included_studies([(2, "Adams 2019", "Wu 2019")], "t", replace=True)
+    assert project.evidence.included_studies()["Adams 2019"] == ["Wu 2019"]
+    assert project.evidence.included_studies()["Chen 2018"] == ["Lopez 2012", "Moore 2014", "Ng 2015"]

@@ -18,8 +18,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from workbench.store import core as core_module
 from workbench.store import migrate
-from workbench.store import project as project_module
 from workbench.store.api import Project
 from workbench.store.migrations import HEAD
 from workbench.store.schema import metadata
@@ -98,7 +98,7 @@ def later_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ign
             DUMMY.format(head=HEAD, fail='raise RuntimeError("migration bug")' if fail else "pass"),
             encoding="utf-8")
         monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
-        monkeypatch.setattr(project_module, "HEAD", "zz02")
+        monkeypatch.setattr(core_module, "HEAD", "zz02")
 
     return install
 

@@ -98,23 +98,23 @@ def test_each_tool_makes_a_project_that_exports_back_to_valid_refi(tool: str, tm
     stats, _ = build_project_from_qdpx(tmp_path / tool, pack(tool, tmp_path))
     assert stats["codings added"] > 0
     with Project.open(tmp_path / tool) as p:
-        assert p.codings() and p.documents()
-        for e in p.excerpts():
-            doc = next(d for d in p.documents() if d.source == e.source)
+        assert p.records.codings() and p.interchange.documents()
+        for e in p.records.excerpts():
+            doc = next(d for d in p.interchange.documents() if d.source == e.source)
             assert doc.text[e.start:e.end] == e.text
         from workbench.formats.refi.qdpx import project_qdpx
         from workbench.formats.refi.xmlio import validation_errors
 
         out = tmp_path / "back.qdpx"
-        project_qdpx(p.interchange_snapshot(), out)
+        project_qdpx(p.interchange.bundle(), out)
         with zipfile.ZipFile(out) as zf:
             assert validation_errors(zf.read("project.qde"), "project") == []
 
 
 def test_a_foreign_project_into_a_numeric_project_gets_numeric_labels(example_project: Project, tmp_path: Path) -> None:
-    example_project.import_bundle(read_qdpx(pack("maxqda", tmp_path)), "amira")
-    src = example_project.sources()[-1]
-    highest = max(int(s.ref) for s in example_project.sources()[:-1])
+    example_project.interchange.import_bundle(read_qdpx(pack("maxqda", tmp_path)), "amira")
+    src = example_project.records.sources()[-1]
+    highest = max(int(s.ref) for s in example_project.records.sources()[:-1])
     assert (src.ref, src.citation) == (str(highest + 1), "Evaluation 2019")
 
 

@@ -28,7 +28,7 @@ def test_connections_use_wal_full_sync_and_foreign_keys(example_project: Project
 
 
 def test_a_coding_is_committed_before_add_coding_returns(example_project: Project, example_dir: Path) -> None:
-    uuid = example_project.add_coding(Coding("e005", "Treatment models", "amira", "challenge", "PSWs", 0, 9, "n"))
+    uuid = example_project.records.add_coding(Coding("e005", "Treatment models", "amira", "challenge", "PSWs", 0, 9, "n"))
     other = sqlite3.connect(example_dir / "workbench.db")  # another reader, while the project is still open
     assert other.execute("SELECT note FROM coding WHERE uuid = ?", (uuid,)).fetchall() == [("n",)]
     other.close()
@@ -39,24 +39,24 @@ def test_a_coding_survives_kill_9(example_dir: Path) -> None:
     code = ("import os, signal, sys\nfrom pathlib import Path\nfrom workbench.core.model import Coding\n"
             "from workbench.store.api import Project\n"
             f"p = Project.open(Path({str(example_dir)!r}))\n"
-            "print(p.add_coding(Coding('e006', 'Workload', 'amira', 'challenge', 'PSWs')), flush=True)\n"
+            "print(p.records.add_coding(Coding('e006', 'Workload', 'amira', 'challenge', 'PSWs')), flush=True)\n"
             "os.kill(os.getpid(), signal.SIGKILL)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
     assert out.returncode == -signal.SIGKILL
     uuid = out.stdout.strip()
     with Project.open(example_dir) as p:
-        assert [c.subtheme for c in p.codings(["amira"]) if c.uuid == uuid] == ["Workload"]
+        assert [c.subtheme for c in p.records.codings(["amira"]) if c.uuid == uuid] == ["Workload"]
 
 
 def test_add_coding_is_idempotent_and_audited(example_project: Project) -> None:
     p = example_project
-    p.mark_nothing_applies("e007", "zoe")
+    p.records.mark_nothing_applies("e007", "zoe")
     c = Coding("e007", "Boundaries", "zoe", "challenge", "PSWs", 4, 30)
-    first = p.add_coding(c)
-    assert p.add_coding(c) == first
-    assert [x.uuid for x in p.codings(["zoe"])] == [first]
-    assert p.nothing_applies() == []  # coding an excerpt withdraws "nothing applies"
+    first = p.records.add_coding(c)
+    assert p.records.add_coding(c) == first
+    assert [x.uuid for x in p.records.codings(["zoe"])] == [first]
+    assert p.records.nothing_applies() == []  # coding an excerpt withdraws "nothing applies"
     entry = p.audit_log(1)[0]
     assert (entry["action"], entry["actor"], entry["entity_uuid"]) == ("code", "zoe", first)
     assert json.loads(entry["detail"])["start"] == 4
@@ -74,21 +74,21 @@ def test_add_coding_refuses_what_the_project_does_not_know(example_project: Proj
                                                            coding: Coding, message: str) -> None:
     before = example_project.counts()
     with pytest.raises(UserError, match=message):
-        example_project.add_coding(coding)
+        example_project.records.add_coding(coding)
     assert example_project.counts() == before
-    assert "zoe" not in example_project.coders()
+    assert "zoe" not in example_project.records.coders()
 
 
 def test_remove_coding_keeps_every_field_in_the_audit_log(example_project: Project) -> None:
     p = example_project
-    c = next(x for x in p.codings(["ben"]) if x.valence)
-    removed = p.remove_coding(c.uuid, "ben")
-    assert removed == c and c.uuid not in {x.uuid for x in p.codings()}
+    c = next(x for x in p.records.codings(["ben"]) if x.valence)
+    removed = p.records.remove_coding(c.uuid, "ben")
+    assert removed == c and c.uuid not in {x.uuid for x in p.records.codings()}
     detail = json.loads(p.audit_log(1)[0]["detail"])
     assert (detail["excerpt"], detail["subtheme"], detail["valence"], detail["time"]) == (
         c.excerpt, c.subtheme, c.valence, c.time)
     with pytest.raises(UserError, match="no coding"):
-        p.remove_coding(c.uuid, "ben")
+        p.records.remove_coding(c.uuid, "ben")
 
 
 def test_import_counts_duplicates_and_keeps_given_ids(example_project: Project) -> None:
@@ -97,12 +97,12 @@ def test_import_counts_duplicates_and_keeps_given_ids(example_project: Project) 
                        time="2020-02-02T10:00:00.000000Z", origin="sheet")),
             (3, Coding("e001", "Boundaries", "zoe", "challenge", "PSWs")),  # same natural key
             (4, Coding("e002", "Boundaries", "zoe"))]
-    result = p.add_codings(rows, "lead", "zoe.csv")
+    result = p.records.add_codings(rows, "lead", "zoe.csv")
     assert (result.added, result.already) == (2, 1)
-    mine = {c.excerpt: c for c in p.codings(["zoe"])}
+    mine = {c.excerpt: c for c in p.records.codings(["zoe"])}
     assert (mine["e001"].uuid, mine["e001"].time, mine["e001"].origin) == (
         "given-uuid-1", "2020-02-02T10:00:00.000000Z", "sheet")
-    again = p.add_codings(rows, "lead", "zoe.csv")
+    again = p.records.add_codings(rows, "lead", "zoe.csv")
     assert (again.added, again.already) == (0, 3)
     assert [json.loads(e["detail"])["added"] for e in p.audit_log(2)] == [0, 2]
 
@@ -114,7 +114,7 @@ def test_a_bad_last_row_rolls_back_everything_including_new_coders(example_proje
     before = list(con.iterdump())
     rows = [(2, Coding("e001", "Boundaries", "newcoder")), (3, Coding("e002", "Nope", "newcoder"))]
     with pytest.raises(UserError) as e:
-        p.add_codings(rows, "lead", "f.csv")
+        p.records.add_codings(rows, "lead", "f.csv")
     assert (e.value.file, e.value.line, e.value.where) == ("f.csv", 3, "row")
     assert list(con.iterdump()) == before
     con.close()
@@ -125,18 +125,18 @@ def test_sources_and_excerpts_imports(example_project: Project) -> None:
 
     p = example_project
     with pytest.raises(UserError, match="'Walker 2013' is not a number") as e:
-        p.add_sources([(2, Source("23", "again")), (3, Source("Walker 2013", "W. 2013"))], file="s.csv")
+        p.records.add_sources([(2, Source("23", "again")), (3, Source("Walker 2013", "W. 2013"))], file="s.csv")
     assert (e.value.file, e.value.line) == ("s.csv", 3)
-    r = p.add_sources([(2, Source("23", "again")), (3, Source("900", "W. 2013", groups="PSWs"))])
+    r = p.records.add_sources([(2, Source("23", "again")), (3, Source("900", "W. 2013", groups="PSWs"))])
     assert (r.added, r.already) == (1, 1)
-    assert p.sources()[-1].ref == "900"
+    assert p.records.sources()[-1].ref == "900"
     with pytest.raises(UserError, match="unknown source"):
-        p.add_excerpts([(2, Excerpt("n1", "901", "text"))], file="e.csv")
+        p.records.add_excerpts([(2, Excerpt("n1", "901", "text"))], file="e.csv")
     with pytest.raises(UserError, match="empty excerpt text"):
-        p.add_excerpts([(2, Excerpt("n1", "23", "  "))], file="e.csv")
-    r = p.add_excerpts([(2, Excerpt("e001", "23", "dup")), (3, Excerpt("n1", "900", "A finding.", "PSWs"))])
+        p.records.add_excerpts([(2, Excerpt("n1", "23", "  "))], file="e.csv")
+    r = p.records.add_excerpts([(2, Excerpt("e001", "23", "dup")), (3, Excerpt("n1", "900", "A finding.", "PSWs"))])
     assert (r.added, r.already) == (1, 1)
-    assert p.excerpts()[-1].key == "n1"
+    assert p.records.excerpts()[-1].key == "n1"
 
 
 def test_status_counts(example_project: Project) -> None:
@@ -156,7 +156,7 @@ def test_opening_and_reading_leave_the_folder_unchanged(example_dir: Path) -> No
 
     before = digest()
     with Project.open(example_dir) as p:
-        p.codebook()
-        p.codings()
+        p.codebook.get()
+        p.records.codings()
         p.counts()
     assert digest() == before

@@ -17,8 +17,8 @@ from workbench.store.status import DB_NAME, sqlite_status
 def test_both_paths_agree(which: str, request: pytest.FixtureRequest) -> None:
     folder: Path = request.getfixturevalue(which)
     with Project.open(folder) as p:
-        p.mark_nothing_applies(p.excerpts()[-1].key, "zoe")
-        p.add_subtheme("Candidate nobody used", None, "lead")
+        p.records.mark_nothing_applies(p.records.excerpts()[-1].key, "zoe")
+        p.codebook.add_subtheme("Candidate nobody used", None, "lead")
         with p.read() as conn:
             full = queries.status_counts(conn)
             full_coverage = queries.status_counts(conn, coverage=True)

@@ -98,10 +98,10 @@ def test_derivation_equals_a_naive_one_on_a_synthetic_project(synthetic_dir: Pat
     from workbench.core.refs import sort_refs
 
     with Project.open(synthetic_dir) as project:
-        source_of = {e.key: e.source for e in project.excerpts()}
-        groups_of = {s.ref: s.group_list for s in project.sources()}
-        mixed = {p.name for p in project.codebook().perspectives if p.mixed}
-        codings = project.codings()
+        source_of = {e.key: e.source for e in project.records.excerpts()}
+        groups_of = {s.ref: s.group_list for s in project.records.sources()}
+        mixed = {p.name for p in project.codebook.get().perspectives if p.mixed}
+        codings = project.records.codings()
         for choice, names in ((None, {"consensus"}), ("all", {c.coder for c in codings} - {"consensus"}),
                               ("coder01,coder02", {"coder01", "coder02"})):
             want: dict[tuple, set[str]] = defaultdict(set)

@@ -14,11 +14,11 @@ from workbench.tui.session import Session
 
 def state(p: Any) -> tuple[Any, ...]:
     """What the team sees (an empty summary counts: undoing a first summary must remove it)."""
-    cb = p.codebook()
-    return (sorted((c.uuid, c.excerpt, c.subtheme, c.coder, c.valence, c.perspective, c.note) for c in p.codings()),
+    cb = p.codebook.get()
+    return (sorted((c.uuid, c.excerpt, c.subtheme, c.coder, c.valence, c.perspective, c.note) for c in p.records.codings()),
             [(t.name, [s.name for s in t.subthemes]) for t in cb.themes], [s.name for s in cb.ungrouped],
-            sorted((s.uuid, s.subtheme, s.valence, s.perspective, s.text) for s in p.summaries()),
-            sorted(p.nothing_applies()))
+            sorted((s.uuid, s.subtheme, s.valence, s.perspective, s.text) for s in p.summaries.all()),
+            sorted(p.records.nothing_applies()))
 
 
 CASES = [
@@ -56,11 +56,11 @@ def test_do_undo_redo(example_project, make_action) -> None:  # type: ignore[no-
 def test_edit_subtheme_round_trip(example_project) -> None:
     session = Session(example_project, "tess")
     session.load()
-    old = next(s for s in example_project.codebook().all_subthemes() if s.name == "Bridge").definition
+    old = next(s for s in example_project.codebook.get().all_subthemes() if s.name == "Bridge").definition
     session.run(A.EditSubtheme("tess", name="Bridge", new={"definition": "new"}, old={"definition": old}))
-    assert next(s for s in example_project.codebook().all_subthemes() if s.name == "Bridge").definition == "new"
+    assert next(s for s in example_project.codebook.get().all_subthemes() if s.name == "Bridge").definition == "new"
     session.undo()
-    assert next(s for s in example_project.codebook().all_subthemes() if s.name == "Bridge").definition == old
+    assert next(s for s in example_project.codebook.get().all_subthemes() if s.name == "Bridge").definition == old
 
 
 def test_an_existing_coding_is_not_put_on_the_undo_stack(example_project) -> None:
@@ -76,7 +76,7 @@ def test_an_existing_coding_is_not_put_on_the_undo_stack(example_project) -> Non
 def test_someone_elses_coding_cannot_be_removed(example_project) -> None:
     session = Session(example_project, "tess")
     session.load()
-    theirs = example_project.codings(["amira"])[0]
+    theirs = example_project.records.codings(["amira"])[0]
     with pytest.raises(UserError, match="amira's"):
         session.remove(theirs)
 
@@ -86,28 +86,28 @@ def test_undoing_a_first_summary_removes_it(example_project) -> None:
     session = Session(p, "tess")
     session.load()
     cell = ("Bridge", "benefit", "Service users")
-    assert p.summary(*cell) is None
+    assert p.summaries.get(*cell) is None
     session.run(A.WriteSummary(*cell, "first words", "tess"))
-    written = p.summary(*cell)
+    written = p.summaries.get(*cell)
     assert written is not None and written.text == "first words"
     session.undo()
-    assert p.summary(*cell) is None  # gone, not an empty summary
+    assert p.summaries.get(*cell) is None  # gone, not an empty summary
     last = p.audit_log(limit=1)[0]
     assert (last["action"], last["actor"], last["entity_uuid"]) == ("delete summary", "tess", written.uuid)
     session.redo()
-    again = p.summary(*cell)
+    again = p.summaries.get(*cell)
     assert again is not None and (again.text, again.uuid) == ("first words", written.uuid)
 
 
 def test_undoing_a_later_summary_puts_the_old_text_back(example_project) -> None:
     p = example_project
     cell = ("Bridge", "benefit", "Service users")
-    p.set_summary(*cell, "before", "amira")
+    p.summaries.set(*cell, "before", "amira")
     session = Session(p, "tess")
     session.load()
     session.run(A.WriteSummary(*cell, "after", "tess"))
     session.undo()
-    kept = p.summary(*cell)
+    kept = p.summaries.get(*cell)
     assert kept is not None and kept.text == "before"
 
 
@@ -116,12 +116,12 @@ def test_delete_summary_refuses_a_summary_saved_since(example_project) -> None:
 
     p = example_project
     cell = ("Bridge", "benefit", "Service users")
-    first = p.set_summary(*cell, "one", "tess")
-    p.set_summary(*cell, "two", "amira", expected_version=first.version)
+    first = p.summaries.set(*cell, "one", "tess")
+    p.summaries.set(*cell, "two", "amira", expected_version=first.version)
     with pytest.raises(SummaryConflict):
-        p.delete_summary(*cell, "tess", expected_version=first.version)
-    kept = p.summary(*cell)
+        p.summaries.delete(*cell, "tess", expected_version=first.version)
+    kept = p.summaries.get(*cell)
     assert kept is not None and kept.text == "two"
-    assert p.delete_summary(*cell, "tess") is not None
-    assert p.summary(*cell) is None
-    assert p.delete_summary(*cell, "tess") is None  # nothing left: nothing to do
+    assert p.summaries.delete(*cell, "tess") is not None
+    assert p.summaries.get(*cell) is None
+    assert p.summaries.delete(*cell, "tess") is None  # nothing left: nothing to do

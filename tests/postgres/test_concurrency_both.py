@@ -23,12 +23,12 @@ SCRIPT = textwrap.dedent("""
 
     where, coder, start_at, each = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
     project = Project.open(None, where) if "://" in where else Project.open(Path(where))
-    keys = [e.key for e in project.excerpts()]
-    subs = [s.name for th in project.codebook().themes for s in th.subthemes]
+    keys = [e.key for e in project.records.excerpts()]
+    subs = [s.name for th in project.codebook.get().themes for s in th.subthemes]
     while time.time() < start_at:
         time.sleep(0.005)
     for i in range(each):
-        project.add_coding(Coding(keys[i % len(keys)], subs[i % len(subs)], coder, "benefit", None, note=str(i)))
+        project.records.add_coding(Coding(keys[i % len(keys)], subs[i % len(subs)], coder, "benefit", None, note=str(i)))
     project.close()
 """)
 
@@ -50,7 +50,7 @@ def test_concurrent_coders_lose_nothing(any_project) -> None:  # type: ignore[no
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
-    codings = any_project.codings([f"worker{n}" for n in range(WORKERS)])
+    codings = any_project.records.codings([f"worker{n}" for n in range(WORKERS)])
     assert len(codings) == WORKERS * EACH
     assert len({c.uuid for c in codings}) == WORKERS * EACH
     assert any_project.counts()["codings"] == 295 + WORKERS * EACH
@@ -66,7 +66,7 @@ def test_two_connections_one_coding_twice_keep_one(any_project) -> None:  # type
     other = Project.open(None, where) if "://" in where else Project.open(any_project.folder)
     c = Coding("e010", "Boundaries", "zoe", "benefit", "PSWs")
     try:
-        assert any_project.add_coding(c) == other.add_coding(c)
+        assert any_project.records.add_coding(c) == other.records.add_coding(c)
     finally:
         other.close()
-    assert len([x for x in any_project.codings(["zoe"]) if x.excerpt == "e010"]) == 1
+    assert len([x for x in any_project.records.codings(["zoe"]) if x.excerpt == "e010"]) == 1

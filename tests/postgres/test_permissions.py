@@ -26,24 +26,24 @@ def test_coder_codes_as_themselves_and_audit_names_them(team) -> None:  # type: 
     """The coding is recorded under the login; the audit actor is the login even if the app lies."""
     amira, url = team.login("amira")
     with Project.open(None, url) as p:
-        p.add_coding(Coding("e001", "Boundaries", amira, "challenge", "PSWs"), actor="somebody else")
-        assert [c.coder for c in p.codings([amira])] == [amira]
+        p.records.add_coding(Coding("e001", "Boundaries", amira, "challenge", "PSWs"), actor="somebody else")
+        assert [c.coder for c in p.records.codings([amira])] == [amira]
         entry = p.audit_log(1)[0]
     assert (entry["action"], entry["actor"]) == ("code", amira)
 
 
 def test_coder_cannot_write_change_or_delete_others_codings_through_the_app(team, run) -> None:  # type: ignore[no-untyped-def]
     amira, url = team.login("amira")
-    ben_coding = next(c for c in Project.open(None, team.url).codings(["ben"]))
+    ben_coding = next(c for c in Project.open(None, team.url).records.codings(["ben"]))
     with Project.open(None, url) as p:
         with pytest.raises(UserError, match="the server refused"):
-            p.add_coding(Coding("e001", "Boundaries", "ben", "challenge", "PSWs"))
+            p.records.add_coding(Coding("e001", "Boundaries", "ben", "challenge", "PSWs"))
         with pytest.raises(UserError, match="may not change or delete rows in coding that belong to ben"):
-            p.remove_coding(ben_coding.uuid, amira)
+            p.records.remove_coding(ben_coding.uuid, amira)
         with pytest.raises(UserError, match="the server refused"):
-            p.merge_subthemes("Boundaries", "Role ambiguity", amira)
+            p.codebook.merge_subthemes("Boundaries", "Role ambiguity", amira)
         with pytest.raises(UserError, match="the server refused"):
-            p.add_codings([(2, Coding("e002", "Boundaries", amira, None, None)),
+            p.records.add_codings([(2, Coding("e002", "Boundaries", amira, None, None)),
                            (3, Coding("e003", "Boundaries", "ben", None, None))], amira, "sheet.csv")
     # The same through the command line: one line on stderr, exit status 1, nothing changed.
     result = run("--db", url, "--coder", "ben", "code", "e001", "Boundaries", "--valence", "challenge")
@@ -55,7 +55,7 @@ def test_coder_cannot_write_change_or_delete_others_codings_through_the_app(team
     assert result.exit_code == 1 and "rows in coding that belong to ben" in result.output
     with Project.open(None, team.url) as admin:
         assert admin.counts()["codings"] == 295
-        assert ben_coding.uuid in {c.uuid for c in admin.codings(["ben"])}
+        assert ben_coding.uuid in {c.uuid for c in admin.records.codings(["ben"])}
 
 
 def test_coder_cannot_touch_others_codings_with_plain_sql(team) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ def test_reconciler_writes_consensus_codings_and_a_coder_cannot(team, run) -> No
     result = run("--db", rita_url, "--coder", "consensus", "code", "e002", "Boundaries", "--valence", "challenge")
     assert result.exit_code == 0, result.output
     with Project.open(None, team.url) as admin:
-        mine = [c for c in admin.codings(["consensus"]) if (c.excerpt, c.subtheme) == ("e002", "Boundaries")]
+        mine = [c for c in admin.records.codings(["consensus"]) if (c.excerpt, c.subtheme) == ("e002", "Boundaries")]
         assert len(mine) == 1
         entry = admin.audit_log(1)[0]
         assert (entry["actor"], entry["action"]) == (rita, "code")
@@ -131,13 +131,13 @@ def test_cli_codes_as_the_logged_in_user(team, run) -> None:  # type: ignore[no-
     result = run("--db", url, "code", "e004", "Boundaries", env={"WORKBENCH_CODER": "ben"})
     assert result.exit_code == 0, result.output
     with Project.open(None, team.url) as admin:
-        assert [c.excerpt for c in admin.codings([amira])] == ["e004"]
+        assert [c.excerpt for c in admin.records.codings([amira])] == ["e004"]
 
 
 def test_admin_may_restructure_the_codebook(team) -> None:  # type: ignore[no-untyped-def]
     lead, url = team.login("lead", "admin")
     with Project.open(None, url) as p:
-        result = p.merge_subthemes("Boundaries", "Role ambiguity", lead)
+        result = p.codebook.merge_subthemes("Boundaries", "Role ambiguity", lead)
         assert result["moved"] + result["duplicates"] > 0
         assert p.audit_log(1)[0]["actor"] == lead
 

@@ -28,4 +28,4 @@ def test_checks_are_clean_and_summaries_import(any_project) -> None:  # type: ig
     report = apply_edits(any_project.viewer(None), [EditedRow(2, first.subtheme, first.valence, first.perspective,
                                                  "Rewritten on either database.", key)], "sheet.xlsx", "t")
     assert report.written == 1 and not report.refused
-    assert any_project.summary(first.subtheme, first.valence, first.perspective).version == 2
+    assert any_project.summaries.get(first.subtheme, first.valence, first.perspective).version == 2

@@ -50,7 +50,7 @@ def test_app_codes_as_the_login(team) -> None:  # type: ignore[no-untyped-def]
     with Project.open(None, url) as project:
         _code_boundaries(project, coder, [])
     with Project.open(None, team.url) as admin:
-        assert [(c.excerpt, c.subtheme) for c in admin.codings([amira])] == [("e001", "Boundaries")]
+        assert [(c.excerpt, c.subtheme) for c in admin.records.codings([amira])] == [("e001", "Boundaries")]
         assert admin.audit_log(1)[0]["actor"] == amira
 
 

@@ -18,7 +18,7 @@ from workbench.tui.widgets.excerpt_text import ExcerptText
 
 def mine(project: Any, coder: str = "tess") -> list[tuple[Any, ...]]:
     return sorted((c.excerpt, c.subtheme, c.valence, c.perspective, c.start, c.end, c.note)
-                  for c in project.codings([coder]))
+                  for c in project.records.codings([coder]))
 
 
 def test_apply_from_the_finder_uses_valence_and_the_hinted_perspective(example_project) -> None:
@@ -110,7 +110,7 @@ def test_remove_then_undo_and_redo(example_project) -> None:
     async def script(pilot: Any) -> None:
         await pilot.press("a", *"bound", "enter")
         await settle(pilot, app)
-        uuid = example_project.codings(["tess"])[0].uuid
+        uuid = example_project.records.codings(["tess"])[0].uuid
         await pilot.press("x")
         await settle(pilot, app)
         assert mine(example_project) == []
@@ -118,7 +118,7 @@ def test_remove_then_undo_and_redo(example_project) -> None:
         assert index.state[index.position["e001"]] == UNCODED
         await pilot.press("ctrl+z")
         await settle(pilot, app)
-        assert [c.uuid for c in example_project.codings(["tess"])] == [uuid]
+        assert [c.uuid for c in example_project.records.codings(["tess"])] == [uuid]
         assert index.state[index.position["e001"]] == CODED
         await pilot.press("ctrl+y")
         await settle(pilot, app)
@@ -135,15 +135,15 @@ def test_nothing_applies_toggles_and_is_refused_once_coded(example_project) -> N
     async def script(pilot: Any) -> None:
         await pilot.press("n")
         await settle(pilot, app)
-        assert ("e001", "tess") in example_project.nothing_applies()
+        assert ("e001", "tess") in example_project.records.nothing_applies()
         assert app.session.index.state[0] == NOTHING
         assert app.screen.query_one(ExcerptList).render_lines_for_test()[0].startswith("∅ e001")
         await pilot.press("n")
         await settle(pilot, app)
-        assert ("e001", "tess") not in example_project.nothing_applies()
+        assert ("e001", "tess") not in example_project.records.nothing_applies()
         await pilot.press("a", *"bound", "enter", "n")
         await settle(pilot, app)
-        assert ("e001", "tess") not in example_project.nothing_applies()
+        assert ("e001", "tess") not in example_project.records.nothing_applies()
         assert len(mine(example_project)) == 1
 
     drive(app, script)
@@ -161,11 +161,11 @@ def test_note_on_a_coding_and_memo_on_the_excerpt(example_project) -> None:
         await pilot.press("m", *"ask the team", "ctrl+s")
         await settle(pilot, app)
         uuid = app.screen.detail.uuid
-        assert [m.text for m in example_project.memos(uuid)] == ["ask the team"]
+        assert [m.text for m in example_project.interchange.memos(uuid)] == ["ask the team"]
         assert "ask the team" in str(app.screen.query_one("#source-detail", Static).render())
         await pilot.press("ctrl+z", "ctrl+z")
         await settle(pilot, app)
-        assert example_project.memos(uuid) == []
+        assert example_project.interchange.memos(uuid) == []
         assert mine(example_project)[0][-1] == ""
 
     drive(app, script)
@@ -180,12 +180,12 @@ def test_new_subtheme_on_the_spot_is_ungrouped_applied_and_undoable(example_proj
         assert str(app.screen.query_one(OptionList).get_option_at_index(0).prompt) == "+ new subtheme “zzq”"
         await pilot.press("escape", "s", *"Peer pride", "enter", *"Pride in the role", "enter")
         await settle(pilot, app)
-        cb = example_project.codebook()
+        cb = example_project.codebook.get()
         assert [(s.name, s.definition) for s in cb.ungrouped] == [("Peer pride", "Pride in the role")]
         assert mine(example_project) == [("e001", "Peer pride", "benefit", "PSWs", None, None, "")]
         await pilot.press("ctrl+z")
         await settle(pilot, app)
-        assert example_project.codebook().ungrouped == ()
+        assert example_project.codebook.get().ungrouped == ()
         assert mine(example_project) == []
 
     drive(app, script)
@@ -211,7 +211,7 @@ def test_search_filters_and_next_uncoded(example_project) -> None:
         # leaving the search shows the list's excerpt at once, so the next key acts on what is seen
         await pilot.press("escape", "n")
         await settle(pilot, app)
-        assert (keys[0], "tess") in example_project.nothing_applies()
+        assert (keys[0], "tess") in example_project.records.nothing_applies()
         await pilot.press("n", "slash")
         await settle(pilot, app)
         screen.query_one("#search", Input).value = ""

@@ -20,7 +20,7 @@ def test_a_failing_save_shows_a_notification_and_loses_nothing(example_dir: Path
     saved stays, the list mark does not lie, and nothing half-written is left."""
     url = f"sqlite:///file:{example_dir / 'workbench.db'}?mode=ro&uri=true"
     project = Project.open(example_dir, url)
-    before = sorted(c.uuid for c in project.codings())
+    before = sorted(c.uuid for c in project.records.codings())
     app = make(project, "amira")
 
     async def script(pilot: Any) -> None:
@@ -40,8 +40,8 @@ def test_a_failing_save_shows_a_notification_and_loses_nothing(example_dir: Path
     drive(app, script)
     project.close()
     with Project.open(example_dir) as p:
-        assert sorted(c.uuid for c in p.codings()) == before
-        assert p.nothing_applies() == []
+        assert sorted(c.uuid for c in p.records.codings()) == before
+        assert p.records.nothing_applies() == []
 
 
 def test_help_overlay_on_every_screen(example_project) -> None:
@@ -81,7 +81,7 @@ def test_every_screen_action_is_in_the_command_palette(example_project) -> None:
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Nothing applies")
         command.callback()
         await settle(pilot, app)
-        assert ("e001", "tess") in example_project.nothing_applies()
+        assert ("e001", "tess") in example_project.records.nothing_applies()
 
     drive(app, script)
 
@@ -166,7 +166,7 @@ def test_a_colleagues_coding_shows_up_without_reopening(example_dir: Path) -> No
     async def script(pilot: Any) -> None:
         shown = app.screen.query_one("#codings").option_count
         with Project.open(example_dir) as other:
-            other.add_coding(Coding("e001", "Workload", "ben", "challenge", "PSWs"))
+            other.records.add_coding(Coding("e001", "Workload", "ben", "challenge", "PSWs"))
         for _ in range(50):
             await asyncio.sleep(0.1)
             await pilot.pause()

@@ -37,14 +37,14 @@ async def _test_search_ticks_and_codes_hits_in_one_undoable_step(example_project
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot, app)
-        mine = example_project.codings(["zoe"])
+        mine = example_project.records.codings(["zoe"])
         assert sorted((c.excerpt, c.subtheme, c.origin) for c in mine) == [
             ("e045", "Boundaries", "search"), ("e055", "Boundaries", "search")]
         index = app.session.index
         assert index.state[index.position["e055"]] == CODED  # the list's ✓ mark follows
         await pilot.press("ctrl+z")
         await settle(pilot, app)
-        assert example_project.codings(["zoe"]) == []
+        assert example_project.records.codings(["zoe"]) == []
         assert index.state[index.position["e055"]] == UNCODED
 
 
@@ -67,7 +67,7 @@ async def _test_unticked_hits_are_left_alone(example_project) -> None:  # type: 
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot, app)
-        assert [c.excerpt for c in example_project.codings(["zoe"])] == ["e055"]
+        assert [c.excerpt for c in example_project.records.codings(["zoe"])] == ["e055"]
 
 
 
@@ -76,8 +76,8 @@ def test_unticked_hits_are_left_alone(example_project) -> None:  # type: ignore[
 
 async def _test_suggestions_show_three_and_accepting_one_codes_it(example_project) -> None:  # type: ignore[no-untyped-def]
     """g lists the top three with scores; Enter records the first as a coding from a suggestion."""
-    model = Suggester.train(labelled_from_project(example_project, ["consensus"]), example_project.codebook())
-    model.save(example_project.nlp_folder("models"))
+    model = Suggester.train(labelled_from_project(example_project, ["consensus"]), example_project.codebook.get())
+    model.save(example_project.nlp.folder("models"))
     app = make_app(example_project, "zoe")
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot, app)
@@ -93,7 +93,7 @@ async def _test_suggestions_show_three_and_accepting_one_codes_it(example_projec
         first = app.screen.ranking[0][0]
         await pilot.press("enter")
         await settle(pilot, app)
-        (coding,) = example_project.codings(["zoe"])
+        (coding,) = example_project.records.codings(["zoe"])
         assert (coding.excerpt, coding.subtheme, coding.origin) == ("e001", first, "suggestion")
 
 

@@ -69,11 +69,11 @@ def test_accept_reject_open_and_copy_agreements(independent_dir: Path) -> None:
             assert "not yet in the agreed set: 0" in note
 
         drive(app, script)
-        decisions = project.decisions()
+        decisions = project.collab.decisions()
         assert [(d.excerpt, d.status, d.actor) for d in decisions] == [
             ("e001", "accepted", "chair"), ("e002", "rejected", "chair"), ("e003", "open", "chair")]
         assert decisions[2].note == "ask the author"
-        assert len(project.codings(["consensus"])) > 60
+        assert len(project.records.codings(["consensus"])) > 60
 
 
 def test_write_picks_valence_and_perspective(independent_dir: Path) -> None:
@@ -93,6 +93,6 @@ def test_write_picks_valence_and_perspective(independent_dir: Path) -> None:
             await settle(pilot, app)
 
         drive(app, script)
-        agreed = [(c.excerpt, c.subtheme, c.valence, c.perspective) for c in project.codings(["consensus"])]
+        agreed = [(c.excerpt, c.subtheme, c.valence, c.perspective) for c in project.records.codings(["consensus"])]
         assert agreed == [("e001", "Recovery and role models", "challenge", "PSWs")]
-        assert project.decisions()[0].status == "written"
+        assert project.collab.decisions()[0].status == "written"

@@ -12,12 +12,12 @@ from workbench.tui.widgets.codebook_tree import CodebookTree
 
 
 def shape(project: Any) -> list[tuple[str, list[str]]]:
-    cb = project.codebook()
+    cb = project.codebook.get()
     return [(t.name, [s.name for s in t.subthemes]) for t in cb.themes] + [("", [s.name for s in cb.ungrouped])]
 
 
 def codings(project: Any) -> list[tuple[str, ...]]:
-    return sorted((c.uuid, c.excerpt, c.subtheme, c.coder) for c in project.codings())
+    return sorted((c.uuid, c.excerpt, c.subtheme, c.coder) for c in project.records.codings())
 
 
 async def to_themes(pilot: Any, app: Any) -> CodebookTree:
@@ -58,7 +58,7 @@ def test_move_rename_and_reorder_then_undo_all(example_project) -> None:
 def test_merge_asks_first_and_undo_restores_codings_and_summaries(example_project) -> None:
     app = make(example_project)
     before_codings = codings(example_project)
-    before_summaries = sorted((s.uuid, s.subtheme, s.text) for s in example_project.summaries())
+    before_summaries = sorted((s.uuid, s.subtheme, s.text) for s in example_project.summaries.all())
 
     async def script(pilot: Any) -> None:
         tree = await to_themes(pilot, app)
@@ -71,13 +71,13 @@ def test_merge_asks_first_and_undo_restores_codings_and_summaries(example_projec
         assert codings(example_project) == before_codings
         await pilot.press("g", *"bridge", "enter", "y")
         await settle(pilot, app)
-        names = [s.name for s in example_project.codebook().all_subthemes()]
+        names = [s.name for s in example_project.codebook.get().all_subthemes()]
         assert "Pioneer and expectations" not in names
         assert all(c[2] != "Pioneer and expectations" for c in codings(example_project))
         await pilot.press("ctrl+z")
         await settle(pilot, app)
         assert codings(example_project) == before_codings
-        assert sorted((s.uuid, s.subtheme, s.text) for s in example_project.summaries()) == before_summaries
+        assert sorted((s.uuid, s.subtheme, s.text) for s in example_project.summaries.all()) == before_summaries
         assert shape(example_project)[0][1].count("Pioneer and expectations") == 1
 
     drive(app, script)
@@ -107,7 +107,7 @@ def test_new_theme_delete_theme_and_subthemes(example_project) -> None:
         tree.select_subtheme("Maybe")
         await pilot.press("d", "y")
         await settle(pilot, app)
-        assert "Maybe" not in [s.name for s in example_project.codebook().all_subthemes()]
+        assert "Maybe" not in [s.name for s in example_project.codebook.get().all_subthemes()]
         await pilot.press("ctrl+z")
         await settle(pilot, app)
         assert shape(example_project)[-2] == ("Later", ["Maybe"])
@@ -125,6 +125,6 @@ def test_a_used_subtheme_cannot_be_deleted(example_project) -> None:
         await settle(pilot, app)
         assert not isinstance(app.screen, Confirm)
         assert any("merge it into another" in n.message for n in app._notifications)
-        assert "Bridge" in [s.name for s in example_project.codebook().all_subthemes()]
+        assert "Bridge" in [s.name for s in example_project.codebook.get().all_subthemes()]
 
     drive(app, script)

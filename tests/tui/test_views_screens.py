@@ -63,13 +63,13 @@ def test_table_summary_edit_saves_with_the_evidence_beside_it(example_project) -
         editor.query_one(TextArea).text = "Peer workers gained confidence."
         await pilot.press("ctrl+s")
         await settle(pilot, app)
-        s = example_project.summary("Wellbeing and recovery", "benefit", "PSWs")
+        s = example_project.summaries.get("Wellbeing and recovery", "benefit", "PSWs")
         assert (s.text, s.author, s.version, s.references) == ("Peer workers gained confidence.", "tess", 2,
                                                              "23,34,61")
         assert not isinstance(app.screen, SummaryEditor)
         await pilot.press("ctrl+z")
         await settle(pilot, app)
-        assert example_project.summary("Wellbeing and recovery", "benefit", "PSWs").text.startswith("Peer workers felt")
+        assert example_project.summaries.get("Wellbeing and recovery", "benefit", "PSWs").text.startswith("Peer workers felt")
 
     drive(app, script)
 
@@ -83,17 +83,17 @@ def test_a_conflicting_summary_shows_both_texts_and_keeps_mine_on_request(exampl
         await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)
-        example_project.set_summary("Wellbeing and recovery", "benefit", "PSWs", "Theirs.", "amira")
+        example_project.summaries.set("Wellbeing and recovery", "benefit", "PSWs", "Theirs.", "amira")
         app.screen.query_one(TextArea).text = "Mine."
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert isinstance(app.screen, ConflictScreen)
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "Theirs." in shown and "Mine." in shown
-        assert example_project.summary("Wellbeing and recovery", "benefit", "PSWs").text == "Theirs."
+        assert example_project.summaries.get("Wellbeing and recovery", "benefit", "PSWs").text == "Theirs."
         await pilot.click("#mine")
         await settle(pilot, app)
-        assert example_project.summary("Wellbeing and recovery", "benefit", "PSWs").text == "Mine."
+        assert example_project.summaries.get("Wellbeing and recovery", "benefit", "PSWs").text == "Mine."
 
     drive(app, script)
 

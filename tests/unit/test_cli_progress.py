@@ -54,7 +54,7 @@ def test_import_reports_progress_to_the_callback(synthetic_dir, synthetic_inputs
     rows = read_codings(synthetic_inputs / "codings.csv")
     seen: list[int] = []
     with Project.open(synthetic_dir) as p:
-        result = p.add_codings(rows, "x", "codings.csv", seen.append)
+        result = p.records.add_codings(rows, "x", "codings.csv", seen.append)
     assert result.already == len(rows) == 5_000
     assert seen[0] == 0 and seen == sorted(seen) and seen[-1] >= len(rows)
 

@@ -16,6 +16,7 @@ from workbench.core.errors import UserError
 
 if TYPE_CHECKING:
     from workbench.store.api import Project
+    from workbench.store.core import ProjectCore
     from workbench.store.viewer import CoderView
 
 BINARY_FORMATS = {"docx", "xlsx", "png", "qdpx", "qdc_zip", "pdf"}
@@ -27,7 +28,7 @@ class Context:
     db: str | None
     coder_option: str | None
 
-    def open(self):  # type: ignore[no-untyped-def]  # -> Project
+    def open(self) -> Project:
         """The project named by -p/--db (one factory for CLI, TUI and tests)."""
         from workbench.store.api import Project
 
@@ -36,12 +37,12 @@ class Context:
             warn_if_synced(project.folder)
         return project
 
-    def open_reader(self):  # type: ignore[no-untyped-def]  # -> ProjectBase
-        """The project without the mixins of `Project`, for read-only commands on the start-up path
+    def open_reader(self) -> ProjectCore:
+        """The project's core without its stores, for read-only commands on the start-up path
         (`status`): importing every store module costs a tenth of a second they do not need."""
-        from workbench.store.project import ProjectBase
+        from workbench.store.core import ProjectCore
 
-        project = ProjectBase.open(self.project_dir, self.db)
+        project = ProjectCore.open(self.project_dir, self.db)
         if project.is_sqlite:
             warn_if_synced(project.folder)
         return project

@@ -35,12 +35,12 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
     report: dict[str, str] = {}
     try:
         with Project.create(scratch) as project:
-            project.load_codebook(cb, actor)
-            report["sources"] = str(project.add_sources(src_rows, actor, str(sources)))
-            report["excerpts"] = str(project.add_excerpts(exc_rows, actor, str(excerpts)))
+            project.codebook.load(cb, actor)
+            report["sources"] = str(project.records.add_sources(src_rows, actor, str(sources)))
+            report["excerpts"] = str(project.records.add_excerpts(exc_rows, actor, str(excerpts)))
             if cod_rows:
                 with progress(len(cod_rows) * 2, "importing codings") as advance:
-                    report["codings"] = str(project.add_codings(cod_rows, actor, str(codings), advance))
+                    report["codings"] = str(project.records.add_codings(cod_rows, actor, str(codings), advance))
             if sum_rows and "references" not in read_header(summaries):  # type: ignore[arg-type]
                 # Summaries typed by hand are taken to fit the cells as the codings now make them; an
                 # export carries the references they were written for (stale or not) and keeps them.
@@ -54,7 +54,7 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
                 sum_rows = [(n, s if s.references else replace(s, references=refs.get(
                     (s.subtheme, s.valence, s.perspective), ""))) for n, s in sum_rows]
             if sum_rows:
-                report["summaries"] = f"{project.add_summaries(sum_rows, actor, str(summaries))} written"
+                report["summaries"] = f"{project.summaries.add(sum_rows, actor, str(summaries))} written"
         if folder.exists():
             folder.rmdir()
         scratch.rename(folder)

@@ -18,7 +18,9 @@ from workbench.core.ids import new_uuid, now, stable_uuid
 from workbench.core.interchange import ProjectBundle
 from workbench.core.model import Codebook, Subtheme
 from workbench.store import schema as t
-from workbench.store.records import _on_conflict_ignore
+from workbench.store.core import ProjectCore
+from workbench.store.records import RecordStore, on_conflict_ignore
+from workbench.store.summaries import SummaryStore
 
 
 def _next_position(conn: Connection, table: Any) -> int:
@@ -45,12 +47,20 @@ class Uuids:
         return fresh
 
 
-class BundleMerge:
-    """Mixin of Project (through InterchangeOps): the steps of a bundle import."""
+class BundleMerger:
+    """The steps of one bundle import (`InterchangeStore.import_bundle`), inside its transaction.
 
-    _uuids: Uuids
+    Codings and summaries are checked by the stores that own them (`records`, `summaries`), so a
+    bad row in an exchange file reads exactly like a bad row in a CSV.
+    """
 
-    def _merge_codebook(self, conn: Connection, cb: Codebook, stats: Counter[str]) -> dict[str, dict[str, str]]:
+    def __init__(self, conn: Connection, core: ProjectCore, records: RecordStore, summaries: SummaryStore) -> None:
+        self.core = core
+        self.records = records
+        self.summaries = summaries
+        self._uuids = Uuids(conn)
+
+    def merge_codebook(self, conn: Connection, cb: Codebook, stats: Counter[str]) -> dict[str, dict[str, str]]:
         """Match by uuid, then by name; add what is missing at the end. Returns bundle → project maps."""
         maps: dict[str, dict[str, str]] = {k: {} for k in ("theme", "subtheme", "valence", "perspective", "uuid")}
 
@@ -98,7 +108,7 @@ class BundleMerge:
                   synonyms=json.dumps(list(p.synonyms), ensure_ascii=False))
         return maps
 
-    def _merge_sources(self, conn: Connection, b: ProjectBundle, stats: Counter[str],
+    def merge_sources(self, conn: Connection, b: ProjectBundle, stats: Counter[str],
                        maps: dict[str, dict[str, str]]) -> dict[str, str]:
         rows = conn.execute(select(t.source)).all()
         by_uuid = {r.uuid: r for r in rows}
@@ -132,7 +142,7 @@ class BundleMerge:
         stats["sources added"] += len(values)
         return refs
 
-    def _merge_documents(self, conn: Connection, b: ProjectBundle, refs: dict[str, str],
+    def merge_documents(self, conn: Connection, b: ProjectBundle, refs: dict[str, str],
                          stats: Counter[str]) -> dict[str, int]:
         known = {u: i for u, i in conn.execute(select(t.document.c.uuid, t.document.c.id))}
         sources = {r: i for r, i in conn.execute(select(t.source.c.ref, t.source.c.id))}
@@ -148,7 +158,7 @@ class BundleMerge:
             stats["documents added"] += 1
         return out
 
-    def _merge_excerpts(self, conn: Connection, b: ProjectBundle, refs: dict[str, str], docs: dict[str, int],
+    def merge_excerpts(self, conn: Connection, b: ProjectBundle, refs: dict[str, str], docs: dict[str, int],
                         stats: Counter[str], maps: dict[str, dict[str, str]]) -> dict[str, str]:
         rows = conn.execute(select(t.excerpt.c.uuid, t.excerpt.c.key, t.excerpt.c.source_id, t.excerpt.c.text)).all()
         by_uuid = {r.uuid: r for r in rows}
@@ -188,7 +198,7 @@ class BundleMerge:
         stats["excerpts added"] += len(values)
         return keys
 
-    def _merge_codings(self, conn: Connection, b: ProjectBundle, keys: dict[str, str],
+    def merge_codings(self, conn: Connection, b: ProjectBundle, keys: dict[str, str],
                        maps: dict[str, dict[str, str]], stats: Counter[str], file: str) -> None:
         rows = [(n, replace(c, excerpt=keys.get(c.excerpt, c.excerpt),
                             subtheme=maps["subtheme"].get(c.subtheme, c.subtheme),
@@ -196,8 +206,8 @@ class BundleMerge:
                             perspective=maps["perspective"].get(c.perspective, c.perspective)
                             if c.perspective else None))
                 for n, c in enumerate(b.codings, start=1)]
-        values = self._resolve_codings(conn, rows, file or "import")  # type: ignore[attr-defined]
-        stmt = _on_conflict_ignore(conn, t.coding)
+        values = self.records.resolve_codings(conn, rows, file or "import")
+        stmt = on_conflict_ignore(conn, t.coding)
         count = select(func.count()).select_from(t.coding)
         before = conn.execute(count).scalar_one()
         for i in range(0, len(values), 50_000):
@@ -207,12 +217,12 @@ class BundleMerge:
         stats["codings added"] += added
         stats["codings already present"] += len(values) - added
 
-    def _merge_summaries(self, conn: Connection, b: ProjectBundle, maps: dict[str, dict[str, str]],
+    def merge_summaries(self, conn: Connection, b: ProjectBundle, maps: dict[str, dict[str, str]],
                          stats: Counter[str]) -> None:
         """New cells are added; a cell that differs takes the imported text only if it was written later."""
         if not b.summaries:
             return
-        ids = {k: self.ids(conn, table) for k, table in  # type: ignore[attr-defined]
+        ids = {k: self.core.ids(conn, table) for k, table in
                (("subtheme", t.subtheme), ("valence", t.valence), ("perspective", t.perspective))}
         existing = {(r.subtheme_id, r.valence_id or 0, r.perspective_id): r for r in conn.execute(select(t.summary))}
         for n, s in enumerate(b.summaries, start=1):
@@ -220,7 +230,7 @@ class BundleMerge:
             val = maps["valence"].get(s.valence, s.valence) if s.valence else None
             per = maps["perspective"].get(s.perspective, s.perspective)
             if sub not in ids["subtheme"] or per not in ids["perspective"] or (val and val not in ids["valence"]):
-                self._cell_ids(conn, sub, val, per, "summaries", n)  # type: ignore[attr-defined]  # raises, naming it
+                self.summaries.cell_ids(conn, sub, val, per, "summaries", n)  # raises, naming it
             cell = (ids["subtheme"][sub], ids["valence"][val] if val else None, ids["perspective"][per])
             old = existing.get((cell[0], cell[1] or 0, cell[2]))
             if old is None:
@@ -237,7 +247,7 @@ class BundleMerge:
                     references=s.references or old.references))
                 stats["summaries updated"] += 1
 
-    def _merge_memos(self, conn: Connection, b: ProjectBundle, maps: dict[str, dict[str, str]],
+    def merge_memos(self, conn: Connection, b: ProjectBundle, maps: dict[str, dict[str, str]],
                      stats: Counter[str]) -> None:
         known = {u for (u,) in conn.execute(select(t.memo.c.uuid))}
         for m in b.memos:

@@ -13,8 +13,9 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from workbench.core.errors import UserError
 from workbench.core.ids import stable_uuid
-from workbench.core.model import Codebook, Subtheme
+from workbench.core.model import Codebook, Perspective, Subtheme, Theme
 from workbench.store import schema as t
+from workbench.store.core import ProjectCore
 
 
 def _fields(row: Any) -> dict[str, str]:
@@ -26,17 +27,50 @@ def _sub_values(s: Subtheme) -> dict[str, Any]:
     return dict(definition=s.definition, include=s.include, exclude=s.exclude, example=s.example, origin=s.origin)
 
 
-class CodebookOps:
-    """Mixin of Project: writing the codebook."""
+class CodebookStore:
+    """`project.codebook`: the codebook as one value (`get()`) and the verbs that change it."""
 
-    def load_codebook(self, cb: Codebook, actor: str = "", conn: Connection | None = None) -> None:
+    def __init__(self, core: ProjectCore) -> None:
+        self.core = core
+
+    def get(self, conn: Connection | None = None) -> Codebook:
+        """The whole codebook as the core's value: themes, subthemes, valences, perspectives, settings."""
+        if conn is None:
+            with self.core.read() as c:
+                return self.get(c)
+        settings = dict(conn.execute(select(t.setting.c.key, t.setting.c.value)).all())
+        subs = conn.execute(select(t.subtheme).order_by(t.subtheme.c.position, t.subtheme.c.id)).all()
+
+        def _sub(r: Any) -> Subtheme:
+            return Subtheme(r.name, r.definition, r.include, r.exclude, r.example, r.origin, r.uuid)
+
+        themes = []
+        for th in conn.execute(select(t.theme).order_by(t.theme.c.position, t.theme.c.id)):
+            themes.append(Theme(th.name, tuple(_sub(s) for s in subs if s.theme_id == th.id), th.uuid))
+        valences = conn.execute(select(t.valence).order_by(t.valence.c.position, t.valence.c.id)).all()
+        perspectives = tuple(
+            Perspective(p.name, bool(p.mixed), tuple(json.loads(p.synonyms or "[]")), p.uuid)
+            for p in conn.execute(select(t.perspective).order_by(t.perspective.c.position, t.perspective.c.id)))
+        return Codebook(
+            name=settings.get("name", ""),
+            themes=tuple(themes),
+            ungrouped=tuple(_sub(s) for s in subs if s.theme_id is None),
+            valences=tuple(v.name for v in valences),
+            perspectives=perspectives,
+            citation=settings.get("citation", "numeric"),
+            consensus_coder=settings.get("consensus_coder", "consensus"),
+            labels=json.loads(settings.get("labels", "{}")),
+            valence_uuids={v.name: v.uuid for v in valences},
+        )
+
+    def load(self, cb: Codebook, actor: str = "", conn: Connection | None = None) -> None:
         """Put a whole codebook into a new project (settings, themes, subthemes, valences, perspectives)."""
         if conn is None:
-            with self.write() as c:  # type: ignore[attr-defined]
-                return self.load_codebook(cb, actor, c)
+            with self.core.write() as c:
+                return self.load(cb, actor, c)
         for key, value in (("name", cb.name), ("citation", cb.citation), ("consensus_coder", cb.consensus_coder),
                            ("labels", json.dumps(cb.labels, ensure_ascii=False))):
-            self.set_setting(key, value, actor, conn)  # type: ignore[attr-defined]
+            self.core.set_setting(key, value, actor, conn)
         position = 0
         for i, th in enumerate(cb.themes, start=1):
             theme_id = conn.execute(insert(t.theme).values(
@@ -56,7 +90,7 @@ class CodebookOps:
             conn.execute(insert(t.perspective).values(
                 uuid=p.uuid or stable_uuid("perspective", p.name), name=p.name, position=i, mixed=p.mixed,
                 synonyms=json.dumps(list(p.synonyms), ensure_ascii=False)))
-        self.log(conn, actor, "load codebook", "codebook", "", themes=len(cb.themes))  # type: ignore[attr-defined]
+        self.core.log(conn, actor, "load codebook", "codebook", "", themes=len(cb.themes))
 
     # ----- helpers -------------------------------------------------------------------------
     def _subtheme_row(self, conn: Connection, name: str) -> Any:
@@ -80,7 +114,7 @@ class CodebookOps:
     # ----- subthemes -----------------------------------------------------------------------
     def add_subtheme(self, name: str, theme: str | None, actor: str, definition: str = "",
                      origin: str = "new", **more: str) -> str:
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             self._name_free(conn, t.subtheme, name)
             theme_id = self._theme_row(conn, theme).id if theme else None
             position = conn.execute(select(func.coalesce(func.max(t.subtheme.c.position), 0))).scalar_one() + 1
@@ -93,38 +127,38 @@ class CodebookOps:
                 uuid=uuid, name=name, theme_id=theme_id, position=position,
                 **_sub_values(Subtheme(name, definition, more.get("include", ""), more.get("exclude", ""),
                                        more.get("example", ""), origin))))
-            self.log(conn, actor, "add subtheme", "subtheme", uuid, name=name, theme=theme)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "add subtheme", "subtheme", uuid, name=name, theme=theme)
             return uuid
 
     def rename_subtheme(self, old: str, new: str, actor: str) -> None:
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = self._subtheme_row(conn, old)
             self._name_free(conn, t.subtheme, new)
             conn.execute(update(t.subtheme).where(t.subtheme.c.id == row.id).values(name=new))
-            self.log(conn, actor, "rename subtheme", "subtheme", row.uuid, old=old, new=new)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "rename subtheme", "subtheme", row.uuid, old=old, new=new)
 
     def edit_subtheme(self, name: str, actor: str, **fields: str) -> None:
         allowed = {"definition", "include", "exclude", "example", "origin"}
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = self._subtheme_row(conn, name)
             values = {k: v for k, v in fields.items() if k in allowed and v is not None}
             if values:
                 conn.execute(update(t.subtheme).where(t.subtheme.c.id == row.id).values(**values))
-                self.log(conn, actor, "edit subtheme", "subtheme", row.uuid, name=name,  # type: ignore[attr-defined]
+                self.core.log(conn, actor, "edit subtheme", "subtheme", row.uuid, name=name,
                          old={k: getattr(row, k) for k in values}, new=values)
 
     def move_subtheme(self, name: str, theme: str | None, actor: str) -> None:
         """Put a subtheme under another overarching theme, or back among the ungrouped (theme=None)."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = self._subtheme_row(conn, name)
             theme_id = self._theme_row(conn, theme).id if theme else None
             old = conn.execute(select(t.theme.c.name).where(t.theme.c.id == row.theme_id)).scalar()
             conn.execute(update(t.subtheme).where(t.subtheme.c.id == row.id).values(theme_id=theme_id))
-            self.log(conn, actor, "move subtheme", "subtheme", row.uuid, name=name, old=old, new=theme)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "move subtheme", "subtheme", row.uuid, name=name, old=old, new=theme)
 
     def reorder(self, kind: str, name: str, position: int, actor: str) -> None:
         """Move a theme or subtheme to a 1-based position among its siblings."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             if kind == "theme":
                 row = self._theme_row(conn, name)
                 table, siblings_q = t.theme, select(t.theme.c.id).order_by(t.theme.c.position, t.theme.c.id)
@@ -142,15 +176,15 @@ class CodebookOps:
             siblings.insert(position - 1, row.id)
             for i, sid in enumerate(siblings):
                 conn.execute(update(table).where(table.c.id == sid).values(position=base + i))
-            self.log(conn, actor, f"reorder {kind}", kind, row.uuid, name=name, position=position)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, f"reorder {kind}", kind, row.uuid, name=name, position=position)
 
     def merge_subthemes(self, source: str, into: str, actor: str) -> dict[str, int]:
         """Fold `source` into `into`: codings move (duplicates collapse), summaries join cell by cell."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             src = self._subtheme_row(conn, source)
             dst = self._subtheme_row(conn, into)
             counts = self._fold(conn, src, dst)
-            self.log(conn, actor, "merge subthemes", "subtheme", dst.uuid, source=source, into=into,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "merge subthemes", "subtheme", dst.uuid, source=source, into=into,
                      source_uuid=src.uuid, **counts, source_fields=_fields(src))
             return counts
 
@@ -194,11 +228,11 @@ class CodebookOps:
     def delete_subtheme(self, name: str, actor: str, move_to: str | None = None) -> None:
         """Delete a subtheme; refused while codings use it, unless they are moved to another (one
         transaction either way, logged as a delete that says where the codings went)."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = self._subtheme_row(conn, name)
             if move_to:
                 counts = self._fold(conn, row, self._subtheme_row(conn, move_to))
-                self.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name,  # type: ignore[attr-defined]
+                self.core.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name,
                          moved_to=move_to, **counts, fields=_fields(row))
                 return
             used = conn.execute(select(func.count()).select_from(t.coding)
@@ -208,11 +242,11 @@ class CodebookOps:
             for table in (t.summary, t.judgement, t.decision):
                 conn.execute(delete(table).where(table.c.subtheme_id == row.id))
             conn.execute(delete(t.subtheme).where(t.subtheme.c.id == row.id))
-            self.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name, fields=_fields(row))  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "delete subtheme", "subtheme", row.uuid, name=name, fields=_fields(row))
 
     # ----- themes --------------------------------------------------------------------------
     def add_theme(self, name: str, actor: str) -> str:
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             self._name_free(conn, t.theme, name)
             position = conn.execute(select(func.coalesce(func.max(t.theme.c.position), 0))).scalar_one() + 1
             uuid = stable_uuid("theme", name)
@@ -221,22 +255,22 @@ class CodebookOps:
 
                 uuid = new_uuid()
             conn.execute(insert(t.theme).values(uuid=uuid, name=name, position=position))
-            self.log(conn, actor, "add theme", "theme", uuid, name=name)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "add theme", "theme", uuid, name=name)
             return uuid
 
     def rename_theme(self, old: str, new: str, actor: str) -> None:
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = self._theme_row(conn, old)
             self._name_free(conn, t.theme, new)
             conn.execute(update(t.theme).where(t.theme.c.id == row.id).values(name=new))
-            self.log(conn, actor, "rename theme", "theme", row.uuid, old=old, new=new)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "rename theme", "theme", row.uuid, old=old, new=new)
 
     def delete_theme(self, name: str, actor: str) -> int:
         """Delete an overarching theme; its subthemes become ungrouped (nothing coded is lost)."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = self._theme_row(conn, name)
             subs = [r[0] for r in conn.execute(select(t.subtheme.c.name).where(t.subtheme.c.theme_id == row.id))]
             conn.execute(update(t.subtheme).where(t.subtheme.c.theme_id == row.id).values(theme_id=None))
             conn.execute(delete(t.theme).where(t.theme.c.id == row.id))
-            self.log(conn, actor, "delete theme", "theme", row.uuid, name=name, subthemes=subs)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "delete theme", "theme", row.uuid, name=name, subthemes=subs)
             return len(subs)

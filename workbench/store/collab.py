@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select
 
@@ -17,8 +17,13 @@ from workbench.core.errors import UserError
 from workbench.core.ids import new_uuid, now
 from workbench.core.model import Coding
 from workbench.store import schema as t
-from workbench.store.collab_sheet import CodingSheetOps, SheetResult
+from workbench.store.collab_sheet import CodingSheet, SheetResult, apply_coding_sheet
+from workbench.store.core import ProjectCore
+from workbench.store.records import RecordStore
 from workbench.store.retry import retry_locked
+
+if TYPE_CHECKING:
+    from workbench.store.merge_store import MergeReport
 
 DECISION_STATUSES = ("accepted", "written", "rejected", "open")
 SETTLED = ("accepted", "written", "rejected")
@@ -53,14 +58,20 @@ class AgreementRows:
     spans: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # excerpt, subtheme, coder, start, end
 
 
-class CollabOps(CodingSheetOps):
-    """Mixin of Project: blind coding, the agreed set and its decisions, a cheap change counter."""
+class CollabStore:
+    """`project.collab`: blind coding, the agreed set and its decisions, coding sheets, merging
+    another copy, and a cheap change counter. It writes codings through `records` (the checks of
+    a coding live there)."""
+
+    def __init__(self, core: ProjectCore, records: RecordStore) -> None:
+        self.core = core
+        self.records = records
 
     # ----- blind coding --------------------------------------------------------------------
     def reconciling_started(self, conn: Connection | None = None) -> bool:
         """The team has begun settling disagreements: a decision exists or the agreed set has codings."""
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.reconciling_started(c)
         if conn.execute(select(t.decision.c.id).limit(1)).first() is not None:
             return True
@@ -71,7 +82,7 @@ class CollabOps(CodingSheetOps):
 
     def is_blind(self) -> bool:
         """Blind coding: the `blind` setting when set, else on until reconciling starts."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             value = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "blind")).scalar()
             if value is not None:
                 return value == "1"
@@ -83,14 +94,14 @@ class CollabOps(CodingSheetOps):
         A screen polls this (one indexed lookup) to notice other coders' work without re-reading
         the project.
         """
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             return conn.execute(select(func.coalesce(func.max(t.audit.c.id), 0))).scalar_one()
 
     def integrity_check(self) -> str:
         """SQLite's own check of the database file ('ok' when sound); servers check themselves."""
-        if not self.is_sqlite:  # type: ignore[attr-defined]
+        if not self.core.is_sqlite:
             return "ok"
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             return "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check"))
 
     def _consensus(self, conn: Connection) -> str:
@@ -107,7 +118,7 @@ class CollabOps(CodingSheetOps):
         """
         import numpy as np
 
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             ids = {n: i for n, i in conn.execute(select(t.coder.c.name, t.coder.c.id)
                                                  .where(t.coder.c.name.in_(list(coders))))}
             chosen = list(ids.values()) or [-1]
@@ -144,7 +155,7 @@ class CollabOps(CodingSheetOps):
         """excerpt key → the coders among `coders` who coded it or marked it 'nothing applies'."""
         names = list(coders)
         out: dict[str, set[str]] = {}
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             for table in (t.coding, t.nothing_applies):
                 q = (select(t.excerpt.c.key, t.coder.c.name).distinct().select_from(table)
                      .join(t.excerpt, t.excerpt.c.id == table.c.excerpt_id)
@@ -156,7 +167,7 @@ class CollabOps(CodingSheetOps):
 
     def marks(self, coders: Iterable[str] | None = None) -> list[tuple[str, str]]:
         """(excerpt key, coder) for every 'nothing applies' mark, optionally of some coders only."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             q = (select(t.excerpt.c.key, t.coder.c.name).select_from(t.nothing_applies)
                  .join(t.excerpt, t.excerpt.c.id == t.nothing_applies.c.excerpt_id)
                  .join(t.coder, t.coder.c.id == t.nothing_applies.c.coder_id)
@@ -169,7 +180,7 @@ class CollabOps(CodingSheetOps):
     def decisions(self, conn: Connection | None = None) -> list[Decision]:
         """Every decision, oldest first (the newest for an item is the one that counts)."""
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.decisions(c)
         q = (select(t.decision, t.excerpt.c.key, t.subtheme.c.name.label("subtheme"))
              .join(t.excerpt, t.excerpt.c.id == t.decision.c.excerpt_id)
@@ -194,7 +205,7 @@ class CollabOps(CodingSheetOps):
         uuid = new_uuid()
         conn.execute(insert(t.decision).values(uuid=uuid, excerpt_id=e, subtheme_id=s, status=status, note=note,
                                                actor=actor, time=now()))
-        self.log(conn, actor, f"decision {status}", "decision", uuid, excerpt=excerpt,  # type: ignore[attr-defined]
+        self.core.log(conn, actor, f"decision {status}", "decision", uuid, excerpt=excerpt,
                  subtheme=subtheme, note=note, **detail)
         return uuid
 
@@ -205,9 +216,9 @@ class CollabOps(CodingSheetOps):
             t.coding.c.excerpt_id == excerpt_id, t.coding.c.subtheme_id == subtheme_id,
             t.coding.c.coder_id == consensus_id))).all()
         for row_id, uuid in rows:
-            old = self._coding_by_id(conn, row_id)  # type: ignore[attr-defined]
+            old = self.records.coding_by_id(conn, row_id)
             conn.execute(delete(t.coding).where(t.coding.c.id == row_id))
-            self.log(conn, actor, "uncode", "coding", uuid, excerpt=old.excerpt, subtheme=old.subtheme,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "uncode", "coding", uuid, excerpt=old.excerpt, subtheme=old.subtheme,
                      coder=old.coder, valence=old.valence, perspective=old.perspective, start=old.start,
                      end=old.end, note=old.note, time=old.time)
         return len(rows)
@@ -216,15 +227,15 @@ class CollabOps(CodingSheetOps):
         ids = conn.execute(select(t.coding.c.id).join(t.coder, t.coder.c.id == t.coding.c.coder_id).where(and_(
             t.coding.c.excerpt_id == excerpt_id, t.coding.c.subtheme_id == subtheme_id,
             t.coder.c.name == coder)).order_by(t.coding.c.id)).scalars().all()
-        return [self._coding_by_id(conn, i) for i in ids]  # type: ignore[attr-defined]
+        return [self.records.coding_by_id(conn, i) for i in ids]
 
     def _insert_agreed(self, conn: Connection, c: Coding, actor: str) -> str:
-        value = self._resolve_codings(conn, [(0, c)], "coding")[0]  # type: ignore[attr-defined]
+        value = self.records.resolve_codings(conn, [(0, c)], "coding")[0]
         conn.execute(insert(t.coding).values(**value))
         conn.execute(delete(t.nothing_applies).where(and_(
             t.nothing_applies.c.excerpt_id == value["excerpt_id"],
             t.nothing_applies.c.coder_id == value["coder_id"])))
-        self.log(conn, actor, "code", "coding", value["uuid"], excerpt=c.excerpt, subtheme=c.subtheme,  # type: ignore[attr-defined]
+        self.core.log(conn, actor, "code", "coding", value["uuid"], excerpt=c.excerpt, subtheme=c.subtheme,
                  coder=c.coder, valence=c.valence, perspective=c.perspective, start=c.start, end=c.end,
                  note=c.note)
         return value["uuid"]
@@ -232,7 +243,7 @@ class CollabOps(CodingSheetOps):
     def accept_coding(self, excerpt: str, subtheme: str, from_coder: str, actor: str, note: str = "") -> list[str]:
         """Copy `from_coder`'s codings of this item into the agreed set, replacing what it held."""
         def _do() -> list[str]:
-            with self.write() as conn:  # type: ignore[attr-defined]
+            with self.core.write() as conn:
                 consensus = self._consensus(conn)
                 if from_coder == consensus:
                     raise UserError(f"'{from_coder}' is the agreed set itself; accept another coder's coding")
@@ -240,7 +251,7 @@ class CollabOps(CodingSheetOps):
                 mine = self._item_codings(conn, e, s, from_coder)  # type: ignore[arg-type]
                 if not mine:
                     raise UserError(f"{from_coder} did not code {excerpt} with '{subtheme}'")
-                cid = self.coder_id(conn, consensus)  # type: ignore[attr-defined]
+                cid = self.records.coder_id(conn, consensus)
                 self._clear_agreed(conn, e, s, cid, actor)  # type: ignore[arg-type]
                 uuids = [self._insert_agreed(conn, Coding(c.excerpt, c.subtheme, consensus, c.valence, c.perspective,
                                                           c.start, c.end, c.note, new_uuid(), now(),
@@ -256,10 +267,10 @@ class CollabOps(CodingSheetOps):
                      perspective: str | None, actor: str, note: str = "") -> list[str]:
         """The meeting writes its own coding(s) of this item (one per valence) into the agreed set."""
         def _do() -> list[str]:
-            with self.write() as conn:  # type: ignore[attr-defined]
+            with self.core.write() as conn:
                 consensus = self._consensus(conn)
                 e, s = self._item_ids(conn, excerpt, subtheme)
-                cid = self.coder_id(conn, consensus)  # type: ignore[attr-defined]
+                cid = self.records.coder_id(conn, consensus)
                 self._clear_agreed(conn, e, s, cid, actor)  # type: ignore[arg-type]
                 uuids = [self._insert_agreed(conn, Coding(excerpt, subtheme, consensus, v, perspective, note=note,
                                                           uuid=new_uuid(), time=now(), origin="written in meeting"),
@@ -272,9 +283,9 @@ class CollabOps(CodingSheetOps):
     def reject_item(self, excerpt: str, subtheme: str, actor: str, note: str = "") -> int:
         """The meeting agrees the subtheme does not apply: the agreed set holds no coding of it."""
         def _do() -> int:
-            with self.write() as conn:  # type: ignore[attr-defined]
+            with self.core.write() as conn:
                 e, s = self._item_ids(conn, excerpt, subtheme)
-                cid = self.coder_id(conn, self._consensus(conn))  # type: ignore[attr-defined]
+                cid = self.records.coder_id(conn, self._consensus(conn))
                 removed = self._clear_agreed(conn, e, s, cid, actor)  # type: ignore[arg-type]
                 self._decide(conn, excerpt, subtheme, "rejected", note, actor, removed=removed)
                 return removed
@@ -284,7 +295,7 @@ class CollabOps(CodingSheetOps):
     def leave_open(self, excerpt: str, subtheme: str | None, note: str, actor: str) -> str:
         """Park an item for a later meeting, with a note saying what is unresolved."""
         def _do() -> str:
-            with self.write() as conn:  # type: ignore[attr-defined]
+            with self.core.write() as conn:
                 return self._decide(conn, excerpt, subtheme, "open", note, actor)
 
         return retry_locked(_do)
@@ -292,12 +303,12 @@ class CollabOps(CodingSheetOps):
     def accept_agreements(self, items: Sequence[tuple[str, str, str]], actor: str) -> int:
         """Copy items all coders agreed on (excerpt, subtheme, a coder) into the agreed set at once."""
         def _do() -> int:
-            with self.write() as conn:  # type: ignore[attr-defined]
+            with self.core.write() as conn:
                 consensus = self._consensus(conn)
                 wanted = {(e, s): c for e, s, c in items}
-                sources = [c for c in self.codings(sorted({c for *_, c in items}), conn)  # type: ignore[attr-defined]
+                sources = [c for c in self.records.codings(sorted({c for *_, c in items}), conn)
                            if wanted.get((c.excerpt, c.subtheme)) == c.coder]
-                have = {(c.excerpt, c.subtheme) for c in self.codings([consensus], conn)}  # type: ignore[attr-defined]
+                have = {(c.excerpt, c.subtheme) for c in self.records.codings([consensus], conn)}
                 added = 0
                 for c in sources:
                     if (c.excerpt, c.subtheme) in have:
@@ -306,41 +317,33 @@ class CollabOps(CodingSheetOps):
                                                      c.start, c.end, c.note, new_uuid(), now(),
                                                      "agreed by all coders"), actor)
                     added += 1
-                self.log(conn, actor, "accept agreements", "coding", "", items=len(items), added=added)  # type: ignore[attr-defined]
+                self.core.log(conn, actor, "accept agreements", "coding", "", items=len(items), added=added)
                 return added
 
         return retry_locked(_do)
 
-    # ----- durable single actions under contention -----------------------------------------
-    def code_durably(self, coding: Coding, actor: str | None = None) -> str:
-        """`add_coding` with retries on a locked database: returns only once the coding is committed."""
-        return retry_locked(lambda: self.add_coding(coding, actor))  # type: ignore[attr-defined]
-
+    # ----- coding sheets -------------------------------------------------------------------
+    def apply_coding_sheet(self, sheet: CodingSheet, actor: str = "") -> SheetResult:
+        """Bring one coder's filled-in coding sheet into the project, in one transaction
+        (`store/collab_sheet.py` says what a sheet's rows do)."""
+        return apply_coding_sheet(self.core, self.records, sheet, actor)
 
     # ----- merging another copy ------------------------------------------------------------
-    def merge_from(self, other: Any, actor: str = "") -> Any:  # -> merge_store.MergeReport
+    def merge_from(self, other: ProjectCore, actor: str = "") -> MergeReport:
         """Bring another copy of this project in (matched by UUID), as one transaction here."""
         from workbench.store.merge_store import merge_connections
 
-        def _do() -> Any:
-            with self.write() as conn, other.read() as theirs:  # type: ignore[attr-defined]
-                report = merge_connections(conn, theirs, actor, self.log)  # type: ignore[attr-defined]
+        def _do() -> MergeReport:
+            with self.core.write() as conn, other.read() as theirs:
+                report = merge_connections(conn, theirs, actor, self.core.log)
                 if report.changed:
-                    self.log(conn, actor, "merge", "project", "", added={k: n for k, n in report.added.items() if n},  # type: ignore[attr-defined]
-                             removed={k: n for k, n in report.removed.items() if n}, updated=len(report.updated),
-                             conflicts=len(report.conflicts))
+                    self.core.log(conn, actor, "merge", "project", "",
+                                  added={k: n for k, n in report.added.items() if n},
+                                  removed={k: n for k, n in report.removed.items() if n},
+                                  updated=len(report.updated), conflicts=len(report.conflicts))
                 return report
 
         return retry_locked(_do)
 
-    def snapshot(self, target: Any) -> None:
-        """A consistent copy of this project's SQLite database at `target` (for archives)."""
-        from workbench.store.engine import DB_NAME
-        from workbench.store.merge_store import snapshot_sqlite
 
-        if not self.is_sqlite or self.folder is None:  # type: ignore[attr-defined]
-            raise UserError("archives are made from a project folder; use 'workbench pull' for a server")
-        snapshot_sqlite(self.folder / DB_NAME, target)  # type: ignore[attr-defined]
-
-
-__all__ = ["AgreementRows", "CollabOps", "Decision", "SheetResult", "retry_locked"]
+__all__ = ["AgreementRows", "CollabStore", "Decision", "SheetResult", "retry_locked"]

@@ -16,6 +16,7 @@ from workbench.core.cerqual import COMPONENTS, Judgement, component_key, normali
 from workbench.core.errors import UserError
 from workbench.core.ids import now, stable_uuid
 from workbench.store import schema as t
+from workbench.store.core import ProjectCore
 from workbench.store.records import ImportResult
 
 
@@ -24,14 +25,17 @@ def clean_study(text: str) -> str:
     return " ".join(str(text).split())
 
 
-class EvidenceOps:
-    """Mixin of Project: included studies and CERQual judgements (issue 4)."""
+class EvidenceStore:
+    """`project.evidence`: included studies and CERQual judgements (issue 4)."""
+
+    def __init__(self, core: ProjectCore) -> None:
+        self.core = core
 
     # ----- included studies ----------------------------------------------------------------
     def included_studies(self, conn: Connection | None = None) -> dict[str, list[str]]:
         """ref → the primary studies that review included, in the order they were imported."""
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.included_studies(c)
         q = (select(t.source.c.ref, t.included_study.c.study)
              .join(t.source, t.source.c.id == t.included_study.c.source_id)
@@ -45,8 +49,8 @@ class EvidenceOps:
                              replace: bool = False) -> ImportResult:
         """Import (row, source ref, study) triples; with `replace`, the named sources' lists are
         replaced rather than added to, so a corrected spreadsheet can be imported again."""
-        with self.write() as conn:  # type: ignore[attr-defined]
-            sources = self.ids(conn, t.source, "ref")  # type: ignore[attr-defined]
+        with self.core.write() as conn:
+            sources = self.core.ids(conn, t.source, "ref")
             wanted: list[tuple[int, str]] = []
             for line, ref, study in rows:
                 ref = ref.strip()
@@ -69,7 +73,7 @@ class EvidenceOps:
                 values.append({"source_id": sid, "study": study})
             if values:
                 conn.execute(insert(t.included_study), values)
-            self.log(conn, actor, "import included studies", "source", "", added=len(values),  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "import included studies", "source", "", added=len(values),
                      file=file, replace=replace)
             return ImportResult(len(values), len(rows) - len(values))
 
@@ -77,7 +81,7 @@ class EvidenceOps:
         """key → (source ref, text, perspective hint, location): what a reference expands to in the
         report, as plain tuples (four times faster than `excerpts()` on 50,000 excerpts)."""
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.excerpt_index(c)
         q = (select(t.excerpt.c.key, t.source.c.ref, t.excerpt.c.text, t.excerpt.c.perspective,
                     t.excerpt.c.location).join(t.source, t.source.c.id == t.excerpt.c.source_id))
@@ -86,7 +90,7 @@ class EvidenceOps:
     # ----- CERQual judgements --------------------------------------------------------------
     def judgements(self, conn: Connection | None = None) -> list[Judgement]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.judgements(c)
         q = (select(t.judgement, t.subtheme.c.name.label("subtheme"), t.valence.c.name.label("valence"))
              .join(t.subtheme, t.subtheme.c.id == t.judgement.c.subtheme_id)
@@ -122,7 +126,7 @@ class EvidenceOps:
         key = component_key(component)
         full = normalise_judgement(key, judgement)
         explanation = explanation.strip()
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             ids = self._finding_ids(conn, subtheme, valence)
             old = self._judgement_row(conn, ids, key)
             stamp = now()
@@ -135,7 +139,7 @@ class EvidenceOps:
                 uuid = old.uuid
                 conn.execute(update(t.judgement).where(t.judgement.c.id == old.id).values(
                     judgement=full, explanation=explanation, author=author, time=stamp))
-            self.log(conn, author, "cerqual judgement", "judgement", uuid, subtheme=subtheme,  # type: ignore[attr-defined]
+            self.core.log(conn, author, "cerqual judgement", "judgement", uuid, subtheme=subtheme,
                      valence=valence, component=key, old=None if old is None else
                      {"judgement": old.judgement, "explanation": old.explanation}, new={
                          "judgement": full, "explanation": explanation})
@@ -144,13 +148,13 @@ class EvidenceOps:
     def clear_judgement(self, subtheme: str, valence: str | None, component: str, author: str) -> bool:
         """Remove one judgement (kept in the audit log); False when there was none."""
         key = component_key(component)
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             ids = self._finding_ids(conn, subtheme, valence)
             old = self._judgement_row(conn, ids, key)
             if old is None:
                 return False
             conn.execute(delete(t.judgement).where(t.judgement.c.id == old.id))
-            self.log(conn, author, "cerqual judgement removed", "judgement", old.uuid,  # type: ignore[attr-defined]
+            self.core.log(conn, author, "cerqual judgement removed", "judgement", old.uuid,
                      subtheme=subtheme, valence=valence, component=key,
                      old={"judgement": old.judgement, "explanation": old.explanation})
         return True

@@ -22,8 +22,11 @@ from workbench.core.ids import new_uuid, now, stable_uuid
 from workbench.core.interchange import Document, Memo, ProjectBundle
 from workbench.core.model import Codebook
 from workbench.store import schema as t
-from workbench.store.bundle_merge import BundleMerge, Uuids, _next_position
-from workbench.store.records import _on_conflict_ignore
+from workbench.store.bundle_merge import BundleMerger, _next_position
+from workbench.store.codebook_ops import CodebookStore
+from workbench.store.core import ProjectCore
+from workbench.store.records import RecordStore, on_conflict_ignore
+from workbench.store.summaries import SummaryStore
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,22 @@ def _free_uuid(conn: Connection, table: Any, wanted: str, *fallback_key: object)
     return new_uuid()
 
 
-class InterchangeOps(BundleMerge):
-    """Mixin of Project: documents, memos, source labels and REFI-QDA imports."""
+class InterchangeStore:
+    """`project.interchange`: documents, memos, source labels, and whole projects in and out (a
+    `ProjectBundle`, read by `formats/refi/`). A whole project is read through the stores that own
+    each part."""
+
+    def __init__(self, core: ProjectCore, records: RecordStore, codebook: CodebookStore,
+                 summaries: SummaryStore) -> None:
+        self.core = core
+        self.records = records
+        self.codebook = codebook
+        self.summaries = summaries
 
     # ----- documents -----------------------------------------------------------------------
     def documents(self, source: str | None = None, conn: Connection | None = None) -> list[Document]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.documents(source, c)
         q = (select(t.document, t.source.c.ref).join(t.source, t.source.c.id == t.document.c.source_id)
              .order_by(t.document.c.id))
@@ -64,7 +76,7 @@ class InterchangeOps(BundleMerge):
         The uuid is derived from the source, the name and the text, so importing the same file twice
         is a no-op instead of a second copy with duplicate excerpts.
         """
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             src = conn.execute(select(t.source).where(t.source.c.ref == source)).first()
             if src is None:
                 raise UserError(f"unknown source '{source}'")
@@ -88,14 +100,14 @@ class InterchangeOps(BundleMerge):
                 position += 1
             if values:
                 conn.execute(insert(t.excerpt), values)
-            self.log(conn, actor, "import document", "document", uuid, source=source, name=name,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "import document", "document", uuid, source=source, name=name,
                      characters=len(text), excerpts=len(values))
             return DocumentImport(uuid, True, keys)
 
     def excerpt_from_document(self, document: str, start: int, end: int, actor: str = "", key: str | None = None,
                               perspective: str = "", location: str = "") -> str:
         """One excerpt selected in a document (the TUI's span selection); returns its key."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             doc = conn.execute(select(t.document, t.source.c.ref).join(t.source, t.source.c.id == t.document.c.source_id)
                                .where(t.document.c.uuid == document)).first()
             if doc is None:
@@ -114,7 +126,7 @@ class InterchangeOps(BundleMerge):
                 uuid=uuid, key=key, source_id=doc.source_id, text=doc.text[start:end], perspective=perspective,
                 location=location, document_id=doc.id, start=start, end=end,
                 position=_next_position(conn, t.excerpt)))
-            self.log(conn, actor, "add excerpt", "excerpt", uuid, key=key, document=document,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "add excerpt", "excerpt", uuid, key=key, document=document,
                      start=start, end=end)
             return key
 
@@ -130,7 +142,7 @@ class InterchangeOps(BundleMerge):
     # ----- memos ---------------------------------------------------------------------------
     def memos(self, target_uuid: str | None = None, conn: Connection | None = None) -> list[Memo]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.memos(target_uuid, c)
         q = select(t.memo).order_by(t.memo.c.id)
         if target_uuid is not None:
@@ -141,10 +153,10 @@ class InterchangeOps(BundleMerge):
         if not text.strip():
             raise UserError("a memo cannot be empty")
         uuid = new_uuid()
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             conn.execute(insert(t.memo).values(uuid=uuid, target_kind=target_kind, target_uuid=target_uuid,
                                                author=author, text=text, time=now()))
-            self.log(conn, author, "memo", target_kind, target_uuid, memo=uuid)  # type: ignore[attr-defined]
+            self.core.log(conn, author, "memo", target_kind, target_uuid, memo=uuid)
         return uuid
 
     # ----- reference labels ----------------------------------------------------------------
@@ -154,7 +166,7 @@ class InterchangeOps(BundleMerge):
         Summaries remember the reference list they were written against; those lists are relabelled
         too, so renumbering does not make every summary look stale.
         """
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             citation = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "citation")).scalar()
             if (citation or "numeric") != "numeric":
                 raise UserError("--renumber is for numeric reference labels; this project cites author-year")
@@ -172,18 +184,18 @@ class InterchangeOps(BundleMerge):
                     new = ",".join(mapping.get(x, x) for x in s.references.split(","))
                     conn.execute(update(t.summary).where(t.summary.c.id == s.id).values(references=new))
             changed = {k: v for k, v in mapping.items() if k != v}
-            self.log(conn, actor, "renumber sources", "source", "", changed=changed)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "renumber sources", "source", "", changed=changed)
             return changed
 
     # ----- whole projects ------------------------------------------------------------------
-    def interchange_snapshot(self) -> ProjectBundle:
+    def bundle(self) -> ProjectBundle:
         """Everything an exchange file carries, read in one transaction (a consistent picture)."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             b = ProjectBundle(
-                codebook=self.codebook(conn), sources=self.sources(conn),  # type: ignore[attr-defined]
-                documents=self.documents(None, conn), excerpts=self.excerpts(conn),  # type: ignore[attr-defined]
-                codings=self.codings(None, conn), summaries=self.summaries(conn),  # type: ignore[attr-defined]
-                memos=self.memos(None, conn), coders=self.coders(conn))  # type: ignore[attr-defined]
+                codebook=self.codebook.get(conn), sources=self.records.sources(conn),
+                documents=self.documents(None, conn), excerpts=self.records.excerpts(conn),
+                codings=self.records.codings(None, conn), summaries=self.summaries.all(conn),
+                memos=self.memos(None, conn), coders=self.records.coders(conn))
             b.excerpt_documents = {e: d for e, d in conn.execute(
                 select(t.excerpt.c.uuid, t.document.c.uuid).join(t.document, t.document.c.id == t.excerpt.c.document_id))}
             b.nothing_applies = [(k, c) for k, c in conn.execute(
@@ -200,32 +212,32 @@ class InterchangeOps(BundleMerge):
 
     def import_bundle(self, b: ProjectBundle, actor: str = "", file: str = "", fresh: bool = False) -> Counter[str]:
         """Bring a whole bundle in, in one transaction; counts of what was added and what was there."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             stats: Counter[str] = Counter()
-            self._uuids = Uuids(conn)
+            merger = BundleMerger(conn, self.core, self.records, self.summaries)
             if fresh:
                 cb = b.codebook
                 settings = {"name": cb.name, "citation": cb.citation, "consensus_coder": cb.consensus_coder,
                             "labels": json.dumps(cb.labels, ensure_ascii=False), **b.settings}
                 for key, value in settings.items():
-                    self.set_setting(key, value, actor, conn)  # type: ignore[attr-defined]
-            maps = self._merge_codebook(conn, b.codebook, stats)
+                    self.core.set_setting(key, value, actor, conn)
+            maps = merger.merge_codebook(conn, b.codebook, stats)
             for name in b.coders:
-                self.coder_id(conn, name)  # type: ignore[attr-defined]
-            refs = self._merge_sources(conn, b, stats, maps)
-            docs = self._merge_documents(conn, b, refs, stats)
-            keys = self._merge_excerpts(conn, b, refs, docs, stats, maps)
-            self._merge_codings(conn, b, keys, maps, stats, file)
-            self._merge_summaries(conn, b, maps, stats)
-            self._merge_memos(conn, b, maps, stats)
+                self.records.coder_id(conn, name)
+            refs = merger.merge_sources(conn, b, stats, maps)
+            docs = merger.merge_documents(conn, b, refs, stats)
+            keys = merger.merge_excerpts(conn, b, refs, docs, stats, maps)
+            merger.merge_codings(conn, b, keys, maps, stats, file)
+            merger.merge_summaries(conn, b, maps, stats)
+            merger.merge_memos(conn, b, maps, stats)
             for key, coder in b.nothing_applies:
                 e = conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == keys.get(key, key))).scalar()
                 if e is not None:
-                    cid = self.coder_id(conn, coder)  # type: ignore[attr-defined]
-                    stmt = _on_conflict_ignore(conn, t.nothing_applies)
+                    cid = self.records.coder_id(conn, coder)
+                    stmt = on_conflict_ignore(conn, t.nothing_applies)
                     conn.execute(stmt, [dict(uuid=stable_uuid("nothing_applies", keys.get(key, key), coder),
                                              excerpt_id=e, coder_id=cid, time=now())])
-            self.log(conn, actor, "import project", "project", "", file=file,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "import project", "project", "", file=file,
                      **{k: v for k, v in sorted(stats.items())})
             return stats
 

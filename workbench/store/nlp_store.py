@@ -22,6 +22,8 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from workbench.core.errors import UserError
 from workbench.core.ids import new_uuid, now
 from workbench.store import schema as t
+from workbench.store.core import ProjectCore
+from workbench.store.records import RecordStore
 
 BULK_CODE = "code hits"
 BULK_UNDO = "undo code hits"
@@ -69,27 +71,31 @@ def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
         yield items[i:i + size]
 
 
-class NlpOps:
-    """Mixin of Project: stored language-help results, bulk coding and its undo, model files."""
+class NlpStore:
+    """`project.nlp`: stored language-help results, bulk coding and its undo, model files."""
+
+    def __init__(self, core: ProjectCore, records: RecordStore) -> None:
+        self.core = core
+        self.records = records
 
     # ----- files ---------------------------------------------------------------------------
-    def nlp_folder(self, name: str) -> Path:
+    def folder(self, name: str) -> Path:
         """<project>/<name>/ (models, cache); a per-server folder in the user cache for a database URL."""
-        folder = getattr(self, "folder", None)
-        if folder is not None and (Path(folder) / "workbench.db").exists():
-            path = Path(folder) / name
+        folder = self.core.folder
+        if folder is not None and (folder / "workbench.db").exists():
+            path = folder / name
         else:
             from platformdirs import user_cache_dir
 
-            url = str(self.engine.url)  # type: ignore[attr-defined]
+            url = str(self.core.engine.url)
             digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:12]
             path = Path(user_cache_dir("workbench")) / f"server-{digest}" / name
         path.mkdir(parents=True, exist_ok=True)
         return path
 
     # ----- detection results ---------------------------------------------------------------
-    def nlp_inputs(self) -> list[NlpInput]:
-        with self.read() as conn:  # type: ignore[attr-defined]
+    def inputs(self) -> list[NlpInput]:
+        with self.core.read() as conn:
             rows = conn.execute(
                 select(t.excerpt.c.id, t.excerpt.c.key, t.excerpt.c.text, t.excerpt.c.perspective,
                        t.excerpt_nlp.c.pipeline)
@@ -97,28 +103,28 @@ class NlpOps:
                 .order_by(t.excerpt.c.position, t.excerpt.c.id)).all()
         return [NlpInput(r[0], r[1], r[2], r[3], r[4] or "") for r in rows]
 
-    def save_nlp_results(self, rows: Sequence[tuple[int, list[str], str, list[dict[str, Any]], str]],
+    def save_results(self, rows: Sequence[tuple[int, list[str], str, list[dict[str, Any]], str]],
                          actor: str = "") -> None:
         """Replace the stored results of these excerpts: (excerpt id, groups, hint, citations, stamp)."""
         values = [dict(excerpt_id=i, perspectives=json.dumps({"groups": groups, "hint": hint}, ensure_ascii=False),
                        citations=json.dumps(cites, ensure_ascii=False), pipeline=stamp)
                   for i, groups, hint, cites, stamp in rows]
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             ids = [v["excerpt_id"] for v in values]
             for part in _chunks(ids):
                 conn.execute(delete(t.excerpt_nlp).where(t.excerpt_nlp.c.excerpt_id.in_(part)))
             for i in range(0, len(values), 10_000):
                 conn.execute(insert(t.excerpt_nlp), values[i:i + 10_000])
-            self.log(conn, actor, "detect", "excerpt_nlp", "", excerpts=len(values))  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "detect", "excerpt_nlp", "", excerpts=len(values))
 
-    def nlp_results(self, keys: Sequence[str] | None = None) -> dict[str, NlpResult]:
+    def results(self, keys: Sequence[str] | None = None) -> dict[str, NlpResult]:
         """Stored detections by excerpt key (all of them, or these excerpts')."""
         q = (select(t.excerpt.c.key, t.excerpt_nlp.c.perspectives, t.excerpt_nlp.c.citations,
                     t.excerpt_nlp.c.pipeline)
              .join(t.excerpt, t.excerpt.c.id == t.excerpt_nlp.c.excerpt_id)
              .order_by(t.excerpt.c.position, t.excerpt.c.id))
         out: dict[str, NlpResult] = {}
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             parts = [q] if keys is None else [q.where(t.excerpt.c.key.in_(list(p))) for p in _chunks(keys)]
             for part in parts:
                 for key, persp, cites, stamp in conn.execute(part):
@@ -129,8 +135,8 @@ class NlpOps:
 
     def apply_perspective_hints(self, hints: Mapping[str, str], actor: str = "") -> int:
         """Fill the empty perspective hints of these excerpts; hints already given are left alone."""
-        with self.write() as conn:  # type: ignore[attr-defined]
-            known = set(self.ids(conn, t.perspective))  # type: ignore[attr-defined]
+        with self.core.write() as conn:
+            known = set(self.core.ids(conn, t.perspective))
             filled = []
             empty = {k for k, p in conn.execute(select(t.excerpt.c.key, t.excerpt.c.perspective)) if not p}
             for key, hint in hints.items():
@@ -138,14 +144,14 @@ class NlpOps:
                     conn.execute(update(t.excerpt).where(t.excerpt.c.key == key).values(perspective=hint))
                     filled.append(key)
             if filled:
-                self.log(conn, actor, "apply perspective hints", "excerpt", "",  # type: ignore[attr-defined]
+                self.core.log(conn, actor, "apply perspective hints", "excerpt", "",
                          excerpts=filled, hints={k: hints[k] for k in filled})
             return len(filled)
 
     def excerpt_fingerprint(self) -> str:
         """Changes whenever excerpts are added, removed or edited (the audit log records each edit):
         the search index is rebuilt when this differs from the one it was built for."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             n, top, length = conn.execute(select(func.count(), func.max(t.excerpt.c.id),
                                                  func.sum(func.length(t.excerpt.c.text)))).one()
             last = conn.execute(select(func.max(t.audit.c.id)).where(t.audit.c.entity == "excerpt")).scalar()
@@ -153,7 +159,7 @@ class NlpOps:
 
     def search_corpus(self) -> tuple[list[str], list[str], list[str]]:
         """Keys, source refs and texts of every excerpt in project order (what the search index holds)."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             rows = conn.execute(select(t.excerpt.c.key, t.source.c.ref, t.excerpt.c.text)
                                 .join(t.source, t.source.c.id == t.excerpt.c.source_id)
                                 .order_by(t.excerpt.c.position, t.excerpt.c.id)).all()
@@ -173,7 +179,7 @@ class NlpOps:
         if coders is not None:
             q = q.where(t.coder.c.name.in_(list(coders)))
         out: dict[str, tuple[str, list[str]]] = {}
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             for key, text, sub in conn.execute(q):
                 labels = out.setdefault(key, (text, []))[1]
                 if sub not in labels:
@@ -193,13 +199,13 @@ class NlpOps:
              .order_by(t.excerpt.c.position, t.excerpt.c.id))
         if limit:
             q = q.limit(limit)
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             return [(k, x) for k, x in conn.execute(q)]
 
     def excerpt_texts_by_key(self, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
         """key → (text, perspective hint); an unknown key is the user's mistake."""
         out: dict[str, tuple[str, str]] = {}
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             for part in _chunks(list(keys)):
                 for k, text, p in conn.execute(select(t.excerpt.c.key, t.excerpt.c.text, t.excerpt.c.perspective)
                                                .where(t.excerpt.c.key.in_(list(part)))):
@@ -220,7 +226,7 @@ class NlpOps:
         """
         if not keys:
             return [], 0
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             sub_id = conn.execute(select(t.subtheme.c.id).where(t.subtheme.c.name == subtheme)).scalar()
             if sub_id is None:
                 raise UserError(f"unknown subtheme '{subtheme}'")
@@ -229,7 +235,7 @@ class NlpOps:
                 val_id = conn.execute(select(t.valence.c.id).where(t.valence.c.name == valence)).scalar()
                 if val_id is None:
                     raise UserError(f"unknown valence '{valence}'")
-            perspectives = self.ids(conn, t.perspective)  # type: ignore[attr-defined]
+            perspectives = self.core.ids(conn, t.perspective)
             if perspective and perspective not in perspectives:
                 raise UserError(f"unknown perspective '{perspective}'")
             excerpts: dict[str, tuple[int, str]] = {}
@@ -240,7 +246,7 @@ class NlpOps:
             missing = [k for k in keys if k not in excerpts]
             if missing:
                 raise UserError(f"unknown excerpt '{missing[0]}'")
-            coder_id = self.coder_id(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.records.coder_id(conn, coder)
             existing = set(conn.execute(
                 select(t.coding.c.excerpt_id, t.coding.c.perspective_id).where(and_(
                     t.coding.c.subtheme_id == sub_id, t.coding.c.coder_id == coder_id,
@@ -266,14 +272,14 @@ class NlpOps:
             for part in _chunks([v["excerpt_id"] for v in values]):
                 conn.execute(delete(t.nothing_applies).where(and_(
                     t.nothing_applies.c.coder_id == coder_id, t.nothing_applies.c.excerpt_id.in_(list(part)))))
-            self.log(conn, actor or coder, BULK_CODE, "coding", "",  # type: ignore[attr-defined]
+            self.core.log(conn, actor or coder, BULK_CODE, "coding", "",
                      subtheme=subtheme, coder=coder, valence=valence, perspective=perspective, origin=origin,
                      excerpts=coded_keys, uuids=uuids, **detail)
             return uuids, len(dict.fromkeys(keys)) - len(uuids)
 
     def bulk_codings(self, actor: str | None = None, limit: int = 200) -> list[BulkCoding]:
         """Recent 'code hits' steps not yet undone, newest first (this actor's only, when given)."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             rows = conn.execute(select(t.audit).where(t.audit.c.action.in_([BULK_CODE, BULK_UNDO]))
                                 .order_by(t.audit.c.id.desc()).limit(limit)).all()
         undone = {json.loads(r.detail or "{}").get("undoes") for r in rows if r.action == BULK_UNDO}
@@ -292,7 +298,7 @@ class NlpOps:
         The audit entry keeps every removed coding's fields, as a single removal does.
         """
         uuids = step.uuids
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             removed: list[dict[str, Any]] = []
             for part in _chunks(uuids):
                 rows = conn.execute(
@@ -303,7 +309,7 @@ class NlpOps:
                     .where(t.coding.c.uuid.in_(list(part)))).all()
                 removed.extend(dict(uuid=u, time=tm, origin=o, excerpt=k, perspective=p) for u, tm, o, k, p in rows)
                 conn.execute(delete(t.coding).where(t.coding.c.uuid.in_(list(part))))
-            self.log(conn, actor, BULK_UNDO, "coding", "", undoes=step.audit_id,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, BULK_UNDO, "coding", "", undoes=step.audit_id,
                      subtheme=step.detail.get("subtheme"), coder=step.detail.get("coder"),
                      valence=step.detail.get("valence"), removed=removed)
             return len(removed)

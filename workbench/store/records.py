@@ -13,12 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, Insert, Table, and_, delete, func, insert, select
 
 from workbench.core.errors import UserError
 from workbench.core.ids import new_uuid, now, stable_uuid, uuid5_text
 from workbench.core.model import Coding, Excerpt, Source
 from workbench.store import schema as t
+from workbench.store.core import ProjectCore
+from workbench.store.retry import retry_locked
 
 Progress = Callable[[int], None]
 
@@ -32,7 +34,8 @@ class ImportResult:
         return f"{self.added} added, {self.already} already present"
 
 
-def _on_conflict_ignore(conn: Connection, table: Any):  # type: ignore[no-untyped-def]
+def on_conflict_ignore(conn: Connection, table: Table) -> Insert:
+    """An INSERT that skips rows the unique keys already hold, in either dialect."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -70,20 +73,23 @@ def coding_uuid(c: Coding) -> str:
                                     "" if c.start is None else str(c.start), "" if c.end is None else str(c.end))))
 
 
-class RecordOps:
-    """Mixin of Project: the records researchers import and code."""
+class RecordStore:
+    """`project.records`: the sources, excerpts, coders and codings researchers import and code."""
+
+    def __init__(self, core: ProjectCore) -> None:
+        self.core = core
 
     # ----- sources -------------------------------------------------------------------------
     def sources(self, conn: Connection | None = None) -> list[Source]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.sources(c)
         rows = conn.execute(select(t.source).order_by(t.source.c.position, t.source.c.id))
         return [Source(r.ref, r.citation, r.year, r.design, r.quality, r.groups, r.doi, r.uuid) for r in rows]
 
     def add_sources(self, rows: Sequence[tuple[int, Source]], actor: str = "", file: str = "") -> ImportResult:
-        with self.write() as conn:  # type: ignore[attr-defined]
-            known = self.ids(conn, t.source, "ref")  # type: ignore[attr-defined]
+        with self.core.write() as conn:
+            known = self.core.ids(conn, t.source, "ref")
             citation = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "citation")).scalar()
             seen: dict[str, int] = {}
             for line, s in rows:
@@ -104,13 +110,13 @@ class RecordOps:
                                    doi=s.doi, position=position + i))
             if values:
                 conn.execute(insert(t.source), values)
-            self.log(conn, actor, "import sources", "source", "", added=len(values), file=file)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "import sources", "source", "", added=len(values), file=file)
             return ImportResult(len(values), len(rows) - len(values))
 
     # ----- excerpts ------------------------------------------------------------------------
     def excerpts(self, conn: Connection | None = None) -> list[Excerpt]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.excerpts(c)
         q = (select(t.excerpt, t.source.c.ref).join(t.source, t.source.c.id == t.excerpt.c.source_id)
              .order_by(t.excerpt.c.position, t.excerpt.c.id))
@@ -118,10 +124,10 @@ class RecordOps:
                 for r in conn.execute(q)]
 
     def add_excerpts(self, rows: Sequence[tuple[int, Excerpt]], actor: str = "", file: str = "") -> ImportResult:
-        with self.write() as conn:  # type: ignore[attr-defined]
-            sources = self.ids(conn, t.source, "ref")  # type: ignore[attr-defined]
-            known = self.ids(conn, t.excerpt, "key")  # type: ignore[attr-defined]
-            perspectives = set(self.ids(conn, t.perspective))  # type: ignore[attr-defined]
+        with self.core.write() as conn:
+            sources = self.core.ids(conn, t.source, "ref")
+            known = self.core.ids(conn, t.excerpt, "key")
+            perspectives = set(self.core.ids(conn, t.perspective))
             seen: dict[str, int] = {}
             for line, e in rows:
                 if e.key in seen:
@@ -144,13 +150,13 @@ class RecordOps:
                                    location=e.location, start=e.start, end=e.end, position=position))
             if values:
                 conn.execute(insert(t.excerpt), values)
-            self.log(conn, actor, "import excerpts", "excerpt", "", added=len(values), file=file)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "import excerpts", "excerpt", "", added=len(values), file=file)
             return ImportResult(len(values), len(rows) - len(values))
 
     # ----- coders --------------------------------------------------------------------------
     def coders(self, conn: Connection | None = None) -> list[str]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.coders(c)
         return [r[0] for r in conn.execute(select(t.coder.c.name).order_by(t.coder.c.name))]
 
@@ -164,7 +170,7 @@ class RecordOps:
     # ----- codings -------------------------------------------------------------------------
     def codings(self, coders: Iterable[str] | None = None, conn: Connection | None = None) -> list[Coding]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
+            with self.core.read() as c:
                 return self.codings(coders, c)
         q = (select(t.coding, t.excerpt.c.key, t.subtheme.c.name.label("subtheme"),
                     t.coder.c.name.label("coder"), t.valence.c.name.label("valence"),
@@ -188,7 +194,7 @@ class RecordOps:
         """name → id for what the rows name. A few rows (one coding from the app) look up only their own
         names in one statement; a file loads the whole tables once (50,000 excerpts take ~50 ms)."""
         if len(rows) > 20:
-            return tuple(self.ids(conn, table, key) for table, key in _LOOKUP_TABLES)  # type: ignore[attr-defined]
+            return tuple(self.core.ids(conn, table, key) for table, key in _LOOKUP_TABLES)
         maps: tuple[dict[str, int], ...] = ({}, {}, {}, {}, {})
         for _, c in rows:
             names = (c.excerpt, c.subtheme, c.valence, c.perspective, c.coder)
@@ -231,7 +237,7 @@ class RecordOps:
                 if not c.coder:
                     raise UserError("empty coder", file, line, "row")
                 # Registered inside the caller's transaction: a later bad row rolls this back too.
-                coder = coders[c.coder] = self.coder_id(conn, c.coder)  # type: ignore[attr-defined]
+                coder = coders[c.coder] = self.coder_id(conn, c.coder)
             if c.start is not None or c.end is not None:
                 self._check_span(conn, c, e, lengths, file, line)
             append((coding_uuid(c), e, s, coder, v, p, c.start, c.end, c.note, c.origin, c.time or stamp))
@@ -250,7 +256,7 @@ class RecordOps:
         if not 0 <= c.start < c.end <= lengths[excerpt_id]:
             raise UserError(f"span {c.start}-{c.end} lies outside the excerpt's text", file, line, "row")
 
-    def _resolve_codings(self, conn: Connection, rows: Sequence[tuple[int, Coding]], file: str,
+    def resolve_codings(self, conn: Connection, rows: Sequence[tuple[int, Coding]], file: str,
                          progress: Progress | None = None) -> list[dict[str, Any]]:
         """The checked rows as dicts for `insert(t.coding).values(**row)`."""
         return [dict(zip(self._CODING_COLUMNS, v, strict=True))
@@ -265,7 +271,7 @@ class RecordOps:
         rows go to the driver's executemany as tuples: SQLAlchemy's per-row parameter handling
         would cost more than the insert itself.
         """
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             values = self._coding_values(conn, rows, file, progress)
             added = 0
             chunk = 50_000
@@ -279,13 +285,13 @@ class RecordOps:
                         if progress is not None:
                             progress(len(rows) + i + chunk)
             else:
-                stmt = _on_conflict_ignore(conn, t.coding)
+                stmt = on_conflict_ignore(conn, t.coding)
                 for i in range(0, len(values), chunk):
                     batch = [dict(zip(self._CODING_COLUMNS, v, strict=True)) for v in values[i:i + chunk]]
                     added += max(conn.execution_options(preserve_rowcount=True).execute(stmt, batch).rowcount, 0)
                     if progress is not None:
                         progress(len(rows) + i + chunk)
-            self.log(conn, actor, "import codings", "coding", "", added=added, file=file)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "import codings", "coding", "", added=added, file=file)
             return ImportResult(added, len(rows) - added)
 
     def add_coding(self, coding: Coding, actor: str | None = None) -> str:
@@ -295,11 +301,11 @@ class RecordOps:
         "already there?"), the audit entry, one commit.
         """
         c = coding if coding.uuid else Coding(**{**coding.__dict__, "uuid": new_uuid()})
-        with self.write() as conn:  # type: ignore[attr-defined]
-            value = self._resolve_codings(conn, [(0, c)], "coding")[0]
+        with self.core.write() as conn:
+            value = self.resolve_codings(conn, [(0, c)], "coding")[0]
             # preserve_rowcount: PostgreSQL reports -1 for an INSERT … RETURNING unless asked to count.
             inserted = conn.execution_options(preserve_rowcount=True).execute(
-                _on_conflict_ignore(conn, t.coding).values(**value)).rowcount
+                on_conflict_ignore(conn, t.coding).values(**value)).rowcount
             if not inserted:
                 existing = conn.execute(select(t.coding.c.uuid).where(and_(
                     t.coding.c.excerpt_id == value["excerpt_id"], t.coding.c.subtheme_id == value["subtheme_id"],
@@ -314,28 +320,29 @@ class RecordOps:
             conn.execute(delete(t.nothing_applies).where(and_(
                 t.nothing_applies.c.excerpt_id == value["excerpt_id"],
                 t.nothing_applies.c.coder_id == value["coder_id"])))
-            self.log(conn, actor or c.coder, "code", "coding", value["uuid"],  # type: ignore[attr-defined]
+            self.core.log(conn, actor or c.coder, "code", "coding", value["uuid"],
                      excerpt=c.excerpt, subtheme=c.subtheme, coder=c.coder, valence=c.valence,
                      perspective=c.perspective, start=c.start, end=c.end, note=c.note)
             return value["uuid"]
 
     def remove_coding(self, uuid: str, actor: str) -> Coding:
         """Delete one coding; the audit log keeps every field, so nothing coded is ever lost."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = conn.execute(select(t.coding.c.id).where(t.coding.c.uuid == uuid)).scalar()
             if row is None:
                 raise UserError(f"no coding with uuid {uuid}")
-            found = self._coding_by_id(conn, row)
+            found = self.coding_by_id(conn, row)
             gone = conn.execute(delete(t.coding).where(t.coding.c.id == row)).rowcount
             if gone == 0:  # a server's row-level security hides others' codings from DELETE silently
                 raise UserError(f"the server refused: you may not remove {found.coder}'s coding")
-            self.log(conn, actor, "uncode", "coding", uuid, excerpt=found.excerpt,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "uncode", "coding", uuid, excerpt=found.excerpt,
                      subtheme=found.subtheme, coder=found.coder, valence=found.valence,
                      perspective=found.perspective, start=found.start, end=found.end, note=found.note,
                      time=found.time)
             return found
 
-    def _coding_by_id(self, conn: Connection, row_id: int) -> Coding:
+    def coding_by_id(self, conn: Connection, row_id: int) -> Coding:
+        """One coding by its row id, with names instead of ids (what an audit entry of a removal keeps)."""
         r = conn.execute(
             select(t.coding, t.excerpt.c.key, t.subtheme.c.name.label("subtheme"), t.coder.c.name.label("coder"),
                    t.valence.c.name.label("valence"), t.perspective.c.name.label("perspective"))
@@ -348,10 +355,14 @@ class RecordOps:
         return Coding(r.key, r.subtheme, r.coder, r.valence, r.perspective, r.start, r.end, r.note,
                       r.uuid, r.time, r.origin)
 
+    def code_durably(self, coding: Coding, actor: str | None = None) -> str:
+        """`add_coding` with retries on a locked database: returns only once the coding is committed."""
+        return retry_locked(lambda: self.add_coding(coding, actor))
+
     # ----- "nothing applies" ---------------------------------------------------------------
     def mark_nothing_applies(self, excerpt_key: str, coder: str) -> None:
         """Reading an excerpt and finding no subtheme fits counts as coding it (agreement units)."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             e = conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == excerpt_key)).scalar()
             if e is None:
                 raise UserError(f"unknown excerpt '{excerpt_key}'")
@@ -361,10 +372,10 @@ class RecordOps:
             if has is None:
                 uuid = stable_uuid("nothing_applies", excerpt_key, coder)
                 conn.execute(insert(t.nothing_applies).values(uuid=uuid, excerpt_id=e, coder_id=cid, time=now()))
-                self.log(conn, coder, "nothing applies", "excerpt", "", excerpt=excerpt_key)  # type: ignore[attr-defined]
+                self.core.log(conn, coder, "nothing applies", "excerpt", "", excerpt=excerpt_key)
 
     def nothing_applies(self) -> list[tuple[str, str]]:
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             q = (select(t.excerpt.c.key, t.coder.c.name).select_from(t.nothing_applies)
                  .join(t.excerpt, t.excerpt.c.id == t.nothing_applies.c.excerpt_id)
                  .join(t.coder, t.coder.c.id == t.nothing_applies.c.coder_id))

@@ -17,6 +17,7 @@ from workbench.core.errors import UserError
 from workbench.core.ids import now, stable_uuid
 from workbench.core.model import Summary
 from workbench.store import schema as t
+from workbench.store.core import ProjectCore
 
 
 class SummaryConflict(UserError):
@@ -29,11 +30,15 @@ class SummaryConflict(UserError):
         self.theirs = theirs
 
 
-class SummaryOps:
-    """Mixin of Project: the team's writing."""
+class SummaryStore:
+    """`project.summaries`: the team's writing, one text per cell."""
 
-    def _cell_ids(self, conn: Connection, subtheme: str, valence: str | None, perspective: str,
-                  file: str = "", line: int | None = None) -> tuple[int, int | None, int]:
+    def __init__(self, core: ProjectCore) -> None:
+        self.core = core
+
+    def cell_ids(self, conn: Connection, subtheme: str, valence: str | None, perspective: str,
+                 file: str = "", line: int | None = None) -> tuple[int, int | None, int]:
+        """The ids of a cell's subtheme, valence and perspective; an unknown name is the user's mistake."""
         s = conn.execute(select(t.subtheme.c.id).where(t.subtheme.c.name == subtheme)).scalar()
         if s is None:
             raise UserError(f"unknown subtheme '{subtheme}'", file or None, line, "row")
@@ -47,10 +52,10 @@ class SummaryOps:
             raise UserError(f"unknown perspective '{perspective}'", file or None, line, "row")
         return s, v, p
 
-    def summaries(self, conn: Connection | None = None) -> list[Summary]:
+    def all(self, conn: Connection | None = None) -> list[Summary]:
         if conn is None:
-            with self.read() as c:  # type: ignore[attr-defined]
-                return self.summaries(c)
+            with self.core.read() as c:
+                return self.all(c)
         q = (select(t.summary, t.subtheme.c.name.label("subtheme"), t.valence.c.name.label("valence"),
                     t.perspective.c.name.label("perspective"))
              .join(t.subtheme, t.subtheme.c.id == t.summary.c.subtheme_id)
@@ -60,8 +65,8 @@ class SummaryOps:
         return [Summary(r.subtheme, r.valence, r.perspective, r.text, r.uuid, r.time, r.author, r.version,
                         r.references) for r in conn.execute(q)]
 
-    def summary(self, subtheme: str, valence: str | None, perspective: str) -> Summary | None:
-        return next((s for s in self.summaries() if (s.subtheme, s.valence, s.perspective)
+    def get(self, subtheme: str, valence: str | None, perspective: str) -> Summary | None:
+        return next((s for s in self.all() if (s.subtheme, s.valence, s.perspective)
                      == (subtheme, valence or None, perspective)), None)
 
     def _existing(self, conn: Connection, ids: tuple[int, int | None, int]) -> Any:
@@ -70,15 +75,15 @@ class SummaryOps:
             t.summary.c.subtheme_id == s, func.coalesce(t.summary.c.valence_id, 0) == (v or 0),
             t.summary.c.perspective_id == p))).first()
 
-    def set_summary(self, subtheme: str, valence: str | None, perspective: str, text: str, author: str,
+    def set(self, subtheme: str, valence: str | None, perspective: str, text: str, author: str,
                     references: str = "", expected_version: int | None = None,
                     conn: Connection | None = None) -> Summary:
         """Write a cell's summary; with `expected_version`, refuse if someone saved in between."""
         if conn is None:
-            with self.write() as c:  # type: ignore[attr-defined]
-                return self.set_summary(subtheme, valence, perspective, text, author, references,
+            with self.core.write() as c:
+                return self.set(subtheme, valence, perspective, text, author, references,
                                         expected_version, c)
-        ids = self._cell_ids(conn, subtheme, valence, perspective)
+        ids = self.cell_ids(conn, subtheme, valence, perspective)
         old = self._existing(conn, ids)
         stamp = now()
         if old is None:
@@ -96,18 +101,18 @@ class SummaryOps:
             uuid, version = old.uuid, old.version + 1
             conn.execute(update(t.summary).where(t.summary.c.id == old.id).values(
                 text=text, author=author, time=stamp, version=version, references=references))
-        self.log(conn, author, "summary", "summary", uuid, subtheme=subtheme, valence=valence,  # type: ignore[attr-defined]
+        self.core.log(conn, author, "summary", "summary", uuid, subtheme=subtheme, valence=valence,
                  perspective=perspective, old=None if old is None else old.text, new=text)
         return Summary(subtheme, valence, perspective, text, uuid, stamp, author, version, references)
 
-    def delete_summary(self, subtheme: str, valence: str | None, perspective: str, actor: str,
+    def delete(self, subtheme: str, valence: str | None, perspective: str, actor: str,
                        expected_version: int | None = None, conn: Connection | None = None) -> Summary | None:
         """Remove a cell's summary (one transaction, audit-logged); returns what was removed, None if
         the cell had none. With `expected_version`, refuse if someone saved in between."""
         if conn is None:
-            with self.write() as c:  # type: ignore[attr-defined]
-                return self.delete_summary(subtheme, valence, perspective, actor, expected_version, c)
-        old = self._existing(conn, self._cell_ids(conn, subtheme, valence, perspective))
+            with self.core.write() as c:
+                return self.delete(subtheme, valence, perspective, actor, expected_version, c)
+        old = self._existing(conn, self.cell_ids(conn, subtheme, valence, perspective))
         if old is None:
             return None
         gone = Summary(subtheme, valence, perspective, old.text, old.uuid, old.time, old.author, old.version,
@@ -115,14 +120,14 @@ class SummaryOps:
         if expected_version is not None and old.version != expected_version:
             raise SummaryConflict("", gone)
         conn.execute(delete(t.summary).where(t.summary.c.id == old.id))
-        self.log(conn, actor, "delete summary", "summary", old.uuid, subtheme=subtheme, valence=valence,  # type: ignore[attr-defined]
+        self.core.log(conn, actor, "delete summary", "summary", old.uuid, subtheme=subtheme, valence=valence,
                  perspective=perspective, old=old.text)
         return gone
 
-    def add_summaries(self, rows: Sequence[tuple[int, Summary]], actor: str = "", file: str = "") -> int:
+    def add(self, rows: Sequence[tuple[int, Summary]], actor: str = "", file: str = "") -> int:
         """Import summaries (one transaction; every row checked before the first write)."""
-        with self.write() as conn:  # type: ignore[attr-defined]
-            resolved = [(line, s, self._cell_ids(conn, s.subtheme, s.valence, s.perspective, file, line))
+        with self.core.write() as conn:
+            resolved = [(line, s, self.cell_ids(conn, s.subtheme, s.valence, s.perspective, file, line))
                         for line, s in rows]
             written = 0
             for _line, s, ids in resolved:
@@ -139,5 +144,5 @@ class SummaryOps:
                         text=s.text, author=s.author or actor, time=now(), version=old.version + 1,
                         references=s.references or old.references))
                 written += 1
-            self.log(conn, actor, "import summaries", "summary", "", written=written, file=file)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "import summaries", "summary", "", written=written, file=file)
             return written

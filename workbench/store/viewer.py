@@ -64,7 +64,7 @@ class CoderView:
     def blind(self) -> bool:
         """The project codes blind (read once per view: a view lives for one command or refresh)."""
         if self._blind is None:
-            self._blind = self.project.is_blind()
+            self._blind = self.project.collab.is_blind()
         return self._blind
 
     @property
@@ -89,7 +89,7 @@ class CoderView:
                 f"the project codes blind: {self.coder} may see only their own codings, not '{wanted}'; "
                 f"leave out --coders (or give --coders {self.coder}), or turn blind coding off once "
                 "everyone has coded (workbench settings blind off)")
-        known = self.project.coders()
+        known = self.project.records.coders()
         if wanted in ("", "default"):
             with self.project.read() as conn:
                 has_agreed = queries.coder_has_codings(conn, self.consensus)
@@ -122,7 +122,7 @@ class CoderView:
         """The team's summaries, for views that list them whole (evidence profile, report): none
         while blind, since they are written from the agreed set. The table shows a summary only
         where it was written for the very references the viewer's cell has (analysis/table.py)."""
-        return [] if self.blind else self.project.summaries()
+        return [] if self.blind else self.project.summaries.all()
 
     def audit_log(self, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
         """The audit log as this viewer may read it, and how many entries were withheld: while blind,

@@ -18,6 +18,8 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from workbench.core.errors import UserError
 from workbench.core.model import Coding
 from workbench.store import schema as t
+from workbench.store.codebook_ops import CodebookStore
+from workbench.store.core import ProjectCore
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,13 @@ def _as_coding(r: Any) -> Coding:
                   r.uuid, r.time, r.origin)
 
 
-class WorkspaceOps:
-    """Mixin of Project: reads and inverse writes for the terminal app."""
+class WorkspaceStore:
+    """`project.workspace`: the terminal app's reads, and the inverse writes and snapshots that make
+    its edits undoable (a delete goes through `codebook`, which owns the verb)."""
+
+    def __init__(self, core: ProjectCore, codebook: CodebookStore) -> None:
+        self.core = core
+        self.codebook = codebook
 
     # ----- reading -------------------------------------------------------------------------
     def excerpt_rows(self, limit: int | None = None) -> ExcerptRows:
@@ -77,7 +84,7 @@ class WorkspaceOps:
         Only what the list shows and searches: each extra column costs ~15 ms at 50,000 rows on the
         way to the first screen; the rest of an excerpt comes with `excerpt_meta` when it is shown.
         """
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             refs = dict(conn.execute(select(t.source.c.id, t.source.c.ref)).all())
             query = (select(t.excerpt.c.key, t.excerpt.c.source_id, t.excerpt.c.perspective, t.excerpt.c.text)
                      .order_by(t.excerpt.c.position, t.excerpt.c.id))
@@ -97,7 +104,7 @@ class WorkspaceOps:
 
     def excerpt_meta(self, key: str) -> tuple[str, str]:
         """(uuid, location) of one excerpt."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             row = conn.execute(select(t.excerpt.c.uuid, t.excerpt.c.location).where(t.excerpt.c.key == key)).first()
         if row is None:
             raise UserError(f"unknown excerpt '{key}'")
@@ -105,7 +112,7 @@ class WorkspaceOps:
 
     def coded_keys(self, coder: str) -> tuple[set[str], set[str]]:
         """Excerpts this coder has coded, and those they marked "nothing applies"."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             cid = conn.execute(select(t.coder.c.id).where(t.coder.c.name == coder)).scalar()
             if cid is None:
                 return set(), set()
@@ -119,7 +126,7 @@ class WorkspaceOps:
 
     def excerpt_codings(self, key: str, coders: Sequence[str] | None = None) -> list[Coding]:
         """The codings of one excerpt (only these coders' when given), in the order they were made."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             eid = conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == key)).scalar()
             if eid is None:
                 raise UserError(f"unknown excerpt '{key}'")
@@ -129,7 +136,7 @@ class WorkspaceOps:
             return [_as_coding(r) for r in conn.execute(q)]
 
     def has_nothing_applies(self, key: str, coder: str) -> bool:
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             return conn.execute(
                 select(t.nothing_applies.c.id)
                 .join(t.excerpt, t.excerpt.c.id == t.nothing_applies.c.excerpt_id)
@@ -138,7 +145,7 @@ class WorkspaceOps:
 
     def keys_with_subtheme(self, subtheme: str, coders: Sequence[str] | None = None) -> set[str]:
         """Excerpts coded with a subtheme (by these coders when given): the list's subtheme filter."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             q = (select(t.excerpt.c.key).where(t.excerpt.c.id.in_(
                 select(t.coding.c.excerpt_id).join(t.subtheme, t.subtheme.c.id == t.coding.c.subtheme_id)
                 .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
@@ -148,7 +155,7 @@ class WorkspaceOps:
 
     def subtheme_counts(self, coders: Sequence[str] | None = None) -> dict[str, tuple[int, int, int]]:
         """subtheme → (excerpts, sources, coders) behind it: the counts the grouping step weighs."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             q = (select(t.subtheme.c.name, func.count(t.coding.c.excerpt_id.distinct()),
                         func.count(t.excerpt.c.source_id.distinct()), func.count(t.coding.c.coder_id.distinct()))
                  .join(t.subtheme, t.subtheme.c.id == t.coding.c.subtheme_id)
@@ -161,7 +168,7 @@ class WorkspaceOps:
     def excerpt_texts(self, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
         """key → (source ref, text) for a handful of excerpts (the evidence beside a summary)."""
         out: dict[str, tuple[str, str]] = {}
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             for i in range(0, len(keys), 500):
                 chunk = list(keys[i:i + 500])
                 for k, ref, text in conn.execute(
@@ -174,7 +181,7 @@ class WorkspaceOps:
     # ----- small writes with their inverses ------------------------------------------------
     def unmark_nothing_applies(self, key: str, coder: str) -> None:
         """The inverse of `mark_nothing_applies` (undo)."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             eid = conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == key)).scalar()
             cid = conn.execute(select(t.coder.c.id).where(t.coder.c.name == coder)).scalar()
             if eid is None or cid is None:
@@ -182,32 +189,32 @@ class WorkspaceOps:
             gone = conn.execute(delete(t.nothing_applies).where(and_(
                 t.nothing_applies.c.excerpt_id == eid, t.nothing_applies.c.coder_id == cid))).rowcount
             if gone:
-                self.log(conn, coder, "nothing applies withdrawn", "excerpt", "", excerpt=key)  # type: ignore[attr-defined]
+                self.core.log(conn, coder, "nothing applies withdrawn", "excerpt", "", excerpt=key)
 
     def set_coding_note(self, uuid: str, note: str, actor: str) -> str:
         """Change a coding's note; returns the old note so the change can be undone."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             old = conn.execute(select(t.coding.c.note).where(t.coding.c.uuid == uuid)).scalar()
             if old is None:
                 raise UserError("that coding no longer exists")
             conn.execute(update(t.coding).where(t.coding.c.uuid == uuid).values(note=note))
-            self.log(conn, actor, "note", "coding", uuid, old=old, new=note)  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "note", "coding", uuid, old=old, new=note)
             return old
 
     def delete_memo(self, uuid: str, actor: str) -> None:
         """The inverse of `add_memo` (undo); memos are otherwise kept for good."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = conn.execute(select(t.memo).where(t.memo.c.uuid == uuid)).first()
             if row is None:
                 return
             conn.execute(delete(t.memo).where(t.memo.c.uuid == uuid))
-            self.log(conn, actor, "delete memo", row.target_kind, row.target_uuid, memo=uuid,  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "delete memo", row.target_kind, row.target_uuid, memo=uuid,
                      text=row.text)
 
     # ----- snapshots that make merges and deletes undoable ---------------------------------
     def subtheme_snapshot(self, name: str, into: str | None = None) -> SubthemeSnapshot:
         """What merging `name` (into `into`) or deleting it would take away."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             row = conn.execute(select(t.subtheme).where(t.subtheme.c.name == name)).first()
             if row is None:
                 raise UserError(f"unknown subtheme '{name}'")
@@ -229,7 +236,7 @@ class WorkspaceOps:
 
     def restore_subtheme(self, snap: SubthemeSnapshot, actor: str) -> None:
         """Undo a merge or a delete: the subtheme comes back with its uuid, codings and summaries."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = dict(snap.row)
             if conn.execute(select(t.subtheme.c.id).where(t.subtheme.c.name == row["name"])).first():
                 raise UserError(f"'{row['name']}' exists again; cannot restore it")
@@ -262,11 +269,11 @@ class WorkspaceOps:
                     conn.execute(insert(t.judgement).values(**{**values, "subtheme_id": sid}))
             if snap.decisions:
                 conn.execute(update(t.decision).where(t.decision.c.uuid.in_(snap.decisions)).values(subtheme_id=sid))
-            self.log(conn, actor, "restore subtheme", "subtheme", row["uuid"], name=row["name"],  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "restore subtheme", "subtheme", row["uuid"], name=row["name"],
                      codings=len(snap.codings))
 
     def theme_snapshot(self, name: str) -> ThemeSnapshot:
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.core.read() as conn:
             row = conn.execute(select(t.theme).where(t.theme.c.name == name)).first()
             if row is None:
                 raise UserError(f"unknown theme '{name}'")
@@ -276,7 +283,7 @@ class WorkspaceOps:
 
     def restore_theme(self, snap: ThemeSnapshot, actor: str) -> None:
         """Undo deleting a theme: it comes back in its place with the subthemes it held."""
-        with self.write() as conn:  # type: ignore[attr-defined]
+        with self.core.write() as conn:
             row = dict(snap.row)
             if conn.execute(select(t.theme.c.id).where(t.theme.c.name == row["name"])).first():
                 raise UserError(f"'{row['name']}' exists again; cannot restore it")
@@ -285,12 +292,12 @@ class WorkspaceOps:
             if snap.subthemes:
                 conn.execute(update(t.subtheme).where(and_(t.subtheme.c.name.in_(snap.subthemes),
                                                            t.subtheme.c.theme_id.is_(None))).values(theme_id=tid))
-            self.log(conn, actor, "restore theme", "theme", row["uuid"], name=row["name"],  # type: ignore[attr-defined]
+            self.core.log(conn, actor, "restore theme", "theme", row["uuid"], name=row["name"],
                      subthemes=snap.subthemes)
 
     def delete_empty_subtheme(self, name: str, actor: str) -> SubthemeSnapshot:
         """Delete an unused subtheme and return what undo needs to bring it back."""
         snap = self.subtheme_snapshot(name)
-        self.delete_subtheme(name, actor)  # type: ignore[attr-defined]
+        self.codebook.delete_subtheme(name, actor)
         return snap
 
