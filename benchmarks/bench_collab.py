@@ -42,12 +42,12 @@ from workbench.store.api import Project
 
 folder, coder, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 with Project.open(folder) as project:
-    excerpts = [e.key for e in project.excerpts()]
-    subthemes = [s.name for s in project.codebook().all_subthemes()]
+    excerpts = [e.key for e in project.records.excerpts()]
+    subthemes = [s.name for s in project.codebook.get().all_subthemes()]
     sys.stdout.write("ready\n"); sys.stdout.flush()
     sys.stdin.readline()  # start together
     for i in range(n):
-        project.code_durably(Coding(excerpts[i % len(excerpts)], subthemes[(i // len(excerpts)) % len(subthemes)],
+        project.records.code_durably(Coding(excerpts[i % len(excerpts)], subthemes[(i // len(excerpts)) % len(subthemes)],
                                     coder, None, None))
 """
 
@@ -71,7 +71,7 @@ def bench_agreement(folder: Path, repeat: int) -> None:
     from workbench.store.api import Project
 
     with Project.open(folder) as project:
-        coders = project.coders()  # all ten, the agreed set included
+        coders = project.records.coders()  # all ten, the agreed set included
     con = sqlite3.connect(folder / "workbench.db")
     placeholders = ",".join("?" * len(coders))
     coder_ids = [r[0] for r in con.execute(f"SELECT id FROM coder WHERE name IN ({placeholders})", coders)]

@@ -95,7 +95,7 @@ def bench_coding(folder: Path, scratch: Path, n: int) -> None:
 
     project_dir = copy_project(folder / "project", scratch / "coding")
     project = Project.open(project_dir)
-    cb = project.codebook()
+    cb = project.codebook.get()
     subthemes = [s.name for th in cb.themes for s in th.subthemes]
     excerpts = project.counts()["excerpts"]
     bare = sqlite3.connect(project_dir / "workbench.db", isolation_level=None)
@@ -110,7 +110,7 @@ def bench_coding(folder: Path, scratch: Path, n: int) -> None:
         c = Coding(f"x{i % excerpts + 1:06d}", subthemes[i % len(subthemes)], "bench-coder", "benefit", "PSWs",
                    note="benchmark")
         started = time.perf_counter()
-        project.add_coding(c)
+        project.records.add_coding(c)
         api_time = time.perf_counter() - started
         started = time.perf_counter()
         bare.execute("BEGIN")

@@ -40,15 +40,15 @@ from workbench.formats.codebook_yaml import write_codebook
 from workbench.formats.records import write_records
 from workbench.store.api import Project
 p = Project.open(Path(args[0])); out = Path(args[1]); out.mkdir(exist_ok=True)
-write_codebook(p.codebook(), out / "codebook.yaml")
-for kind, items in (("sources", p.sources()), ("excerpts", p.excerpts()), ("codings", p.codings()),
-                    ("summaries", p.summaries())):
+write_codebook(p.codebook.get(), out / "codebook.yaml")
+for kind, items in (("sources", p.records.sources()), ("excerpts", p.records.excerpts()), ("codings", p.records.codings()),
+                    ("summaries", p.summaries.all())):
     write_records(kind, items, out / f"{kind}.csv", "csv")
 """,
     "export_qdpx": """
 from workbench.formats.refi.qdpx import project_qdpx
 from workbench.store.api import Project
-project_qdpx(Project.open(Path(args[0])).interchange_snapshot(), Path(args[1]))
+project_qdpx(Project.open(Path(args[0])).interchange.bundle(), Path(args[1]))
 """,
     "new_csv": """
 from workbench.cli.project_cmds import build_project

@@ -65,12 +65,12 @@ def example_project(tmp: Path):  # type: ignore[no-untyped-def]
 def perspective_quality(project) -> None:  # type: ignore[no-untyped-def]
     from workbench.nlp.perspectives import PerspectiveDetector
 
-    cb = project.codebook()
+    cb = project.codebook.get()
     gold: dict[str, set[str]] = defaultdict(set)
-    for c in project.codings([cb.consensus_coder]):
+    for c in project.records.codings([cb.consensus_coder]):
         if c.perspective:
             gold[c.excerpt].add(c.perspective)
-    excerpts = [e for e in project.excerpts() if e.key in gold]
+    excerpts = [e for e in project.records.excerpts() if e.key in gold]
     common = Counter(p for e in excerpts for p in gold[e.key]).most_common(1)[0][0]
     base = sum(common in gold[e.key] for e in excerpts) / len(excerpts)
     print(f"\nPerspective hints on the bundled example ({len(excerpts)} excerpts with consensus codings)")
@@ -107,7 +107,7 @@ def training_time(project) -> None:  # type: ignore[no-untyped-def]
     from workbench.nlp.suggest import Suggester, labelled_from_project
 
     examples = labelled_from_project(project, ["consensus"])
-    seconds, model = timed(lambda: Suggester.train(examples, project.codebook()))
+    seconds, model = timed(lambda: Suggester.train(examples, project.codebook.get()))
     predict, _ = timed(lambda: model.rank([e.text for e in examples]))  # type: ignore[attr-defined]
     row(f"train on the example ({len(examples)} excerpts)", f"{seconds:.2f} s", f"rank those {len(examples)}",
         f"{predict:.2f} s", ratio(seconds, predict))
@@ -129,7 +129,7 @@ def detection_speed(project) -> None:  # type: ignore[no-untyped-def]
     from workbench.nlp.detect import run_detection
     from workbench.nlp.pipeline import get_nlp
 
-    texts = [x.text for x in project.nlp_inputs()]
+    texts = [x.text for x in project.nlp.inputs()]
     nlp = get_nlp()
     tokenise, tokens = timed(lambda: sum(len(d) for d in nlp.tokenizer.pipe(texts, batch_size=1000)))
     print(f"\nDetection over the synthetic project ({len(texts):,} excerpts, "
@@ -146,12 +146,12 @@ def detection_speed(project) -> None:  # type: ignore[no-untyped-def]
 def search_speed(project) -> None:  # type: ignore[no-untyped-def]
     from workbench.nlp.search import SearchIndex, project_index
 
-    path = project.nlp_folder("cache") / "search-index.npz"
+    path = project.nlp.folder("cache") / "search-index.npz"
     if path.exists():
         path.unlink()
     build, index = timed(lambda: project_index(project))
     load, _ = timed(lambda: SearchIndex.load(path))
-    keys, _refs, texts = project.search_corpus()
+    keys, _refs, texts = project.nlp.search_corpus()
     lowered = [t.lower() for t in texts]
     print(f"\nSearch over {len(keys):,} excerpts")
     row("build the index (once per change)", f"{build:.2f} s", "", "", "")
@@ -208,7 +208,7 @@ def main() -> None:
         example = example_project(Path(tmp))
         perspective_quality(example)
         suggestion_quality("bundled example, consensus codings", labelled_from_project(example, ["consensus"]),
-                           example.codebook())
+                           example.codebook.get())
         training_time(example)
         examples, codebook = labelled_corpus(600 if args.quick else 2400)
         suggestion_quality("labelled synthetic set (templated findings; easier than real prose)", examples, codebook)

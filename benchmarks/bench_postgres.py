@@ -40,13 +40,13 @@ from workbench.core.model import Coding
 from workbench.store.api import Project
 where, coder, start_at, n = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 p = Project.open(None, where) if "://" in where else Project.open(Path(where))
-keys = [e.key for e in p.excerpts()][:5000]
-subs = [s.name for th in p.codebook().themes for s in th.subthemes]
+keys = [e.key for e in p.records.excerpts()][:5000]
+subs = [s.name for th in p.codebook.get().themes for s in th.subthemes]
 while time.time() < start_at:
     time.sleep(0.002)
 t = time.time()
 for i in range(n):
-    p.add_coding(Coding(keys[i % len(keys)], subs[(i * 7) % len(subs)], coder, None, None, note="bench"))
+    p.records.add_coding(Coding(keys[i % len(keys)], subs[(i * 7) % len(subs)], coder, None, None, note="bench"))
 print(t, time.time())
 """
 
@@ -57,13 +57,13 @@ def single(where: str, coder: str, n: int) -> list[float]:
     from workbench.store.api import Project
 
     p = Project.open(None, where) if "://" in where else Project.open(Path(where))
-    keys = [e.key for e in p.excerpts()][:5000]
-    subs = [s.name for th in p.codebook().themes for s in th.subthemes]
+    keys = [e.key for e in p.records.excerpts()][:5000]
+    subs = [s.name for th in p.codebook.get().themes for s in th.subthemes]
     out = []
     for i in range(n):
         c = Coding(keys[(i * 13) % len(keys)], subs[(i * 3) % len(subs)], coder, None, None, note="bench")
         t = time.perf_counter()
-        p.add_coding(c)
+        p.records.add_coding(c)
         out.append(time.perf_counter() - t)
     p.close()
     return out

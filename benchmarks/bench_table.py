@@ -115,7 +115,7 @@ def run(folder: Path, repeat: int, scratch: Path) -> None:
     db = folder / "workbench.db"
     with Project.open(folder) as project:
         counts = project.counts()
-        consensus = project.codebook().consensus_coder
+        consensus = project.codebook.get().consensus_coder
         d = derive_cells(project.viewer(None))
         print(f"project: {counts['codings']:,} codings, {counts['excerpts']:,} excerpts, {counts['sources']:,} "
               f"sources, {counts['subthemes']} subthemes, {counts['coders']} coders; default coders: "

@@ -123,7 +123,7 @@ def choose_coders(view: CoderView, names: str | None) -> list[str]:
     Agreement figures show nobody's codings, so they stay available while blind; lists of
     disagreements do not (`CoderView.require_open`)."""
     project = view.project
-    known = project.coders()
+    known = project.records.coders()
     consensus = view.consensus
     if not names:
         chosen = [c for c in known if c != consensus]
@@ -138,7 +138,7 @@ def choose_coders(view: CoderView, names: str | None) -> list[str]:
 
 
 def agreement(project, coders: Sequence[str]) -> Agreement:  # type: ignore[no-untyped-def]
-    return compute(project.agreement_rows(list(coders)))
+    return compute(project.collab.agreement_rows(list(coders)))
 
 
 def compute(data) -> Agreement:  # type: ignore[no-untyped-def]  # data: store.collab.AgreementRows

@@ -24,15 +24,15 @@ def check(f: Check) -> Check:
 def ungrouped_subthemes(view: CoderView) -> list[str]:
     project = view.project
     return [f"subtheme '{s.name}' is under no overarching theme (it stays out of the table)"
-            for s in project.codebook().ungrouped]
+            for s in project.codebook.get().ungrouped]
 
 
 @check
 def excerpt_hints_known(view: CoderView) -> list[str]:
     project = view.project
-    names = {p.name for p in project.codebook().perspectives}
+    names = {p.name for p in project.codebook.get().perspectives}
     return [f"excerpt '{e.key}' has perspective hint '{e.perspective}', which the codebook does not define"
-            for e in project.excerpts() if e.perspective and e.perspective not in names]
+            for e in project.records.excerpts() if e.perspective and e.perspective not in names]
 
 
 LIMIT = 20  # lines per check before "… and N more": a problem list should stay readable
@@ -50,7 +50,7 @@ def codings_without_perspective(view: CoderView) -> list[str]:
     project = view.project
     from workbench.store import table_queries
 
-    if not project.codebook().perspectives:
+    if not project.codebook.get().perspectives:
         return []
     with project.read() as conn:
         n, rows = table_queries.codings_without_perspective(conn, LIMIT, view.own_only())
@@ -107,7 +107,7 @@ def table_summaries(view: CoderView) -> list[str]:
             stale.append(f"summary of {name} is stale: written for {_short(model, e.written_for)}, "
                          f"the codings now give {_short(model, e.references)}")
     grouped = {s.name for t in model.codebook.themes for s in t.subthemes}
-    for s in project.summaries():
+    for s in project.summaries.all():
         if s.text.strip() and s.subtheme in grouped and (s.subtheme, s.valence, s.perspective) not in cells:
             stale.append(f"summary of {s.subtheme} / {s.valence or '(no valence)'} / {s.perspective} is stale: "
                          "no codings give that cell any references now")

@@ -132,10 +132,10 @@ def disagreements(project, coders: Sequence[str], include_settled: bool = False)
 
 
 def all_items(project, coders: Sequence[str]) -> list[Item]:  # type: ignore[no-untyped-def]
-    cb = project.codebook()
+    cb = project.codebook.get()
     consensus = cb.consensus_coder
-    return build_items(project.excerpts(), project.codings([*coders, consensus]), project.marks([*coders, consensus]),
-                       project.decisions(), coders, consensus, [s.name for s in cb.all_subthemes()])
+    return build_items(project.records.excerpts(), project.records.codings([*coders, consensus]), project.collab.marks([*coders, consensus]),
+                       project.collab.decisions(), coders, consensus, [s.name for s in cb.all_subthemes()])
 
 
 def coverage(items: Sequence[Item], coded_excerpts: set[str], agreed_any: set[str]) -> Coverage:
@@ -158,9 +158,9 @@ def coverage(items: Sequence[Item], coded_excerpts: set[str], agreed_any: set[st
 
 
 def project_coverage(project, coders: Sequence[str]) -> Coverage:  # type: ignore[no-untyped-def]
-    consensus = project.codebook().consensus_coder
+    consensus = project.codebook.get().consensus_coder
     items = all_items(project, coders)
-    return coverage(items, set(project.coded_excerpts(coders)), set(project.coded_excerpts([consensus])))
+    return coverage(items, set(project.collab.coded_excerpts(coders)), set(project.collab.coded_excerpts([consensus])))
 
 
 def describe(c: Coding | None) -> str:

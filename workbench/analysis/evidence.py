@@ -127,5 +127,5 @@ def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[
 def evidence_profile(view: CoderView, coders: str | None = None) -> EvidenceProfile:
     """The evidence profile for a choice of coders (default: the agreed set if any), as `view` may see it."""
     project = view.project
-    return evidence_from(derive_cells(view, coders), project.codebook(), project.sources(),
-                         project.included_studies(), project.judgements(), view.summaries())
+    return evidence_from(derive_cells(view, coders), project.codebook.get(), project.records.sources(),
+                         project.evidence.included_studies(), project.evidence.judgements(), view.summaries())

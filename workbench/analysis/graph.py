@@ -116,7 +116,7 @@ def _graph_from_cells(derivation: Derivation, codebook: Codebook, sources: Itera
 def build_graph(view: CoderView, coders: str | None = None) -> nx.DiGraph:
     """The theme–source graph for a choice of coders (default: the agreed set if any), as `view` may see it."""
     project = view.project
-    return graph_from_cells(derive_cells(view, coders), project.codebook(), project.sources())
+    return graph_from_cells(derive_cells(view, coders), project.codebook.get(), project.records.sources())
 
 
 # ----- queries ---------------------------------------------------------------------------------

@@ -99,4 +99,4 @@ def matrix_from(derivation: Derivation, codebook: Codebook) -> Matrix:
 
 def build_matrix(view: CoderView, coders: str | None = None) -> Matrix:
     """The perspective matrix for a choice of coders (default: the agreed set if any), as `view` may see it."""
-    return matrix_from(derive_cells(view, coders), view.project.codebook())
+    return matrix_from(derive_cells(view, coders), view.project.codebook.get())

@@ -67,8 +67,8 @@ def build_sheet(view: CoderView, coders: str | None = None) -> SummarySheet:
     current summary."""
     project = view.project
     model = build_table(view, coders)
-    versions = {(s.subtheme, s.valence, s.perspective): s.version for s in project.summaries()}
-    texts = {e.key: e.text for e in project.excerpts()}
+    versions = {(s.subtheme, s.valence, s.perspective): s.version for s in project.summaries.all()}
+    texts = {e.key: e.text for e in project.records.excerpts()}
     cells = []
     for theme, subtheme, row, e in model.entries():
         cell = model.derivation.cell(subtheme, row.valence, e.perspective)
@@ -127,7 +127,7 @@ def _cell_name(subtheme: str, valence: str | None, perspective: str) -> str:
 def apply_edits(view: CoderView, rows: list[EditedRow], file: str, author: str) -> ImportReport:
     """Write the edited summaries in one transaction, or nothing if any edited cell moved on."""
     project = view.project
-    cb = project.codebook()
+    cb = project.codebook.get()
     known_sub = {s.name for s in cb.all_subthemes()}
     known_val = set(cb.valences)
     known_per = {p.name for p in cb.perspectives}
@@ -139,7 +139,7 @@ def apply_edits(view: CoderView, rows: list[EditedRow], file: str, author: str) 
         if r.perspective not in known_per:
             raise UserError(f"unknown perspective '{r.perspective}'", file, r.line, "row")
     current: dict[tuple[str, str | None, str], Summary] = {
-        (s.subtheme, s.valence, s.perspective): s for s in project.summaries()}
+        (s.subtheme, s.valence, s.perspective): s for s in project.summaries.all()}
     derived: dict[str, dict[tuple[str, str | None, str | None], list[str]]] = {}
 
     def refs_now(coders: str, cell: tuple[str, str | None, str]) -> list[str]:
@@ -192,7 +192,7 @@ def apply_edits(view: CoderView, rows: list[EditedRow], file: str, author: str) 
         for r, version, refs in todo:
             if refs is None:
                 refs = refs_now("default", (r.subtheme, r.valence, r.perspective))
-            project.set_summary(r.subtheme, r.valence, r.perspective, r.text.strip(), author, ",".join(refs),
+            project.summaries.set(r.subtheme, r.valence, r.perspective, r.text.strip(), author, ",".join(refs),
                                 version, conn)
             report.written += 1
     return report

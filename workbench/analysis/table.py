@@ -206,9 +206,9 @@ def build_table(view: CoderView, coders: str | None = None) -> TableModel:
     """The table for the chosen coders as `view` may see them (see `derive_cells`): every cell with
     references, in codebook order."""
     project = view.project
-    cb = project.codebook()
+    cb = project.codebook.get()
     derivation = derive_cells(view, coders)
-    summaries = {(s.subtheme, s.valence, s.perspective): s for s in project.summaries()}
+    summaries = {(s.subtheme, s.valence, s.perspective): s for s in project.summaries.all()}
     valence_order: list[str | None] = [*cb.valences, None]
     themes = []
     for th in cb.themes:
@@ -237,4 +237,4 @@ def build_table(view: CoderView, coders: str | None = None) -> TableModel:
                     srows.rows.append(Row(v, refs, entries))
             trows.subthemes.append(srows)
         themes.append(trows)
-    return TableModel(cb, themes, derivation, {s.ref: s for s in project.sources()})
+    return TableModel(cb, themes, derivation, {s.ref: s for s in project.records.sources()})

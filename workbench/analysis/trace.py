@@ -91,7 +91,7 @@ def trace_cell(view: CoderView, subtheme: str, valence: str | None = None, persp
     """The codings behind subtheme × valence × perspective (either may be left out: all of them),
     as `view` may see them."""
     project = view.project
-    cb = project.codebook()
+    cb = project.codebook.get()
     names = [s.name for s in cb.all_subthemes()]
     found = next((n for n in names if n == subtheme), None) or next(
         (n for n in names if n.lower() == subtheme.strip().lower()), None)

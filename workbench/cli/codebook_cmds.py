@@ -25,7 +25,7 @@ def show(ctx: Context) -> None:
     Example: workbench -p review codebook show
     """
     with ctx.open() as project:
-        cb = project.codebook()
+        cb = project.codebook.get()
     for th in cb.themes:
         click.echo(th.name)
         for s in th.subthemes:
@@ -51,10 +51,10 @@ def add(ctx: Context, name: str, theme: str | None, definition: str, origin: str
     """
     with ctx.open() as project:
         if new_theme:
-            project.add_theme(name, ctx.coder(required=False))
+            project.codebook.add_theme(name, ctx.coder(required=False))
             click.echo(f"added theme '{name}'")
         else:
-            project.add_subtheme(name, theme, ctx.coder(required=False), definition, origin)
+            project.codebook.add_subtheme(name, theme, ctx.coder(required=False), definition, origin)
             click.echo(f"added subtheme '{name}'" + (f" under '{theme}'" if theme else " (ungrouped)"))
 
 
@@ -69,7 +69,7 @@ def rename(ctx: Context, old: str, new: str, is_theme: bool) -> None:
     Example: workbench -p review codebook rename "Bridge" "Bridging role"
     """
     with ctx.open() as project:
-        (project.rename_theme if is_theme else project.rename_subtheme)(old, new, ctx.coder(required=False))
+        (project.codebook.rename_theme if is_theme else project.codebook.rename_subtheme)(old, new, ctx.coder(required=False))
     click.echo(f"renamed '{old}' to '{new}'")
 
 
@@ -83,7 +83,7 @@ def merge(ctx: Context, source: str, into: str) -> None:
     Example: workbench -p review codebook merge "Isolation and validation" "Wellbeing and recovery"
     """
     with ctx.open() as project:
-        r = project.merge_subthemes(source, into, ctx.coder(required=False))
+        r = project.codebook.merge_subthemes(source, into, ctx.coder(required=False))
     click.echo(f"merged '{source}' into '{into}': {r['moved']} codings moved, {r['duplicates']} duplicates "
                f"folded, {r['summaries_joined']} summaries joined")
 
@@ -101,7 +101,7 @@ def move(ctx: Context, subtheme: str, theme: str | None, ungroup: bool) -> None:
     if not theme and not ungroup:
         raise click.UsageError("name a THEME, or give --ungroup")
     with ctx.open() as project:
-        project.move_subtheme(subtheme, None if ungroup else theme, ctx.coder(required=False))
+        project.codebook.move_subtheme(subtheme, None if ungroup else theme, ctx.coder(required=False))
     click.echo(f"moved '{subtheme}' " + ("to ungrouped" if ungroup else f"under '{theme}'"))
 
 
@@ -116,7 +116,7 @@ def reorder(ctx: Context, name: str, position: int, is_theme: bool) -> None:
     Example: workbench -p review codebook reorder "Boundaries" 1
     """
     with ctx.open() as project:
-        project.reorder("theme" if is_theme else "subtheme", name, position, ctx.coder(required=False))
+        project.codebook.reorder("theme" if is_theme else "subtheme", name, position, ctx.coder(required=False))
     click.echo(f"'{name}' is now at position {position}")
 
 
@@ -132,10 +132,10 @@ def delete(ctx: Context, name: str, move_to: str | None, is_theme: bool) -> None
     """
     with ctx.open() as project:
         if is_theme:
-            n = project.delete_theme(name, ctx.coder(required=False))
+            n = project.codebook.delete_theme(name, ctx.coder(required=False))
             click.echo(f"deleted theme '{name}'; {n} subthemes are now ungrouped")
         else:
-            project.delete_subtheme(name, ctx.coder(required=False), move_to)
+            project.codebook.delete_subtheme(name, ctx.coder(required=False), move_to)
             click.echo(f"deleted '{name}'" + (f" (codings moved to '{move_to}')" if move_to else ""))
 
 
@@ -153,7 +153,7 @@ def edit(ctx: Context, name: str, **fields: str | None) -> None:
     Example: workbench -p review codebook edit Boundaries --definition "Where friend ends and worker begins"
     """
     with ctx.open() as project:
-        project.edit_subtheme(name, ctx.coder(required=False), **{k: v for k, v in fields.items() if v is not None})
+        project.codebook.edit_subtheme(name, ctx.coder(required=False), **{k: v for k, v in fields.items() if v is not None})
     click.echo(f"updated '{name}'")
 
 
@@ -184,17 +184,17 @@ def code(ctx: Context, excerpt: str, subtheme: str, valence: str | None, perspec
             raise UserError(f"--span must look like 10-42, not '{span}'") from None
     with ctx.open() as project:
         if perspective is None:
-            hint = next((e.perspective for e in project.excerpts() if e.key == excerpt), "")
+            hint = next((e.perspective for e in project.records.excerpts() if e.key == excerpt), "")
             perspective = hint or None
         c = Coding(excerpt, subtheme, coder, valence, perspective, start, end, note)
         if remove:
-            match = [x for x in project.codings([coder]) if (x.excerpt, x.subtheme, x.valence, x.perspective,
+            match = [x for x in project.records.codings([coder]) if (x.excerpt, x.subtheme, x.valence, x.perspective,
                                                                x.start, x.end) == (excerpt, subtheme, valence,
                                                                                    perspective, start, end)]
             if not match:
                 raise UserError("you have no such coding to remove")
-            project.remove_coding(match[0].uuid, coder)
+            project.records.remove_coding(match[0].uuid, coder)
             click.echo(f"removed {subtheme} from {excerpt}")
             return
-        uuid = project.add_coding(c)
+        uuid = project.records.add_coding(c)
     click.echo(f"coded {excerpt} with {subtheme} ({uuid})")

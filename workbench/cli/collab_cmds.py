@@ -60,18 +60,18 @@ def settings(ctx: Context, key: str | None, value: str | None) -> None:
     """
     with ctx.open() as project:
         if key is None:
-            blind = project.is_blind()
+            blind = project.collab.is_blind()
             explicit = project.setting("blind")
             click.echo(f"blind            {'on' if blind else 'off'}"
                        + ("" if explicit else " (default: on until reconciling starts)"))
-            cb = project.codebook()
+            cb = project.codebook.get()
             click.echo(f"consensus_coder  {cb.consensus_coder} (set in the codebook)")
             click.echo(f"citation         {cb.citation}")
             return
         if key not in SETTINGS:
             raise UserError(f"unknown setting '{key}' (known: {', '.join(SETTINGS)})")
         if value is None:
-            click.echo("on" if project.is_blind() else "off")
+            click.echo("on" if project.collab.is_blind() else "off")
             return
         flag = {"on": "1", "off": "0", "1": "1", "0": "0", "true": "1", "false": "0", "yes": "1", "no": "0"}
         if value.lower() not in flag:
@@ -151,11 +151,11 @@ def export_coding_sheet(ctx: Context, sheet_coder: str | None, output: Path | No
         if not view.may_see(coder):
             raise UserError(f"the project codes blind: a coding sheet holds {coder}'s codings, so only {coder} "
                             f"may export it (--coder {coder})")
-        cb = project.codebook()
+        cb = project.codebook.get()
         if coder == cb.consensus_coder:
             raise UserError(f"'{coder}' is the agreed set; coding sheets are for individual coders")
-        data = SheetData(coder, project.setting("name"), cb, project.excerpts(), project.codings([coder]),
-                         {e for e, _ in project.marks([coder])})
+        data = SheetData(coder, project.setting("name"), cb, project.records.excerpts(), project.records.codings([coder]),
+                         {e for e, _ in project.collab.marks([coder])})
         with output_target(ctx, output, chosen, f"coding-sheet-{coder}") as out:
             coding_sheet_xlsx(data, out)  # type: ignore[arg-type]
 
@@ -166,7 +166,7 @@ def import_coding_sheet(ctx: Context, file: Path) -> str:
 
     sheet = read_coding_sheet(file)
     with ctx.open() as project:
-        result = project.apply_coding_sheet(sheet, ctx.coder(required=False) or sheet.coder)
+        result = project.collab.apply_coding_sheet(sheet, ctx.coder(required=False) or sheet.coder)
     return f"{file}: coding sheet of {sheet.coder}: {result}"
 
 
@@ -192,8 +192,8 @@ def export_disagreements(ctx: Context, coders: str | None, include_settled: bool
         view.require_open("the disagreements report")
         names = choose_coders(view, coders)
         items = all_items(project, names)
-        consensus = project.codebook().consensus_coder
-        cov = coverage(items, set(project.coded_excerpts(names)), set(project.coded_excerpts([consensus])))
+        consensus = project.codebook.get().consensus_coder
+        cov = coverage(items, set(project.collab.coded_excerpts(names)), set(project.collab.coded_excerpts([consensus])))
         overall = compute(project, names).overall()
         alpha = f"{overall.alpha:.3f}" if overall.alpha is not None else overall.alpha_note
         shown = [i for i in items if i.kind != "agreement" and (include_settled or not i.settled)]

@@ -114,27 +114,27 @@ def _ask(project, item, actor: str) -> int:  # type: ignore[no-untyped-def]
         if choice == "s":
             return 0
         if choice.isdigit() and 1 <= int(choice) <= len(coders):
-            project.accept_coding(item.excerpt.key, item.subtheme, coders[int(choice) - 1], actor,
+            project.collab.accept_coding(item.excerpt.key, item.subtheme, coders[int(choice) - 1], actor,
                                   click.prompt("  note (optional)", default="", show_default=False))
             click.echo(f"  accepted {coders[int(choice) - 1]}'s coding into the agreed set")
             return 1
         if choice == "w":
-            cb = project.codebook()
+            cb = project.codebook.get()
             valence = click.prompt("  valence", type=click.Choice([*cb.valences, "none"]), default="none")
             perspective = click.prompt("  perspective", type=click.Choice([p.name for p in cb.perspectives]),
                                        default=item.excerpt.perspective or None)
             note = click.prompt("  note (optional)", default="", show_default=False)
-            project.write_agreed(item.excerpt.key, item.subtheme, [None if valence == "none" else valence],
+            project.collab.write_agreed(item.excerpt.key, item.subtheme, [None if valence == "none" else valence],
                                  perspective, actor, note)
             click.echo("  wrote the agreed coding")
             return 1
         if choice == "r":
-            project.reject_item(item.excerpt.key, item.subtheme, actor,
+            project.collab.reject_item(item.excerpt.key, item.subtheme, actor,
                                 click.prompt("  note (optional)", default="", show_default=False))
             click.echo("  the agreed set does not apply this subtheme here")
             return 1
         if choice == "o":
-            project.leave_open(item.excerpt.key, item.subtheme, click.prompt("  note"), actor)
+            project.collab.leave_open(item.excerpt.key, item.subtheme, click.prompt("  note"), actor)
             click.echo("  left open with the note")
             return 1
         click.echo("  choose a number, w, r, o, s or q")
@@ -208,7 +208,7 @@ def compare_accept(ctx: click.Context, excerpt: str, subtheme: str, from_coder: 
     """
     context, project, _ = _open(ctx)
     with project:
-        uuids = project.accept_coding(excerpt, subtheme, from_coder, context.coder(), note)
+        uuids = project.collab.accept_coding(excerpt, subtheme, from_coder, context.coder(), note)
     click.echo(f"accepted {from_coder}'s coding of {excerpt} · {subtheme} ({len(uuids)} into the agreed set)")
 
 
@@ -227,8 +227,8 @@ def compare_write(ctx: click.Context, excerpt: str, subtheme: str, valences: tup
     context, project, _ = _open(ctx)
     with project:
         if perspective is None:
-            perspective = next((e.perspective for e in project.excerpts() if e.key == excerpt), "") or None
-        project.write_agreed(excerpt, subtheme, list(valences) or [None], perspective, context.coder(), note)
+            perspective = next((e.perspective for e in project.records.excerpts() if e.key == excerpt), "") or None
+        project.collab.write_agreed(excerpt, subtheme, list(valences) or [None], perspective, context.coder(), note)
     click.echo(f"wrote the agreed coding of {excerpt} · {subtheme}")
 
 
@@ -243,7 +243,7 @@ def compare_reject(ctx: click.Context, excerpt: str, subtheme: str, note: str) -
     """
     context, project, _ = _open(ctx)
     with project:
-        project.reject_item(excerpt, subtheme, context.coder(), note)
+        project.collab.reject_item(excerpt, subtheme, context.coder(), note)
     click.echo(f"rejected {subtheme} for {excerpt}")
 
 
@@ -258,7 +258,7 @@ def compare_open_note(ctx: click.Context, excerpt: str, subtheme: str, note: str
     """
     context, project, _ = _open(ctx)
     with project:
-        project.leave_open(excerpt, subtheme, note, context.coder())
+        project.collab.leave_open(excerpt, subtheme, note, context.coder())
     click.echo(f"left {excerpt} · {subtheme} open")
 
 
@@ -274,7 +274,7 @@ def compare_accept_agreements(ctx: click.Context) -> None:
     context, project, names = _open(ctx)
     with project:
         items = [i for i in all_items(project, names) if i.kind == "agreement" and i.status == "to do"]
-        added = project.accept_agreements([(i.excerpt.key, i.subtheme, next(iter(i.views))) for i in items],
+        added = project.collab.accept_agreements([(i.excerpt.key, i.subtheme, next(iter(i.views))) for i in items],
                                           context.coder())
         click.echo(f"{added} coding{'s' if added != 1 else ''} the coders agree on copied into the agreed set. "
                    + _coverage_text(project, names))

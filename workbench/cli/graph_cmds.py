@@ -174,7 +174,7 @@ def evidence_set(ctx: Context, subtheme: str, valence: str | None, component: st
     """
     author = ctx.coder()
     with ctx.open() as project:
-        j = project.set_judgement(subtheme, valence, component, judgement, explanation, author)
+        j = project.evidence.set_judgement(subtheme, valence, component, judgement, explanation, author)
     click.echo(f"{subtheme}{' (' + valence + ')' if valence else ''}: {j.component} = {j.judgement}")
 
 
@@ -190,7 +190,7 @@ def evidence_clear(ctx: Context, subtheme: str, valence: str | None, component: 
     """
     author = ctx.coder()
     with ctx.open() as project:
-        removed = project.clear_judgement(subtheme, valence, component, author)
+        removed = project.evidence.clear_judgement(subtheme, valence, component, author)
     click.echo("removed" if removed else "there was no such judgement")
 
 
@@ -210,7 +210,7 @@ def evidence_show(ctx: Context, subtheme: str | None, valence: str | None, coder
 
     with ctx.open() as project:
         profile = evidence_profile(ctx.viewer(project), coders)
-        cb = project.codebook()
+        cb = project.codebook.get()
     if subtheme and subtheme not in {s.name for s in cb.all_subthemes()}:
         raise UserError(f"unknown subtheme '{subtheme}'")
     if valence and valence not in cb.valences:
@@ -251,7 +251,7 @@ def import_included_studies(ctx: Context, file: Path, fmt: str | None, replace: 
 
     rows = read_rows(file, ["source", "study"], fmt)
     with ctx.open() as project:
-        result = project.add_included_studies([(n, r["source"], r["study"]) for n, r in rows],
+        result = project.evidence.add_included_studies([(n, r["source"], r["study"]) for n, r in rows],
                                               ctx.coder(required=False), str(file), replace)
     click.echo(f"{file}: {result}")
 

@@ -89,20 +89,20 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
         if kind == "sources" and fmt is None and is_bibliography(file):
             from workbench.formats.bibliography import read_bibliography
 
-            rows = read_bibliography(file, project.sources(), project.setting("citation", "numeric"))
+            rows = read_bibliography(file, project.records.sources(), project.setting("citation", "numeric"))
             for line in rows.skipped:
                 click.echo(line, err=True)
         else:
             with busy(f"reading {file.name}"):
                 rows = READERS[kind](file, fmt)
         if kind == "sources":
-            result = project.add_sources(rows, actor, str(file))
+            result = project.records.add_sources(rows, actor, str(file))
         elif kind == "excerpts":
-            result = project.add_excerpts(rows, actor, str(file))
+            result = project.records.add_excerpts(rows, actor, str(file))
         else:
             with progress(len(rows) * 2, f"importing {kind}") as advance:
-                result = project.add_codings(rows, actor, str(file), advance)
-        changed = project.renumber_sources(actor) if renumber else {}
+                result = project.records.add_codings(rows, actor, str(file), advance)
+        changed = project.interchange.renumber_sources(actor) if renumber else {}
     click.echo(f"{file}: {result}")
     if renumber:
         click.echo(f"renumbered {len(changed)} sources" if changed else "labels already run 1..N; none renumbered")
@@ -167,9 +167,9 @@ def _export(ctx: Context, kind: str, output: Path | None, fmt: str | None) -> No
             own = view.own_only()
             if own is not None:
                 tell_scope({"blind": True, "coders": view.coder})
-            items = project.codings(own)
+            items = project.records.codings(own)
         else:
-            items = {"sources": project.sources, "excerpts": project.excerpts}[kind]()
+            items = {"sources": project.records.sources, "excerpts": project.records.excerpts}[kind]()
         with output_target(ctx, output, chosen, kind) as out:
             write_records(kind, items, out, chosen)
 
@@ -186,7 +186,7 @@ def export_codebook(ctx: Context, output: Path | None, fmt: str | None) -> None:
 
     chosen = choose_format(output, fmt, ("yaml",), "yaml")
     with ctx.open() as project:
-        cb = project.codebook()
+        cb = project.codebook.get()
         with output_target(ctx, output, chosen, "codebook") as out:
             write_codebook(cb, out)
 

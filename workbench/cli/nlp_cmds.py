@@ -47,7 +47,7 @@ def detect(ctx: Context, excerpts: tuple[str, ...], apply_: bool, force: bool, r
         with progress(len(plan.todo), "detecting") as advance:
             report = run_detection(project, actor, force, rule, advance, plan=plan)
         applied = apply_hints(project, actor) if apply_ else 0
-        results = project.nlp_results(list(excerpts) or None) if show or excerpts else {}
+        results = project.nlp.results(list(excerpts) or None) if show or excerpts else {}
         missing = [k for k in excerpts if k not in results]
         if missing:
             raise UserError(f"unknown excerpt '{missing[0]}'")
@@ -107,7 +107,7 @@ def search(ctx: Context, query: tuple[str, ...], mode: str, prefix: bool, cutoff
     with ctx.open() as project:
         coder = ctx.coder() if subtheme else ""
         if subtheme:
-            _check_names(project.codebook(), subtheme, valence, perspective)
+            _check_names(project.codebook.get(), subtheme, valence, perspective)
         with progress(project.counts()["excerpts"], "indexing excerpts") as advance:
             index = project_index(project, advance)
         result = index.search(text, mode, prefix=prefix, cutoff=cutoff)
@@ -137,7 +137,7 @@ def search(ctx: Context, query: tuple[str, ...], mode: str, prefix: bool, cutoff
                                          f"as {coder}?", default=False, err=True):
             click.echo("nothing coded", err=True)
             return
-        uuids, already = project.code_excerpts(keys, subtheme, coder, valence, perspective, "search",
+        uuids, already = project.nlp.code_excerpts(keys, subtheme, coder, valence, perspective, "search",
                                                query=text, mode=mode)
     click.echo(f"coded {len(uuids)} excerpt{'s' if len(uuids) != 1 else ''} with '{subtheme}' as {coder}"
                f"{f'; {already} already had this coding' if already else ''} (undo: workbench search --undo-last)")
@@ -156,7 +156,7 @@ def _check_names(cb, subtheme: str, valence: str | None, perspective: str | None
 def _undo_last(ctx: Context, yes: bool) -> None:
     coder = ctx.coder()
     with ctx.open() as project:
-        steps = project.bulk_codings(coder)
+        steps = project.nlp.bulk_codings(coder)
         if not steps:
             raise UserError(f"no 'search --code' step by {coder} to undo")
         step = steps[0]
@@ -166,7 +166,7 @@ def _undo_last(ctx: Context, yes: bool) -> None:
         if not yes and not click.confirm(question, default=False, err=True):
             click.echo("nothing removed", err=True)
             return
-        removed = project.undo_bulk_coding(step, coder)
+        removed = project.nlp.undo_bulk_coding(step, coder)
     click.echo(f"removed {removed} coding{'s' if removed != 1 else ''}"
                + (f" ({len(step.uuids) - removed} were already gone)" if removed < len(step.uuids) else ""))
 
@@ -198,13 +198,13 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
     from workbench.nlp.suggest import Suggester, labelled_from_project
 
     with ctx.open() as project:
-        folder = project.nlp_folder("models")
+        folder = project.nlp.folder("models")
         if train:
             scope = ctx.viewer(project).scope(coders)
             names, choice = scope.names, scope.choice
             examples = labelled_from_project(project, names)
             click.echo(f"training on {min(len(examples), 5000)} of {len(examples)} coded excerpts …", err=True)
-            model = Suggester.train(examples, project.codebook(), max_examples=5000)
+            model = Suggester.train(examples, project.codebook.get(), max_examples=5000)
             model.meta["coders"] = choice
             path = model.save(folder)
             m = model.meta
@@ -214,7 +214,7 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
                 return
         elif coders:
             raise click.UsageError("--coders goes with --train")
-        cb = project.codebook()
+        cb = project.codebook.get()
         model = Suggester.load(folder)
         if model is None:
             raise UserError("no trained model yet: run 'workbench suggest --train' first")
@@ -224,11 +224,11 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
         if valence or perspective:
             raise click.UsageError("--valence and --perspective go with --accept")
         if excerpts:
-            found = project.excerpt_texts_by_key(list(excerpts))
+            found = project.nlp.excerpt_texts_by_key(list(excerpts))
             items = [(k, found[k][0]) for k in excerpts]
         else:
             coder = ctx.coder(required=False) or None
-            items = project.uncoded_excerpts(coder, limit)
+            items = project.nlp.uncoded_excerpts(coder, limit)
             if not items:
                 click.echo(f"every excerpt is coded{' by ' + coder if coder else ''}; name excerpts to see "
                            "suggestions for them", err=True)
@@ -246,15 +246,15 @@ def _accept(ctx: Context, project, model, accept: tuple[str, str], valence: str 
     from workbench.core.model import Coding
 
     key, subtheme = accept
-    text, hint = project.excerpt_texts_by_key([key])[key]
-    ranking = model.top([text], top, {s.name for s in project.codebook().all_subthemes()})[0]
+    text, hint = project.nlp.excerpt_texts_by_key([key])[key]
+    ranking = model.top([text], top, {s.name for s in project.codebook.get().all_subthemes()})[0]
     offered = [label for label, _ in ranking]
     if subtheme not in offered:
         raise UserError(f"'{subtheme}' is not among the suggestions for {key} ({', '.join(offered)}); "
                         "code it with 'workbench code' instead")
     coder = ctx.coder()
-    _check_names(project.codebook(), subtheme, valence, perspective)
-    uuid = project.add_coding(Coding(key, subtheme, coder, valence or None, perspective or hint or None,
+    _check_names(project.codebook.get(), subtheme, valence, perspective)
+    uuid = project.records.add_coding(Coding(key, subtheme, coder, valence or None, perspective or hint or None,
                                      origin="suggestion"), coder)
     click.echo(f"coded {key} with '{subtheme}' as {coder} (from a suggestion; uuid {uuid})")
 
@@ -294,7 +294,7 @@ def segment(ctx: Context, document: str, by: str, source: str | None, prefix: st
 
             text = read_document(path)
         else:
-            docs = [d for d in project.documents() if d.name == document]
+            docs = [d for d in project.interchange.documents() if d.name == document]
             if not docs:
                 raise UserError(f"no such file, and no imported document named '{document}'")
             if len(docs) > 1 and source is None:
@@ -305,13 +305,13 @@ def segment(ctx: Context, document: str, by: str, source: str | None, prefix: st
             text, source = doc.text, source or doc.source
         if not source:
             raise UserError("which source is this? add --source REF")
-        sources = project.sources()
+        sources = project.records.sources()
         if source not in {s.ref for s in sources}:
             raise UserError(f"unknown source '{source}'")
         segments = split(text, by)
-        detector = PerspectiveDetector(project.codebook())
+        detector = PerspectiveDetector(project.codebook.get())
         matcher = CitationMatcher(sources)
-        known = {e.key for e in project.excerpts()}
+        known = {e.key for e in project.records.excerpts()}
     stem = prefix if prefix is not None else f"{source}-"
     keys = [f"{stem}{i:03d}" for i in range(1, len(segments) + 1)]
     clash = next((k for k in keys if k in known), None)

@@ -54,7 +54,7 @@ def build_project_from_qdpx(folder: Path, qdpx: Path, actor: str = "", positions
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         with Project.create(scratch) as project:
-            stats = project.import_bundle(bundle, actor, str(qdpx), fresh=True)
+            stats = project.interchange.import_bundle(bundle, actor, str(qdpx), fresh=True)
         if folder.exists():
             folder.rmdir()
         scratch.rename(folder)
@@ -79,7 +79,7 @@ def import_qdpx(ctx: Context, file: Path, positions: str) -> None:
 
     bundle = read_qdpx(file, positions)
     with ctx.open() as project:
-        stats = project.import_bundle(bundle, ctx.coder(required=False), str(file))
+        stats = project.interchange.import_bundle(bundle, ctx.coder(required=False), str(file))
     click.echo(f"{file}: {describe(stats)}")
     report_losses(bundle.losses)
 
@@ -99,7 +99,7 @@ def import_qdc(ctx: Context, file: Path) -> None:
 
     read = read_qdc(file)
     with ctx.open() as project:
-        stats = project.import_bundle(ProjectBundle(codebook=read.codebook, memos=read.memos),
+        stats = project.interchange.import_bundle(ProjectBundle(codebook=read.codebook, memos=read.memos),
                                       ctx.coder(required=False), str(file))
     click.echo(f"{file}: {describe(stats)}")
     report_losses(read.losses)
@@ -131,7 +131,7 @@ def import_document(ctx: Context, file: Path, source: str, split: str, pattern: 
     text = read_document(file)
     spans = split_document(text, split, pattern, name or file.name)
     with ctx.open() as project:
-        result = project.add_document(source, name or file.name, text, ctx.coder(required=False), spans)
+        result = project.interchange.add_document(source, name or file.name, text, ctx.coder(required=False), spans)
     if not result.added:
         click.echo(f"{file}: already imported for source {source}; nothing changed")
         return
@@ -156,7 +156,7 @@ def export_qdpx(ctx: Context, output: Path | None, fmt: str | None) -> None:
 
     chosen = choose_format(output, fmt, ("qdpx",), "qdpx")
     with ctx.open() as project:
-        data = project.interchange_snapshot()
+        data = project.interchange.bundle()
     with output_target(ctx, output, chosen, ctx.project_dir.resolve().name or "project") as out:
         losses = project_qdpx(data, out)  # type: ignore[arg-type]
     report_losses(losses)
@@ -174,7 +174,7 @@ def export_qdc(ctx: Context, output: Path | None, fmt: str | None) -> None:
 
     chosen = choose_format(output, fmt, ("qdc",), "qdc")
     with ctx.open() as project:
-        cb = project.codebook()
+        cb = project.codebook.get()
     with output_target(ctx, output, chosen, "codebook") as out:
         losses = codebook_qdc(cb, out)
     report_losses(losses)

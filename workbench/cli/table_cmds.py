@@ -101,7 +101,7 @@ def _resolve_cell(project, subtheme: str, valence: str | None, perspective: str)
     from workbench.analysis.trace import _filter
     from workbench.core.errors import UserError
 
-    cb = project.codebook()
+    cb = project.codebook.get()
     names = [s.name for s in cb.all_subthemes()]
     found = next((n for n in names if n.lower() == subtheme.strip().lower()), None)
     if found is None:
@@ -128,7 +128,7 @@ def summary_show(ctx: Context, subtheme: str, valence: str | None, perspective: 
         sub, v, p = _resolve_cell(project, subtheme, valence, perspective)
         derivation = derive_cells(ctx.viewer(project), coders)
         cell = derivation.cell(sub, v, p)
-        s = project.summary(sub, v, p)
+        s = project.summaries.get(sub, v, p)
     refs = cell.refs if cell else []
     click.echo(f"{sub} / {v or '(no valence)'} / {p}: references [{', '.join(refs)}]")
     if s is None or not s.text:
@@ -174,7 +174,7 @@ def summary_set(ctx: Context, subtheme: str, valence: str | None, perspective: s
         sub, v, p = _resolve_cell(project, subtheme, valence, perspective)
         cell = derive_cells(ctx.viewer(project)).cell(sub, v, p)
         refs = cell.refs if cell else []
-        s = project.set_summary(sub, v, p, text.strip(), author, ",".join(refs), expect_version)
+        s = project.summaries.set(sub, v, p, text.strip(), author, ",".join(refs), expect_version)
     note = "" if refs else " (note: no codings behind this cell yet, so it is not in the table)"
     click.echo(f"saved {sub} / {v or '(no valence)'} / {p}, version {s.version}{note}")
 
@@ -200,7 +200,7 @@ def export_summaries(ctx: Context, output: Path | None, fmt: str | None, coders:
             from workbench.formats.records import write_records
 
             with output_target(ctx, output, chosen, "summaries") as out:
-                write_records("summaries", project.summaries(), out, "csv")
+                write_records("summaries", project.summaries.all(), out, "csv")
             return
         from workbench.analysis.summary_sheet import build_sheet
 

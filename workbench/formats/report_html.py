@@ -56,11 +56,11 @@ def _build_report(view: CoderView, coders: str | None, title: str | None) -> Rep
     project = view.project
     table = build_table(view, coders)
     d, cb = table.derivation, table.codebook
-    sources = project.sources()
-    included = project.included_studies()
-    profile = evidence_from(d, cb, sources, included, project.judgements(), view.summaries())
+    sources = project.records.sources()
+    included = project.evidence.included_studies()
+    profile = evidence_from(d, cb, sources, included, project.evidence.judgements(), view.summaries())
     wanted = {x for c in d.cells for xs in c.excerpts.values() for x in xs}
-    excerpts = {k: e for k, e in project.excerpt_index().items() if k in wanted}
+    excerpts = {k: e for k, e in project.evidence.excerpt_index().items() if k in wanted}
     name = title or cb.name or project.setting("name") or "Synthesis report"
     return Report(name, table, matrix_from(d, cb), graph_from_cells(d, cb, sources), profile, excerpts,
                   sources, included, now())

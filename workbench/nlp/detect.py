@@ -36,11 +36,11 @@ class DetectReport:
 
 def rules_digest(project: Any, rule: str) -> str:
     """12 hex digits that change when the perspectives, the sources or the rules change."""
-    cb = project.codebook()
+    cb = project.codebook.get()
     payload = json.dumps({
         "rule": rule,
         "perspectives": [[p.name, p.mixed, list(p.synonyms)] for p in cb.perspectives],
-        "sources": [[s.ref, s.citation, s.year] for s in project.sources()],
+        "sources": [[s.ref, s.citation, s.year] for s in project.records.sources()],
     }, ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]
 
@@ -61,7 +61,7 @@ class DetectPlan:
 
 def plan_detection(project: Any, force: bool = False, rule: str = "speaker") -> DetectPlan:
     rules = rules_digest(project, rule)
-    inputs = project.nlp_inputs()
+    inputs = project.nlp.inputs()
     todo = [(x, stamp(rules, x.text)) for x in inputs]
     return DetectPlan(len(inputs), [(x, s) for x, s in todo if force or x.stamp != s], rule)
 
@@ -77,8 +77,8 @@ def run_detection(project: Any, actor: str = "", force: bool = False, rule: str 
     todo = plan.todo
     report = DetectReport(total=plan.total, computed=len(todo))
     if todo:
-        detector = PerspectiveDetector(project.codebook(), plan.rule)
-        matcher = CitationMatcher(project.sources())
+        detector = PerspectiveDetector(project.codebook.get(), plan.rule)
+        matcher = CitationMatcher(project.records.sources())
         rows = []
         for n, ((x, s), (groups, hint)) in enumerate(
                 zip(todo, detector.detect((x.text for x, _ in todo), batch_size), strict=True), start=1):
@@ -86,10 +86,10 @@ def run_detection(project: Any, actor: str = "", force: bool = False, rule: str 
             rows.append((x.id, groups, hint, cites, s))
             if progress is not None and n % 500 == 0:
                 progress(n)
-        project.save_nlp_results(rows, actor)
+        project.nlp.save_results(rows, actor)
         if progress is not None:
             progress(len(todo))
-    for result in project.nlp_results().values():
+    for result in project.nlp.results().values():
         if result.hint:
             report.with_hint += 1
             report.hints[result.hint] += 1
@@ -101,5 +101,5 @@ def run_detection(project: Any, actor: str = "", force: bool = False, rule: str 
 
 def apply_hints(project: Any, actor: str = "") -> int:
     """Fill empty perspective hints of excerpts with the stored detections; how many were filled."""
-    hints = {k: r.hint for k, r in project.nlp_results().items() if r.hint}
-    return project.apply_perspective_hints(hints, actor)
+    hints = {k: r.hint for k, r in project.nlp.results().items() if r.hint}
+    return project.nlp.apply_perspective_hints(hints, actor)

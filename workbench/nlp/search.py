@@ -266,12 +266,12 @@ def project_index(project: Any, progress: Progress | None = None) -> SearchIndex
     """The project's search index: the saved one if the excerpts are unchanged, else rebuilt and saved."""
     from workbench.nlp.pipeline import PIPELINE_VERSION
 
-    fingerprint = f"{PIPELINE_VERSION}:{INDEX_VERSION}:{project.excerpt_fingerprint()}"
-    path = project.nlp_folder("cache") / "search-index.npz"
+    fingerprint = f"{PIPELINE_VERSION}:{INDEX_VERSION}:{project.nlp.excerpt_fingerprint()}"
+    path = project.nlp.folder("cache") / "search-index.npz"
     index = SearchIndex.load(path) if path.exists() else None
     if index is not None and index.fingerprint == fingerprint:
         return index
-    keys, refs, texts = project.search_corpus()
+    keys, refs, texts = project.nlp.search_corpus()
     index = SearchIndex.build(keys, refs, texts, fingerprint, progress)
     index.save(path)
     return index

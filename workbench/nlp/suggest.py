@@ -220,4 +220,4 @@ def cross_validate(name: str, examples: Sequence[Labelled], make: Callable[[list
 
 
 def labelled_from_project(project: Any, coders: Sequence[str] | None) -> list[Labelled]:
-    return [Labelled(k, text, tuple(labels)) for k, text, labels in project.labelled_excerpts(coders)]
+    return [Labelled(k, text, tuple(labels)) for k, text, labels in project.nlp.labelled_excerpts(coders)]

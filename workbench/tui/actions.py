@@ -48,13 +48,13 @@ class Code(Action):
         self.excerpt = self.coding.excerpt
 
     def do(self, p: Any) -> str:
-        uuid = p.add_coding(self.coding)
+        uuid = p.records.add_coding(self.coding)
         if uuid != self.coding.uuid:
             raise NothingToDo(f"{self.coding.excerpt} is already coded with {_describe(self.coding)}")
         return f"coded {self.coding.excerpt} with {_describe(self.coding)}"
 
     def undo(self, p: Any) -> str:
-        p.remove_coding(self.coding.uuid, self.coding.coder)
+        p.records.remove_coding(self.coding.uuid, self.coding.coder)
         return f"removed {_describe(self.coding)} from {self.coding.excerpt}"
 
 
@@ -68,13 +68,13 @@ class Uncode(Action):
         self.kinds = frozenset({"codings"})
 
     def do(self, p: Any) -> str:
-        self.removed = p.remove_coding(self.uuid, self.actor)
+        self.removed = p.records.remove_coding(self.uuid, self.actor)
         self.excerpt = self.removed.excerpt
         return f"removed {_describe(self.removed)} from {self.removed.excerpt}"
 
     def undo(self, p: Any) -> str:
         assert self.removed is not None
-        p.add_coding(self.removed, self.actor)
+        p.records.add_coding(self.removed, self.actor)
         return f"coded {self.removed.excerpt} with {_describe(self.removed)} again"
 
 
@@ -90,9 +90,9 @@ class NothingApplies(Action):
 
     def _set(self, p: Any, mark: bool) -> str:
         if mark:
-            p.mark_nothing_applies(self.key, self.coder)
+            p.records.mark_nothing_applies(self.key, self.coder)
             return f"{self.key}: nothing applies"
-        p.unmark_nothing_applies(self.key, self.coder)
+        p.workspace.unmark_nothing_applies(self.key, self.coder)
         return f"{self.key}: 'nothing applies' withdrawn"
 
     def do(self, p: Any) -> str:
@@ -115,11 +115,11 @@ class Note(Action):
         self.excerpt = self.key
 
     def do(self, p: Any) -> str:
-        self.old = p.set_coding_note(self.uuid, self.text, self.actor)
+        self.old = p.workspace.set_coding_note(self.uuid, self.text, self.actor)
         return f"note saved on a coding of {self.key}"
 
     def undo(self, p: Any) -> str:
-        p.set_coding_note(self.uuid, self.old, self.actor)
+        p.workspace.set_coding_note(self.uuid, self.old, self.actor)
         return f"note on a coding of {self.key} put back"
 
 
@@ -137,11 +137,11 @@ class Memo(Action):
         self.excerpt = self.key or None
 
     def do(self, p: Any) -> str:
-        self.memo_uuid = p.add_memo(self.target_kind, self.target_uuid, self.text, self.author)
+        self.memo_uuid = p.interchange.add_memo(self.target_kind, self.target_uuid, self.text, self.author)
         return f"memo saved on {self.key or self.target_kind}"
 
     def undo(self, p: Any) -> str:
-        p.delete_memo(self.memo_uuid, self.author)
+        p.workspace.delete_memo(self.memo_uuid, self.author)
         return f"memo on {self.key or self.target_kind} deleted"
 
 
@@ -179,11 +179,11 @@ class NewSubtheme(CodebookAction):
     definition: str = ""
 
     def do(self, p: Any) -> str:
-        p.add_subtheme(self.name, self.theme, self.actor, self.definition)
+        p.codebook.add_subtheme(self.name, self.theme, self.actor, self.definition)
         return f"new subtheme '{self.name}'" + (f" under '{self.theme}'" if self.theme else " (ungrouped)")
 
     def undo(self, p: Any) -> str:
-        p.delete_subtheme(self.name, self.actor)
+        p.codebook.delete_subtheme(self.name, self.actor)
         return f"subtheme '{self.name}' withdrawn"
 
 
@@ -193,11 +193,11 @@ class RenameSubtheme(CodebookAction):
     new: str = ""
 
     def do(self, p: Any) -> str:
-        p.rename_subtheme(self.old, self.new, self.actor)
+        p.codebook.rename_subtheme(self.old, self.new, self.actor)
         return f"renamed '{self.old}' to '{self.new}'"
 
     def undo(self, p: Any) -> str:
-        p.rename_subtheme(self.new, self.old, self.actor)
+        p.codebook.rename_subtheme(self.new, self.old, self.actor)
         return f"renamed '{self.new}' back to '{self.old}'"
 
 
@@ -208,11 +208,11 @@ class EditSubtheme(CodebookAction):
     old: dict[str, str] = field(default_factory=dict)
 
     def do(self, p: Any) -> str:
-        p.edit_subtheme(self.name, self.actor, **self.new)
+        p.codebook.edit_subtheme(self.name, self.actor, **self.new)
         return f"'{self.name}' updated"
 
     def undo(self, p: Any) -> str:
-        p.edit_subtheme(self.name, self.actor, **self.old)
+        p.codebook.edit_subtheme(self.name, self.actor, **self.old)
         return f"'{self.name}' put back as it was"
 
 
@@ -223,11 +223,11 @@ class MoveSubtheme(CodebookAction):
     new: str | None = None
 
     def do(self, p: Any) -> str:
-        p.move_subtheme(self.name, self.new, self.actor)
+        p.codebook.move_subtheme(self.name, self.new, self.actor)
         return f"moved '{self.name}' to {repr(self.new) if self.new else 'ungrouped'}"
 
     def undo(self, p: Any) -> str:
-        p.move_subtheme(self.name, self.old, self.actor)
+        p.codebook.move_subtheme(self.name, self.old, self.actor)
         return f"moved '{self.name}' back to {repr(self.old) if self.old else 'ungrouped'}"
 
 
@@ -239,11 +239,11 @@ class Reorder(CodebookAction):
     new: int = 1
 
     def do(self, p: Any) -> str:
-        p.reorder(self.kind, self.name, self.new, self.actor)
+        p.codebook.reorder(self.kind, self.name, self.new, self.actor)
         return f"'{self.name}' moved to place {self.new}"
 
     def undo(self, p: Any) -> str:
-        p.reorder(self.kind, self.name, self.old, self.actor)
+        p.codebook.reorder(self.kind, self.name, self.old, self.actor)
         return f"'{self.name}' back in place {self.old}"
 
 
@@ -254,13 +254,13 @@ class Merge(CodebookAction):
     snapshot: Any = None
 
     def do(self, p: Any) -> str:
-        self.snapshot = p.subtheme_snapshot(self.source, self.into)
-        r = p.merge_subthemes(self.source, self.into, self.actor)
+        self.snapshot = p.workspace.subtheme_snapshot(self.source, self.into)
+        r = p.codebook.merge_subthemes(self.source, self.into, self.actor)
         return (f"merged '{self.source}' into '{self.into}' ({r['moved']} codings moved, "
                 f"{r['duplicates']} duplicates folded)")
 
     def undo(self, p: Any) -> str:
-        p.restore_subtheme(self.snapshot, self.actor)
+        p.workspace.restore_subtheme(self.snapshot, self.actor)
         return f"'{self.source}' is back (merge undone)"
 
 
@@ -270,11 +270,11 @@ class DeleteSubtheme(CodebookAction):
     snapshot: Any = None
 
     def do(self, p: Any) -> str:
-        self.snapshot = p.delete_empty_subtheme(self.name, self.actor)
+        self.snapshot = p.workspace.delete_empty_subtheme(self.name, self.actor)
         return f"deleted subtheme '{self.name}'"
 
     def undo(self, p: Any) -> str:
-        p.restore_subtheme(self.snapshot, self.actor)
+        p.workspace.restore_subtheme(self.snapshot, self.actor)
         return f"subtheme '{self.name}' is back"
 
 
@@ -283,11 +283,11 @@ class NewTheme(CodebookAction):
     name: str = ""
 
     def do(self, p: Any) -> str:
-        p.add_theme(self.name, self.actor)
+        p.codebook.add_theme(self.name, self.actor)
         return f"new theme '{self.name}'"
 
     def undo(self, p: Any) -> str:
-        p.delete_theme(self.name, self.actor)
+        p.codebook.delete_theme(self.name, self.actor)
         return f"theme '{self.name}' withdrawn"
 
 
@@ -297,11 +297,11 @@ class RenameTheme(CodebookAction):
     new: str = ""
 
     def do(self, p: Any) -> str:
-        p.rename_theme(self.old, self.new, self.actor)
+        p.codebook.rename_theme(self.old, self.new, self.actor)
         return f"renamed theme '{self.old}' to '{self.new}'"
 
     def undo(self, p: Any) -> str:
-        p.rename_theme(self.new, self.old, self.actor)
+        p.codebook.rename_theme(self.new, self.old, self.actor)
         return f"renamed theme '{self.new}' back to '{self.old}'"
 
 
@@ -311,12 +311,12 @@ class DeleteTheme(CodebookAction):
     snapshot: Any = None
 
     def do(self, p: Any) -> str:
-        self.snapshot = p.theme_snapshot(self.name)
-        n = p.delete_theme(self.name, self.actor)
+        self.snapshot = p.workspace.theme_snapshot(self.name)
+        n = p.codebook.delete_theme(self.name, self.actor)
         return f"deleted theme '{self.name}' ({n} subthemes now ungrouped)"
 
     def undo(self, p: Any) -> str:
-        p.restore_theme(self.snapshot, self.actor)
+        p.workspace.restore_theme(self.snapshot, self.actor)
         return f"theme '{self.name}' is back with its subthemes"
 
 
@@ -342,23 +342,23 @@ class WriteSummary(Action):
 
     def do(self, p: Any) -> str:
         if self.old_text is None:
-            before = p.summary(self.subtheme, self.valence, self.perspective)
+            before = p.summaries.get(self.subtheme, self.valence, self.perspective)
             self.old_text = before.text if before else ""
             self.first = before is None
-            s = p.set_summary(self.subtheme, self.valence, self.perspective, self.text, self.author,
+            s = p.summaries.set(self.subtheme, self.valence, self.perspective, self.text, self.author,
                               self.references, self.expected_version)
         else:  # redo: write over what undo left
-            s = p.set_summary(self.subtheme, self.valence, self.perspective, self.text, self.author,
+            s = p.summaries.set(self.subtheme, self.valence, self.perspective, self.text, self.author,
                               self.references, self.written_version)
         self.written_version = s.version
         return f"summary saved: {self._cell()}"
 
     def undo(self, p: Any) -> str:
         if self.first:
-            p.delete_summary(self.subtheme, self.valence, self.perspective, self.author, self.written_version)
+            p.summaries.delete(self.subtheme, self.valence, self.perspective, self.author, self.written_version)
             self.written_version = 0  # redo writes the cell afresh
             return f"summary removed: {self._cell()}"
-        s = p.set_summary(self.subtheme, self.valence, self.perspective, self.old_text or "", self.author,
+        s = p.summaries.set(self.subtheme, self.valence, self.perspective, self.old_text or "", self.author,
                           self.references, self.written_version)
         self.written_version = s.version
         return f"summary put back: {self._cell()}"

@@ -114,11 +114,8 @@ class WorkbenchApp(App[None]):
     def start_session(self, coder: str) -> None:
         self.coder = coder
         self.session = Session(self.project, coder, self.clock)
-        if hasattr(self.project, "excerpt_rows"):
-            session = self.session
-            self.fetch(lambda: self._read_first_page(session), self._first_page, group="first-page")
-        else:
-            self._start_load()
+        session = self.session
+        self.fetch(lambda: self._read_first_page(session), self._first_page, group="first-page")
 
     def _start_load(self) -> None:
         self.fetch(self._load, self._loaded, group="load")
@@ -155,7 +152,7 @@ class WorkbenchApp(App[None]):
     def _load(self) -> int | None:
         """Load the session; the data version read first is the poll's baseline, so what a colleague
         saves while (or just after) we load is noticed rather than taken for what we already show."""
-        version = self.project.data_version() if hasattr(self.project, "data_version") else None
+        version = self.project.collab.data_version()
         self.session.load()
         return version
 
@@ -196,7 +193,7 @@ class WorkbenchApp(App[None]):
         self.ready = True
         self._data_version = version
         self.call_after_refresh(self._settle_gc)
-        if self.poll_seconds > 0 and hasattr(self.project, "data_version"):
+        if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self._poll)
         self.versions["all"] += 1
         if self.screen_stack:  # else on_mount shows it once the first screen exists
@@ -285,7 +282,7 @@ class WorkbenchApp(App[None]):
     def _poll(self) -> None:
         """Notice what colleagues saved (one indexed lookup every few seconds) and show it."""
         if self.ready and not self.busy:
-            self.fetch(self.project.data_version, self._polled, group="poll")
+            self.fetch(self.project.collab.data_version, self._polled, group="poll")
 
     def _polled(self, version: int) -> None:
         if self._data_version is None or self.busy:
@@ -298,7 +295,7 @@ class WorkbenchApp(App[None]):
         def reread() -> None:
             self.session.load_codebook()
             if self.session.index is not None:
-                coded, nothing = self.project.coded_keys(self.coder)
+                coded, nothing = self.project.workspace.coded_keys(self.coder)
                 self.session.index.refresh_states(coded, nothing)
 
         def show(_none: None) -> None:

@@ -88,7 +88,7 @@ class Session:
 
     # ----- loading -------------------------------------------------------------------------
     def load_codebook(self) -> Codebook:
-        self.codebook = self.project.codebook()
+        self.codebook = self.project.codebook.get()
         # The view holds the blind rule (store/viewer.py); a fresh one per load sees a changed setting.
         self.view = self.project.viewer(self.coder)
         self.blind = self.view.blind
@@ -97,15 +97,15 @@ class Session:
     def first_page(self, n: int) -> ExcerptIndex:
         """The first `n` excerpts with my coding state, to paint while `load` reads all of them.
         Not kept: `index` stays None until `load`, so nothing mistakes the page for the project."""
-        coded, nothing = self.project.coded_keys(self.coder)
-        return ExcerptIndex(self.project.excerpt_rows(limit=n), coded, nothing)
+        coded, nothing = self.project.workspace.coded_keys(self.coder)
+        return ExcerptIndex(self.project.workspace.excerpt_rows(limit=n), coded, nothing)
 
     def load(self) -> ExcerptIndex:
         """Everything the first screen needs: codebook, sources, the excerpt index (one pass each)."""
         self.load_codebook()
-        self.sources = {s.ref: s for s in self.project.sources()}
-        coded, nothing = self.project.coded_keys(self.coder)
-        self.index = ExcerptIndex(self.project.excerpt_rows(), coded, nothing)
+        self.sources = {s.ref: s for s in self.project.records.sources()}
+        coded, nothing = self.project.workspace.coded_keys(self.coder)
+        self.index = ExcerptIndex(self.project.workspace.excerpt_rows(), coded, nothing)
         return self.index
 
     def word(self, key: str) -> str:
@@ -124,7 +124,7 @@ class Session:
         if self.blind:
             return [(f"me ({self.coder}) — blind coding", self.coder)]
         consensus = self.codebook.consensus_coder
-        others = [c for c in self.project.coders() if c not in (self.coder, consensus)]
+        others = [c for c in self.project.records.coders() if c not in (self.coder, consensus)]
         return ([("agreed set (" + consensus + ")", "consensus"), ("all coders", "all"),
                  (f"me ({self.coder})", self.coder)] + [(c, c) for c in others])
 
@@ -142,17 +142,17 @@ class Session:
         idx = self.index
         assert idx is not None
         i = idx.position[key]
-        codings = self.project.excerpt_codings(key, self.visible_coders())
+        codings = self.project.workspace.excerpt_codings(key, self.visible_coders())
         codings.sort(key=lambda c: c.coder != self.coder)  # mine first, the ones I can change
-        uuid, location = self.project.excerpt_meta(key)
-        memos = self.project.memos(uuid)
-        nothing = self.project.has_nothing_applies(key, self.coder)
+        uuid, location = self.project.workspace.excerpt_meta(key)
+        memos = self.project.interchange.memos(uuid)
+        nothing = self.project.workspace.has_nothing_applies(key, self.coder)
         return ExcerptDetail(key, idx.texts[i], idx.perspectives[i], self.sources.get(idx.refs[i]),
                              codings, memos, nothing, uuid, location)
 
     def load_subtheme_filter(self, subtheme: str) -> set[str]:
         assert self.index is not None
-        keys = self.project.keys_with_subtheme(subtheme, self.visible_coders())
+        keys = self.project.workspace.keys_with_subtheme(subtheme, self.visible_coders())
         self.index.subtheme_keys[subtheme] = keys
         return keys
 
@@ -209,8 +209,8 @@ class Session:
     def refresh_state(self, key: str) -> int:
         """Re-read whether I have coded this excerpt (after any write that touched it)."""
         assert self.index is not None
-        mine = self.project.excerpt_codings(key, [self.coder])
-        state = CODED if mine else (NOTHING if self.project.has_nothing_applies(key, self.coder) else UNCODED)
+        mine = self.project.workspace.excerpt_codings(key, [self.coder])
+        state = CODED if mine else (NOTHING if self.project.workspace.has_nothing_applies(key, self.coder) else UNCODED)
         self.index.set_state(key, state)
         return state
 
@@ -229,9 +229,9 @@ class Session:
         return self.run(Uncode(coding.uuid, self.coder))
 
     def toggle_nothing_applies(self, key: str) -> Change:
-        if self.project.has_nothing_applies(key, self.coder):
+        if self.project.workspace.has_nothing_applies(key, self.coder):
             return self.run(NothingApplies(key, self.coder, mark=False))
-        if self.project.excerpt_codings(key, [self.coder]):
+        if self.project.workspace.excerpt_codings(key, [self.coder]):
             raise UserError("you have coded this excerpt; remove your codings before marking 'nothing applies'")
         return self.run(NothingApplies(key, self.coder))
 

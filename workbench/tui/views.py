@@ -17,7 +17,7 @@ from workbench.tui.session import Session
 def choice_for(session: Session, choice: str) -> str | None:
     """The coder choice the analyses get; None when it can only be empty (I have not coded yet).
     The blind rule is the view's (store/viewer.py): it refuses any choice but my own while blind."""
-    if choice not in ("default", "all", "consensus", "") and choice not in session.project.coders():
+    if choice not in ("default", "all", "consensus", "") and choice not in session.project.records.coders():
         return None
     return choice
 
@@ -70,7 +70,7 @@ def cell_excerpts(session: Session, derivation: Any, subtheme: str, perspective:
         for ref, keys in cell.excerpts.items():
             for k in keys:
                 found.setdefault(k, (ref, v))
-    texts = session.project.excerpt_texts(list(found))
+    texts = session.project.workspace.excerpt_texts(list(found))
     order = session.index.position if session.index is not None else {}
     keys = sorted(found, key=lambda k: order.get(k, 0))
     return [(k, found[k][0], found[k][1], texts.get(k, ("", ""))[1]) for k in keys]
@@ -98,7 +98,7 @@ def summary_evidence(session: Session, model: Any, subtheme: str, valence: str |
     derivation.load_detail()
     cell = derivation.cell(subtheme, valence, perspective)
     pairs = [(ref, k) for ref, keys in (cell.excerpts.items() if cell else []) for k in keys]
-    texts = session.project.excerpt_texts([k for _r, k in pairs])
+    texts = session.project.workspace.excerpt_texts([k for _r, k in pairs])
     return Evidence([(ref, k, texts.get(k, ("", ""))[1]) for ref, k in pairs])
 
 
@@ -117,12 +117,12 @@ def sources_view(session: Session, choice: str) -> SourcesView:
     chosen = choice_for(session, choice)
     supports: dict[str, list[tuple[str, str | None, str | None]]] = {}
     profile = None
-    sources = p.sources()
+    sources = p.records.sources()
     if chosen is not None:
         derivation = derive_cells(session.view, chosen)
         for c in derivation.cells:
             for ref in c.refs:
                 supports.setdefault(ref, []).append((c.subtheme, c.valence, c.perspective))
-        profile = evidence_from(derivation, session.codebook, sources, p.included_studies(), p.judgements(),
+        profile = evidence_from(derivation, session.codebook, sources, p.evidence.included_studies(), p.evidence.judgements(),
                                 session.view.summaries())
     return SourcesView(sources, supports, profile)

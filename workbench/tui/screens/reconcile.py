@@ -54,8 +54,8 @@ def load_view(viewer: CoderView, include_settled: bool) -> ReconcileView:
     except UserError as e:
         return ReconcileView(blind=False, coverage=str(e))
     items = all_items(project, coders)
-    consensus = project.codebook().consensus_coder
-    cov = coverage(items, set(project.coded_excerpts(coders)), set(project.coded_excerpts([consensus])))
+    consensus = project.codebook.get().consensus_coder
+    cov = coverage(items, set(project.collab.coded_excerpts(coders)), set(project.collab.coded_excerpts([consensus])))
     shown = [i for i in items if i.kind != "agreement" and (include_settled or not i.settled)]
     pending = [(i.excerpt.key, i.subtheme, next(iter(i.views))) for i in items
                if i.kind == "agreement" and not i.settled]
@@ -204,7 +204,7 @@ when the team is ready to compare.
         def chosen(coder: str | None) -> None:
             if coder:
                 self._decide(f"accepted {coder}'s coding of {item.excerpt.key} · {item.subtheme}",
-                             lambda p, me: p.accept_coding(item.excerpt.key, item.subtheme, coder, me))
+                             lambda p, me: p.collab.accept_coding(item.excerpt.key, item.subtheme, coder, me))
 
         if len(coders) == 1:
             chosen(coders[0])
@@ -223,7 +223,7 @@ when the team is ready to compare.
             if perspective is None:
                 return
             self._decide(f"wrote the agreed coding of {item.excerpt.key} · {item.subtheme}",
-                         lambda p, me: p.write_agreed(item.excerpt.key, item.subtheme, [valence], perspective, me))
+                         lambda p, me: p.collab.write_agreed(item.excerpt.key, item.subtheme, [valence], perspective, me))
 
         def valence_chosen(valence: Any) -> None:
             if valence == "cancel":
@@ -241,7 +241,7 @@ when the team is ready to compare.
         item = self.current()
         if item is not None:
             self._decide(f"{item.subtheme} does not apply to {item.excerpt.key}",
-                         lambda p, me: p.reject_item(item.excerpt.key, item.subtheme, me))
+                         lambda p, me: p.collab.reject_item(item.excerpt.key, item.subtheme, me))
 
     def action_open_note(self) -> None:
         item = self.current()
@@ -251,7 +251,7 @@ when the team is ready to compare.
         def noted(text: str | None) -> None:
             if text and text.strip():
                 self._decide(f"left {item.excerpt.key} · {item.subtheme} open",
-                             lambda p, me: p.leave_open(item.excerpt.key, item.subtheme, text.strip(), me))
+                             lambda p, me: p.collab.leave_open(item.excerpt.key, item.subtheme, text.strip(), me))
 
         self.app.push_screen(Ask("What is still open?", item.note, hint="Kept with the item for the next meeting."),
                              noted)
@@ -262,7 +262,7 @@ when the team is ready to compare.
             return
         items = list(self.view.agreements)
         self._decide(f"copied {len(items)} codings the coders agree on into the agreed set",
-                     lambda p, me: p.accept_agreements(items, me))
+                     lambda p, me: p.collab.accept_agreements(items, me))
 
     def action_toggle_settled(self) -> None:
         self.include_settled = not self.include_settled

@@ -67,17 +67,17 @@ class CodeHits(Sequence):
         return [s.excerpt for s in self.steps if s.excerpt]
 
     def do(self, p: Any) -> str:
-        self.uuids, already = p.code_excerpts(self.keys, self.subtheme, self.coder, self.valence, self.perspective,
+        self.uuids, already = p.nlp.code_excerpts(self.keys, self.subtheme, self.coder, self.valence, self.perspective,
                                               "search", query=self.query, mode=self.mode)
         if not self.uuids:
             raise NothingToDo(f"all {already} already coded with {self.subtheme}")
         return f"coded {len(self.uuids)} excerpts with {self.subtheme}" + (f" ({already} had it)" if already else "")
 
     def undo(self, p: Any) -> str:
-        step = next((s for s in p.bulk_codings(self.coder) if s.uuids == self.uuids), None)
+        step = next((s for s in p.nlp.bulk_codings(self.coder) if s.uuids == self.uuids), None)
         if step is None:
             raise NothingToDo("those codings were already removed")
-        removed = p.undo_bulk_coding(step, self.coder)
+        removed = p.nlp.undo_bulk_coding(step, self.coder)
         return f"removed {removed} codings of {self.subtheme}"
 
 
@@ -224,8 +224,8 @@ def load_suggestions(project: Any, text: str) -> list[tuple[str, float]] | None:
     """The top three for one text, or None when no model has been trained."""
     from workbench.nlp.suggest import Suggester
 
-    model = Suggester.load(project.nlp_folder("models"))
-    names = {s.name for s in project.codebook().all_subthemes()}
+    model = Suggester.load(project.nlp.folder("models"))
+    names = {s.name for s in project.codebook.get().all_subthemes()}
     return None if model is None else model.top([text], 3, names)[0]
 
 

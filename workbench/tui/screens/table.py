@@ -146,7 +146,7 @@ Markdown, CSV, JSON) to the project's exports/ folder. `c` chooses whose codings
         model = self.model
 
         def load() -> tuple[CellRef, views.Evidence]:
-            current = s.project.summary(subtheme, row.valence, e.perspective)
+            current = s.project.summaries.get(subtheme, row.valence, e.perspective)
             cell = CellRef(subtheme, row.valence, e.perspective, list(e.references),
                            current.text if current else "", current.version if current else 0)
             return cell, views.summary_evidence(s, model, subtheme, row.valence, e.perspective)

@@ -70,7 +70,7 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
         self.tree.show_codebook(s.codebook, s.words(), self.counts or {})
         self.tree.focus()
         coders = s.visible_coders()
-        self.wb.fetch(lambda: s.project.subtheme_counts(coders), self._counted, group="theme-counts")
+        self.wb.fetch(lambda: s.project.workspace.subtheme_counts(coders), self._counted, group="theme-counts")
 
     def _counted(self, counts: dict[str, tuple[int, int, int]]) -> None:
         self.counts = counts
