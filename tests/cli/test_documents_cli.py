@@ -13,7 +13,8 @@ def test_import_a_pdf_by_paragraph(example_dir: Path, run) -> None:
     result = run("-p", str(example_dir), "import", "document", str(DOCS / "review.pdf"), "--source", "34",
                  "--split", "paragraph")
     assert result.exit_code == 0, result.output
-    from workbench.formats.documents import read_document, split_document
+    from workbench.formats.documents import read_document
+    from workbench.nlp.split import split_document
 
     n = len(split_document(read_document(DOCS / "review.pdf"), "paragraph"))  # as nlp/segment.py cuts it
     assert result.stdout.startswith(f"{DOCS / 'review.pdf'}: kept ")
@@ -31,7 +32,8 @@ def test_import_a_pdf_by_paragraph(example_dir: Path, run) -> None:
 def test_sentences_then_code_one_of_them(example_dir: Path, run) -> None:
     result = run("-p", str(example_dir), "import", "document", str(DOCS / "review.docx"), "--source", "23",
                  "--split", "sentence")
-    from workbench.formats.documents import read_document, split_document
+    from workbench.formats.documents import read_document
+    from workbench.nlp.split import split_document
 
     n = len(split_document(read_document(DOCS / "review.docx"), "sentence"))
     assert result.exit_code == 0 and f"{n} excerpts (23.1 … 23.{n})" in result.stdout

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from workbench.core.errors import UserError
-from workbench.formats.documents import paragraph_spans, read_document, sentence_spans, split_document
+from workbench.formats.documents import read_document
+from workbench.nlp.split import split_document
 
 DOCS = Path(__file__).parent.parent / "fixtures" / "docs"
 
@@ -36,12 +37,6 @@ def test_splits_point_exactly_into_the_text(name: str, by: str) -> None:
     whole = [text[a:b] for a, b, _ in spans]
     if by == "sentence":
         assert "Clients found peers easy to talk to, e.g. about medication worries." in [w.replace("\n", " ") for w in whole]
-
-
-def test_our_own_fallback_splitters() -> None:
-    text = "First para. Two sentences.\n\n  Second para, one sentence.  \n\n\n"
-    assert [text[a:b] for a, b in paragraph_spans(text)] == ["First para. Two sentences.", "Second para, one sentence."]
-    assert [text[a:b] for a, b in sentence_spans(text)] == ["First para.", "Two sentences.", "Second para, one sentence."]
 
 
 def test_regex_split_uses_the_first_group() -> None:

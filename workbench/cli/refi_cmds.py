@@ -122,7 +122,8 @@ def import_document(ctx: Context, file: Path, source: str, split: str, pattern: 
 
     Example: workbench -p review import document walker2013.pdf --source 23 --split paragraph
     """
-    from workbench.formats.documents import read_document, split_document
+    from workbench.formats.documents import read_document
+    from workbench.nlp.split import split_document
 
     if split == "regex" and not pattern:
         raise click.UsageError("--split regex needs --pattern")

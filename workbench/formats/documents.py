@@ -3,9 +3,7 @@
 The text is kept as the source's document; excerpts are (start, end) offsets into exactly that
 text, so line endings are normalised to LF *before* any offset exists. A .docx is a zip archive
 like a .qdpx, so it is vetted by the same checks (paths, zip bombs) before python-docx opens it.
-spaCy is imported only when sentences are asked for (it costs a second at start-up), and the NLP
-module's segmentation (workbench/nlp/segment.py: headings, captions and reference lists skipped,
-wrong splits after "e.g." or "et al." mended) is used when it is installed.
+Cutting the text into excerpts is language work and lives in `nlp/split.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from workbench.core.errors import UserError
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 MAX_DOCUMENT_BYTES = 200 * 1024**2
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-SPLITS = ("none", "paragraph", "sentence", "regex")
 
 
 def normalise(text: str) -> str:
@@ -104,71 +101,3 @@ def _read_pdf(path: Path) -> str:
     except (PdfReadError, ValueError, KeyError, OSError) as e:
         raise UserError(f"not a readable PDF ({type(e).__name__}: {e})", str(path)) from None
     return "\n\n".join(p.strip("\n") for p in pages)
-
-
-# ----- cutting excerpts -------------------------------------------------------------------------
-def split_document(text: str, by: str, pattern: str | None = None, name: str = "") -> list[tuple[int, int, str]]:
-    """(start, end, location) of each excerpt: `text[start:end]` is the excerpt, exactly."""
-    if by == "none":
-        return []
-    if by == "regex":
-        return _regex_spans(text, pattern or "", name)
-    if by not in SPLITS:
-        raise UserError(f"split by {', '.join(SPLITS)}, not '{by}'")
-    try:
-        from workbench.nlp.segment import segment
-    except ImportError:
-        segment = None  # type: ignore[assignment]
-    word = "paragraph" if by == "paragraph" else "sentence"
-    if segment is not None:
-        out = []
-        for i, s in enumerate(segment(text, by), start=1):
-            where = ", ".join(x for x in (name, s.section) if x)
-            out.append((s.start, s.end, f"{where} ({word} {i})" if where else f"{word} {i}"))
-        return out
-    spans = paragraph_spans(text) if by == "paragraph" else sentence_spans(text)
-    return [(a, b, f"{name} ({word} {i})" if name else f"{word} {i}") for i, (a, b) in enumerate(spans, start=1)]
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Blocks separated by blank lines, without their surrounding white space."""
-    out = []
-    for m in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", text, re.S):
-        out.append((m.start(), m.end()))
-    return out
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences of each paragraph by spaCy's rule-based sentencizer (no model download)."""
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    out = []
-    for a, b in paragraph_spans(text):
-        for sent in nlp(text[a:b]).sents:
-            chunk = sent.text
-            lead = len(chunk) - len(chunk.lstrip())
-            s, e = a + sent.start_char + lead, a + sent.start_char + len(chunk.rstrip())
-            if e > s:
-                out.append((s, e))
-    return out
-
-
-def _regex_spans(text: str, pattern: str, name: str) -> list[tuple[int, int, str]]:
-    try:
-        rx = re.compile(pattern, re.M)
-    except re.error as e:
-        raise UserError(f"--pattern is not a valid regular expression: {e}") from None
-    out = []
-    for m in rx.finditer(text):
-        a, b = m.span(1) if rx.groups else m.span()
-        if a < 0 or b <= a or not text[a:b].strip():
-            continue
-        chunk = text[a:b]
-        a, b = a + len(chunk) - len(chunk.lstrip()), a + len(chunk.rstrip())
-        n = len(out) + 1
-        out.append((a, b, f"{name} (match {n})" if name else f"match {n}"))
-    if not out:
-        raise UserError(f"--pattern '{pattern}' matches nothing in the document")
-    return out
