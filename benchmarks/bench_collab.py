@@ -135,8 +135,8 @@ def run_writers(template: Path, writers: int, per_writer: int) -> float:
 
 
 def bench_writers(repeat: int, per_writer: int) -> None:
-    from workbench.cli.project_cmds import build_project
     from workbench.core.example import example_files
+    from workbench.services.build import build_project
 
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "example"

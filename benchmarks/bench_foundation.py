@@ -53,7 +53,7 @@ def ensure_data(size: dict[str, int]) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     print(f"building the synthetic project ({size['codings']:,} codings) in {folder} …", flush=True)
-    from workbench.cli.project_cmds import build_project
+    from workbench.services.build import build_project
     from workbench.synthetic import make_synthetic_project
 
     started = time.perf_counter()

@@ -51,13 +51,13 @@ from workbench.store.api import Project
 project_qdpx(Project.open(Path(args[0])).interchange.bundle(), Path(args[1]))
 """,
     "new_csv": """
-from workbench.cli.project_cmds import build_project
+from workbench.services.build import build_project
 d = Path(args[1])
 build_project(Path(args[0]), d / "codebook.yaml", d / "sources.csv", d / "excerpts.csv", d / "codings.csv",
               d / "summaries.csv")
 """,
     "new_qdpx": """
-from workbench.cli.refi_cmds import build_project_from_qdpx
+from workbench.services.build import build_project_from_qdpx
 build_project_from_qdpx(Path(args[0]), Path(args[1]))
 """,
     "check_lxml": """

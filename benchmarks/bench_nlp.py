@@ -52,8 +52,8 @@ def ratio(a: float, b: float) -> str:
 
 # ----- the bundled example ---------------------------------------------------------------------
 def example_project(tmp: Path):  # type: ignore[no-untyped-def]
-    from workbench.cli.project_cmds import build_project
     from workbench.core.example import example_files
+    from workbench.services.build import build_project
     from workbench.store.api import Project
 
     f = example_files()

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from workbench.cli import cli
-from workbench.cli.project_cmds import build_project
 from workbench.core.example import example_files
+from workbench.services.build import build_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

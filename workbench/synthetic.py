@@ -91,7 +91,7 @@ def make_synthetic_project(folder: Path, excerpts: int = 50_000, sources: int = 
                            inputs: Path | None = None) -> Path:
     """Write the inputs (into `inputs`, else a temporary folder) and build the project at `folder`
     exactly as `workbench new` does. Returns `folder`."""
-    from workbench.cli.project_cmds import build_project
+    from workbench.services.build import build_project
 
     with tempfile.TemporaryDirectory(prefix="wb-synthetic-") as tmp:
         where = inputs or Path(tmp)

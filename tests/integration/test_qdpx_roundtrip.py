@@ -13,10 +13,10 @@ import json
 import zipfile
 from pathlib import Path
 
-from workbench.cli.refi_cmds import build_project_from_qdpx
 from workbench.core.model import Coding, Excerpt, Source
 from workbench.formats.refi.qdpx import project_qdpx, read_qdpx
 from workbench.formats.refi.xmlio import validation_errors
+from workbench.services.build import build_project_from_qdpx
 from workbench.store import schema as t
 from workbench.store.api import Project
 

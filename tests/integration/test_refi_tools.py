@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli.refi_cmds import build_project_from_qdpx
 from workbench.formats.refi.qdpx import read_qdpx
+from workbench.services.build import build_project_from_qdpx
 from workbench.store.api import Project
 
 REFI = Path(__file__).parent.parent / "fixtures" / "refi"

@@ -30,7 +30,7 @@ def test_decisions_and_coverage(any_project) -> None:  # type: ignore[no-untyped
 
 
 def test_merge_a_laptop_copy_in(any_project, example_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from workbench.merge import merge_project
+    from workbench.services.merge import merge_project
     from workbench.store.api import Project
 
     with Project.open(example_dir) as laptop:

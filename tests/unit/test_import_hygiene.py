@@ -32,7 +32,8 @@ def loaded_after(code: str) -> list[str]:
 def test_headless_layers_do_not_load_ui_or_heavy_libraries() -> None:
     code = ("import workbench.core.model, workbench.core.errors, workbench.core.refs, workbench.core.ids\n"
             "import workbench.store.api, workbench.analysis.cells, workbench.analysis.table\n"
-            "import workbench.formats.records, workbench.formats.codebook_yaml")
+            "import workbench.formats.records, workbench.formats.codebook_yaml\n"
+            "import workbench.services.build, workbench.services.merge, workbench.services.verify")
     assert loaded_after(code) == []
 
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from workbench.analysis.table import TableModel, build_table
+from workbench.analysis.table import TableModel
 from workbench.core.errors import UserError
 from workbench.core.refs import sort_refs
-from workbench.store.viewer import CoderView
 
 RowKey = tuple[str, str | None]
 
@@ -191,48 +189,10 @@ def compare(rows: list[TypedRow], model: TableModel) -> list[Finding]:
     return out
 
 
-def read_grid(path: Path, fmt: str) -> tuple[list[tuple[int, list[str]]], list[TypedRow] | None]:
-    """The typed table as a grid of cells, or (for a tidy CSV) already as rows."""
-    if fmt == "md":
-        from workbench.formats.table_md import read_table_md
-
-        return read_table_md(path), None
-    if fmt == "docx":
-        from workbench.formats.table_docx import read_table_docx
-
-        return read_table_docx(path), None
-    from workbench.formats.table_csv import read_table_csv
-
-    header, body = read_table_csv(path)
-    if {"subtheme", "valence", "perspective", "references"} <= set(header):
-        return [], _tidy_rows(header, body)
-    return [(1, header), *body], None
-
-
-def _tidy_rows(header: list[str], body: list[tuple[int, list[str]]]) -> list[TypedRow]:
-    at = {h: i for i, h in enumerate(header)}
-    rows: dict[RowKey, TypedRow] = {}
-    for line, cells in body:
-        def get(name: str, cells: list[str] = cells) -> str:
-            return cells[at[name]].strip() if at.get(name, 99) < len(cells) else ""
-
-        key = (get("subtheme"), get("valence") or None)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = TypedRow(line, key[0], key[1], None)
-        refs = [r.strip() for r in get("references").split(";") if r.strip()]
-        row.perspectives.append((get("perspective"), refs))
-        if "row_references" in at:
-            row.references = [r.strip() for r in get("row_references").split(";") if r.strip()]
-    return list(rows.values())
-
-
-def verify_table(view: CoderView, path: Path, fmt: str, coders: str | None = None) -> tuple[int, list[Finding]]:
-    """(typed rows read, findings) for a typed table against the table derived from the codings."""
-    if not path.is_file():
-        raise UserError("no such file", str(path))
-    model = build_table(view, coders)
-    grid, tidy = read_grid(path, fmt)
+def verify_table(model: TableModel, grid: list[tuple[int, list[str]]], tidy: list[TypedRow] | None, file: str,
+                 fmt: str) -> tuple[int, list[Finding]]:
+    """(typed rows read, findings) for a typed table (as `formats/typed_table.py` reads it) against
+    the table derived from the codings."""
     if tidy is not None:
         names = Names(model)
         bad = []
@@ -246,9 +206,9 @@ def verify_table(view: CoderView, path: Path, fmt: str, coders: str | None = Non
                 r.references = [names.refs.get(_norm(x), x) for x in r.references]
         rows = tidy
     else:
-        rows, bad = parse_typed(grid, model, str(path))
+        rows, bad = parse_typed(grid, model, file)
     if not rows and not bad:
-        raise UserError("no rows in Table 6's shape found (subtheme, 'Benefit [23, 34]', 'PSWs [23]: …')", str(path))
+        raise UserError("no rows in Table 6's shape found (subtheme, 'Benefit [23, 34]', 'PSWs [23]: …')", file)
     findings = bad + compare(rows, model)
     if fmt == "docx":
         for f in findings:

@@ -91,7 +91,7 @@ def merge(ctx: Context, other: Path) -> None:
 
     Example: workbench -p review merge ~/laptop-copy/review.zip
     """
-    from workbench.merge import merge_project, report_lines
+    from workbench.services.merge import merge_project, report_lines
 
     with ctx.open() as project:
         report = merge_project(project, other, ctx.coder(required=False))
@@ -111,7 +111,7 @@ def export_archive(ctx: Context, output: Path | None, fmt: str | None) -> None:
 
     Example: workbench -p review export archive -o review-laptop.zip
     """
-    from workbench.merge import write_archive
+    from workbench.services.merge import write_archive
 
     choose_format(output, fmt, ("zip",), "zip")
     with ctx.open() as project:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -172,3 +172,13 @@ def busy(label: str) -> Iterator[None]:
 
     with Console(stderr=True).status(label):
         yield
+
+
+class TerminalFeedback:
+    """The use cases' `Feedback` on this terminal: rich bars and spinners only when stderr is one."""
+
+    def busy(self, label: str) -> AbstractContextManager[None]:
+        return busy(label)
+
+    def progress(self, total: int, label: str) -> AbstractContextManager[Callable[[int], None]]:
+        return progress(total, label)

@@ -4,63 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import click
 
-from workbench.cli.common import Context, busy, pass_ctx, progress, warn_if_synced
-from workbench.core.errors import UserError
-
-
-def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, codings: Path | None,
-                  summaries: Path | None = None, actor: str = "") -> dict[str, str]:
-    """Read and check every input, then create the project in a scratch folder and move it into place,
-    so a bad row anywhere leaves no half-made project behind."""
-    from workbench.formats.codebook_yaml import load_codebook
-    from workbench.formats.records import read_codings, read_excerpts, read_sources, read_summaries
-    from workbench.formats.tabular import read_header
-    from workbench.store.api import Project
-
-    if folder.exists() and any(folder.iterdir()):
-        raise UserError("folder exists and is not empty", str(folder))
-    cb = load_codebook(codebook)
-    src_rows = read_sources(sources)
-    exc_rows = read_excerpts(excerpts)
-    with busy(f"reading {codings.name}" if codings else "reading"):
-        cod_rows = read_codings(codings) if codings else []
-    sum_rows = read_summaries(summaries) if summaries else []
-    scratch = folder.with_name(f".{folder.name}.creating")
-    shutil.rmtree(scratch, ignore_errors=True)
-    report: dict[str, str] = {}
-    try:
-        with Project.create(scratch) as project:
-            project.codebook.load(cb, actor)
-            report["sources"] = str(project.records.add_sources(src_rows, actor, str(sources)))
-            report["excerpts"] = str(project.records.add_excerpts(exc_rows, actor, str(excerpts)))
-            if cod_rows:
-                with progress(len(cod_rows) * 2, "importing codings") as advance:
-                    report["codings"] = str(project.records.add_codings(cod_rows, actor, str(codings), advance))
-            if sum_rows and "references" not in read_header(summaries):  # type: ignore[arg-type]
-                # Summaries typed by hand are taken to fit the cells as the codings now make them; an
-                # export carries the references they were written for (stale or not) and keeps them.
-                from workbench.analysis.cells import derive_cells
-                from workbench.store.viewer import CoderView
-
-                derivation = derive_cells(CoderView.for_bookkeeping(project))
-                refs = {(c.subtheme, c.valence, c.perspective): ",".join(c.refs) for c in derivation.cells}
-                from dataclasses import replace
-
-                sum_rows = [(n, s if s.references else replace(s, references=refs.get(
-                    (s.subtheme, s.valence, s.perspective), ""))) for n, s in sum_rows]
-            if sum_rows:
-                report["summaries"] = f"{project.summaries.add(sum_rows, actor, str(summaries))} written"
-        if folder.exists():
-            folder.rmdir()
-        scratch.rename(folder)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return report
+from workbench.cli.common import Context, TerminalFeedback, pass_ctx, warn_if_synced
 
 
 @click.command()
@@ -89,7 +37,8 @@ def new(ctx: Context, folder: Path, codebook: Path | None, sources: Path | None,
     if qdpx is not None:  # from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, workbench)
         if codebook or sources or excerpts or codings or summaries:
             raise click.UsageError("--qdpx makes the whole project; leave out --codebook, --sources and the rest")
-        from workbench.cli.refi_cmds import build_project_from_qdpx, describe, report_losses
+        from workbench.cli.refi_cmds import describe, report_losses
+        from workbench.services.build import build_project_from_qdpx
 
         stats, losses = build_project_from_qdpx(folder, qdpx, ctx.coder(required=False))
         click.echo(f"created {folder}: {describe(stats)}")
@@ -97,7 +46,10 @@ def new(ctx: Context, folder: Path, codebook: Path | None, sources: Path | None,
         return
     if codebook is None or sources is None or excerpts is None:
         raise click.UsageError("give --codebook, --sources and --excerpts (or --qdpx FILE)")
-    report = build_project(folder, codebook, sources, excerpts, codings, summaries, ctx.coder(required=False))
+    from workbench.services.build import build_project
+
+    report = build_project(folder, codebook, sources, excerpts, codings, summaries, ctx.coder(required=False),
+                           TerminalFeedback())
     click.echo(f"created {folder}: " + "; ".join(f"{k} {v}" for k, v in report.items()))
 
 
@@ -114,6 +66,7 @@ def example(click_ctx: click.Context, folder: Path, open_app: bool) -> None:
     Example: workbench example --open peer-support
     """
     from workbench.core.example import example_files
+    from workbench.services.build import build_project
     from workbench.store.engine import DB_NAME
 
     ctx: Context = click_ctx.obj

@@ -7,14 +7,12 @@ conversion could not carry is listed on stderr, one line per kind, as REFI-QDA a
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import click
 
 from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx
-from workbench.core.errors import UserError
 
 FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 POSITIONS = click.option(
@@ -40,27 +38,6 @@ def describe(stats: Counter[str]) -> str:
 def report_losses(losses: list[str]) -> None:
     for line in losses:
         click.echo(line, err=True)
-
-
-def build_project_from_qdpx(folder: Path, qdpx: Path, actor: str = "", positions: str = "auto") -> tuple[Counter[str], list[str]]:
-    """`workbench new DIR --qdpx FILE`: read and check the archive, build in a scratch folder, move into place."""
-    from workbench.formats.refi.qdpx import read_qdpx
-    from workbench.store.api import Project
-
-    if folder.exists() and any(folder.iterdir()):
-        raise UserError("folder exists and is not empty", str(folder))
-    bundle = read_qdpx(qdpx, positions)
-    scratch = folder.with_name(f".{folder.name}.creating")
-    shutil.rmtree(scratch, ignore_errors=True)
-    try:
-        with Project.create(scratch) as project:
-            stats = project.interchange.import_bundle(bundle, actor, str(qdpx), fresh=True)
-        if folder.exists():
-            folder.rmdir()
-        scratch.rename(folder)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return stats, bundle.losses
 
 
 @click.command("qdpx")

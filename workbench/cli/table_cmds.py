@@ -303,14 +303,14 @@ def verify_table(ctx: Context, file: Path, fmt: str | None, coders: str | None) 
 
     Example: workbench -p review verify-table manuscript-table6.docx
     """
-    from workbench.analysis.verify import verify_table as verify
     from workbench.core.errors import UserError
+    from workbench.services.verify import verify_typed_table
 
     if not file.is_file():
         raise UserError("no such file", str(file))
     chosen = choose_format(file, fmt, VERIFY_FORMATS, "md")
     with ctx.open() as project:
-        n, findings = verify(ctx.viewer(project), file, chosen, coders)
+        n, findings = verify_typed_table(ctx.viewer(project), file, chosen, coders)
     for f in findings:
         click.echo(str(f))
     if findings:

@@ -16,16 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench.core.errors import UserError
+from workbench.store.api import Project
+from workbench.store.core import ProjectCore
+from workbench.store.engine import DB_NAME
+from workbench.store.merge_store import MergeReport, snapshot_sqlite
 
-DB_NAME = "workbench.db"
 MAX_DB_BYTES = 20 * 1024**3
 
 
 @contextmanager
 def other_copy(path: Path) -> Iterator[Path]:
     """A scratch project folder holding a copy of OTHER's database."""
-    from workbench.store.merge_store import snapshot_sqlite
-
     if not path.exists():
         raise UserError("no such folder or archive", str(path))
     with tempfile.TemporaryDirectory(prefix="workbench-merge-") as tmp:
@@ -62,9 +63,8 @@ def _extract_db(archive: Path, target: Path) -> None:
             raise UserError(f"the archive's {DB_NAME} is not a SQLite database", str(archive))
 
 
-def merge_project(project, other: Path, actor: str):  # type: ignore[no-untyped-def]  # -> MergeReport
-    from workbench.store.api import Project
-
+def merge_project(project: Project, other: Path, actor: str) -> MergeReport:
+    """Bring OTHER (a folder or an archive of another copy) into `project`, as one transaction."""
     if project.folder is not None and other.is_dir() and other.resolve() == project.folder.resolve():
         raise UserError("that is this project itself", str(other))
     with other_copy(other) as folder:
@@ -75,7 +75,7 @@ def merge_project(project, other: Path, actor: str):  # type: ignore[no-untyped-
             theirs.close()
 
 
-def report_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
+def report_lines(report: MergeReport) -> list[str]:
     """What came in, what was updated or removed, and each conflict on its own line."""
     lines = []
     came = ", ".join(_count(n, k) for k, n in report.added.items() if n)
@@ -99,7 +99,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
 
 
-def write_archive(project, out: Path) -> None:  # type: ignore[no-untyped-def]
+def write_archive(project: ProjectCore, out: Path) -> None:
     """A zip with a consistent copy of the database (and a note on how to use it)."""
     with tempfile.TemporaryDirectory(prefix="workbench-archive-") as tmp:
         db = Path(tmp) / DB_NAME
