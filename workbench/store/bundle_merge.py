@@ -18,7 +18,7 @@ from workbench.core.ids import new_uuid, now, stable_uuid
 from workbench.core.interchange import ProjectBundle
 from workbench.core.model import Codebook, Subtheme
 from workbench.store import schema as t
-from workbench.store.core import ProjectCore
+from workbench.store.core import ProjectCore, insert_id
 from workbench.store.records import RecordStore, on_conflict_ignore
 from workbench.store.summaries import SummaryStore
 
@@ -78,8 +78,8 @@ class BundleMerger:
                 stats[f"{kind}s already present"] += 1
                 return row.id
             new = self._uuids.free(table, uuid or stable_uuid(kind, name), kind + "-import", name)
-            rid = conn.execute(insert(table).values(uuid=new, name=name, position=_next_position(conn, table),
-                                                    **values)).inserted_primary_key[0]
+            rid = insert_id(conn, insert(table).values(uuid=new, name=name, position=_next_position(conn, table),
+                                                    **values))
             row = conn.execute(select(table).where(table.c.id == rid)).one()
             by_uuid[new], by_name[name] = row, row
             maps[kind][name] = name
@@ -152,9 +152,9 @@ class BundleMerger:
                 out[d.uuid] = known[d.uuid]
                 stats["documents already present"] += 1
                 continue
-            out[d.uuid] = conn.execute(insert(t.document).values(
+            out[d.uuid] = insert_id(conn, insert(t.document).values(
                 uuid=d.uuid or new_uuid(), source_id=sources[refs.get(d.source, d.source)], name=d.name,
-                text=d.text, time=d.time or now())).inserted_primary_key[0]
+                text=d.text, time=d.time or now()))
             stats["documents added"] += 1
         return out
 
@@ -163,6 +163,7 @@ class BundleMerger:
         rows = conn.execute(select(t.excerpt.c.uuid, t.excerpt.c.key, t.excerpt.c.source_id, t.excerpt.c.text)).all()
         by_uuid = {r.uuid: r for r in rows}
         by_key = {r.key: r for r in rows}
+        taken = set(by_key)  # keys in the project and those this import adds
         sources = {r: i for r, i in conn.execute(select(t.source.c.ref, t.source.c.id))}
         perspectives = {n for (n,) in conn.execute(select(t.perspective.c.name))}
         keys: dict[str, str] = {}
@@ -180,7 +181,7 @@ class BundleMerger:
                 stats["excerpts already present"] += 1
                 continue
             key, n = e.key, 1
-            while key in by_key:
+            while key in taken:
                 n += 1
                 key = f"{e.key}-{n}"
             perspective = maps["perspective"].get(e.perspective, e.perspective)
@@ -189,7 +190,7 @@ class BundleMerger:
                                perspective=perspective if perspective in perspectives else "",
                                location=e.location, document_id=docs.get(b.excerpt_documents.get(e.uuid, "")),
                                start=e.start, end=e.end, position=position))
-            by_key[key] = True  # type: ignore[assignment]
+            taken.add(key)
             position += 1
             keys[e.key] = key
             maps["uuid"][e.uuid or uuid] = uuid

@@ -15,7 +15,7 @@ from workbench.core.errors import UserError
 from workbench.core.ids import stable_uuid
 from workbench.core.model import Codebook, Perspective, Subtheme, Theme
 from workbench.store import schema as t
-from workbench.store.core import ProjectCore
+from workbench.store.core import ProjectCore, insert_id
 
 
 def _fields(row: Any) -> dict[str, str]:
@@ -73,8 +73,8 @@ class CodebookStore:
             self.core.set_setting(key, value, actor, conn)
         position = 0
         for i, th in enumerate(cb.themes, start=1):
-            theme_id = conn.execute(insert(t.theme).values(
-                uuid=th.uuid or stable_uuid("theme", th.name), name=th.name, position=i)).inserted_primary_key[0]
+            theme_id = insert_id(conn, insert(t.theme).values(
+                uuid=th.uuid or stable_uuid("theme", th.name), name=th.name, position=i))
             for s in th.subthemes:
                 position += 1
                 conn.execute(insert(t.subtheme).values(uuid=s.uuid or stable_uuid("subtheme", s.name), name=s.name,

@@ -136,20 +136,20 @@ class CollabStore:
             themes = conn.execute(select(t.theme.c.id, t.theme.c.name).order_by(t.theme.c.position, t.theme.c.id)).all()
             theme_name = dict(themes)
             theme_rank = {tid: i for i, (tid, _) in enumerate(themes)}
-            subs = conn.execute(select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.theme_id,
-                                       t.subtheme.c.position)).all()
+            subs = list(conn.execute(select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.theme_id,
+                                            t.subtheme.c.position)).all())
             subs.sort(key=lambda s: (theme_rank.get(s.theme_id, len(themes)), s.position, s.id))
             lengths: dict[int, int] = {}
             if spans:
                 lengths = dict(conn.execute(select(t.excerpt.c.id, func.length(t.excerpt.c.text))
                                             .where(t.excerpt.c.id.in_({s[0] for s in spans}))).all())
             return AgreementRows(
-                coders=list(coders), codings=codings, nothing_applies=marks, coder_ids=ids,  # type: ignore[arg-type]
+                coders=list(coders), codings=codings, nothing_applies=marks, coder_ids=ids,
                 subthemes=[(s.id, s.name, theme_name.get(s.theme_id)) for s in subs],
                 themes=[n for _, n in themes],
                 valences=dict(conn.execute(select(t.valence.c.id, t.valence.c.name)).all()),
                 perspectives=dict(conn.execute(select(t.perspective.c.id, t.perspective.c.name)).all()),
-                excerpt_lengths=lengths, spans=spans)  # type: ignore[arg-type]
+                excerpt_lengths=lengths, spans=spans)
 
     def coded_excerpts(self, coders: Iterable[str]) -> dict[str, set[str]]:
         """excerpt key → the coders among `coders` who coded it or marked it 'nothing applies'."""
@@ -197,6 +197,12 @@ class CollabStore:
             s = conn.execute(select(t.subtheme.c.id).where(t.subtheme.c.name == subtheme)).scalar()
             if s is None:
                 raise UserError(f"unknown subtheme '{subtheme}'")
+        return e, s
+
+    def _cell_item(self, conn: Connection, excerpt: str, subtheme: str) -> tuple[int, int]:
+        """The ids of one excerpt × subtheme item (both must exist)."""
+        e, s = self._item_ids(conn, excerpt, subtheme)
+        assert s is not None  # a subtheme was named, so _item_ids found it or raised
         return e, s
 
     def _decide(self, conn: Connection, excerpt: str, subtheme: str | None, status: str, note: str,
@@ -247,12 +253,12 @@ class CollabStore:
                 consensus = self._consensus(conn)
                 if from_coder == consensus:
                     raise UserError(f"'{from_coder}' is the agreed set itself; accept another coder's coding")
-                e, s = self._item_ids(conn, excerpt, subtheme)
-                mine = self._item_codings(conn, e, s, from_coder)  # type: ignore[arg-type]
+                e, s = self._cell_item(conn, excerpt, subtheme)
+                mine = self._item_codings(conn, e, s, from_coder)
                 if not mine:
                     raise UserError(f"{from_coder} did not code {excerpt} with '{subtheme}'")
                 cid = self.records.coder_id(conn, consensus)
-                self._clear_agreed(conn, e, s, cid, actor)  # type: ignore[arg-type]
+                self._clear_agreed(conn, e, s, cid, actor)
                 uuids = [self._insert_agreed(conn, Coding(c.excerpt, c.subtheme, consensus, c.valence, c.perspective,
                                                           c.start, c.end, c.note, new_uuid(), now(),
                                                           f"accepted from {from_coder}"), actor)
@@ -269,9 +275,9 @@ class CollabStore:
         def _do() -> list[str]:
             with self.core.write() as conn:
                 consensus = self._consensus(conn)
-                e, s = self._item_ids(conn, excerpt, subtheme)
+                e, s = self._cell_item(conn, excerpt, subtheme)
                 cid = self.records.coder_id(conn, consensus)
-                self._clear_agreed(conn, e, s, cid, actor)  # type: ignore[arg-type]
+                self._clear_agreed(conn, e, s, cid, actor)
                 uuids = [self._insert_agreed(conn, Coding(excerpt, subtheme, consensus, v, perspective, note=note,
                                                           uuid=new_uuid(), time=now(), origin="written in meeting"),
                                              actor) for v in (valences or [None])]
@@ -284,9 +290,9 @@ class CollabStore:
         """The meeting agrees the subtheme does not apply: the agreed set holds no coding of it."""
         def _do() -> int:
             with self.core.write() as conn:
-                e, s = self._item_ids(conn, excerpt, subtheme)
+                e, s = self._cell_item(conn, excerpt, subtheme)
                 cid = self.records.coder_id(conn, self._consensus(conn))
-                removed = self._clear_agreed(conn, e, s, cid, actor)  # type: ignore[arg-type]
+                removed = self._clear_agreed(conn, e, s, cid, actor)
                 self._decide(conn, excerpt, subtheme, "rejected", note, actor, removed=removed)
                 return removed
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Insert, Table, func, insert, select
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from workbench.core.errors import UserError
@@ -204,6 +204,14 @@ class ProjectCore:
                                         ("summaries", t.summary))}
 
 
+def insert_id(conn: Connection, stmt: Insert) -> int:
+    """Insert one row and return its new primary key (the id the next statement refers to)."""
+    key = conn.execute(stmt).inserted_primary_key
+    if key is None:  # only for an INSERT of several rows, which callers of this never make
+        raise ValueError("insert_id takes a one-row INSERT")
+    return int(key[0])
+
+
 def url_from_env() -> bool:
     import os
 
@@ -215,4 +223,4 @@ def _known_revisions() -> set[str]:
 
     from workbench.store.migrate import alembic_config
 
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config(None)).walk_revisions()}  # type: ignore[arg-type]
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config(None)).walk_revisions()}

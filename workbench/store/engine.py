@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from workbench.core.errors import UserError
 
@@ -27,7 +28,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _pragmas(dbapi_connection: Any, _record: object) -> None:
             # Let SQLAlchemy's BEGIN, not the driver, open transactions, so each unit is atomic.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
@@ -38,7 +39,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        def _begin(conn: Connection) -> None:
             # A writer takes the lock up front (IMMEDIATE): two writers that both read first would
             # otherwise deadlock; readers stay deferred so they never wait for a writer (WAL).
             immediate = conn.get_execution_options().get("sqlite_immediate", False)

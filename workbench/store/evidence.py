@@ -97,7 +97,7 @@ class EvidenceStore:
              .outerjoin(t.valence, t.valence.c.id == t.judgement.c.valence_id)
              .order_by(t.subtheme.c.position, t.subtheme.c.id, t.valence.c.position, t.judgement.c.id))
         order = {k: i for i, k in enumerate(COMPONENTS)}
-        rows = conn.execute(q).all()
+        rows = list(conn.execute(q).all())
         finding = {(r.subtheme, r.valence): i for i, r in reversed(list(enumerate(rows)))}
         rows.sort(key=lambda r: (finding[(r.subtheme, r.valence)], order.get(r.component, len(order))))
         return [Judgement(r.subtheme, r.valence, r.component, r.judgement, r.explanation, r.author, r.time,

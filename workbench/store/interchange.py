@@ -24,7 +24,7 @@ from workbench.core.model import Codebook
 from workbench.store import schema as t
 from workbench.store.bundle_merge import BundleMerger, _next_position
 from workbench.store.codebook_ops import CodebookStore
-from workbench.store.core import ProjectCore
+from workbench.store.core import ProjectCore, insert_id
 from workbench.store.records import RecordStore, on_conflict_ignore
 from workbench.store.summaries import SummaryStore
 
@@ -86,8 +86,8 @@ class InterchangeStore:
             uuid = stable_uuid("document", src.uuid, name, digest)
             if conn.execute(select(t.document.c.id).where(t.document.c.uuid == uuid)).first() is not None:
                 return DocumentImport(uuid, False, [])
-            doc_id = conn.execute(insert(t.document).values(
-                uuid=uuid, source_id=src.id, name=name, text=text, time=now())).inserted_primary_key[0]
+            doc_id = insert_id(conn, insert(t.document).values(
+                uuid=uuid, source_id=src.id, name=name, text=text, time=now()))
             keys = self._free_keys(conn, source, len(spans))
             position = _next_position(conn, t.excerpt)
             values = []

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
 
 from workbench.store import schema as t
+from workbench.store.core import insert_id
 
 History = dict[tuple[str, str], set[str]]
 
@@ -96,7 +97,7 @@ class _Merge:
 
     # ----- copying rows --------------------------------------------------------------------
     def rows(self, table: Table) -> list[Any]:
-        return self.theirs.execute(select(table).order_by(table.c.id)).all()
+        return list(self.theirs.execute(select(table).order_by(table.c.id)).all())
 
     def our_uuids(self, table: Table) -> dict[str, Any]:
         return {r.uuid: r for r in self.ours.execute(select(table))}
@@ -139,7 +140,7 @@ class _Merge:
             if has_position:
                 position += 1
                 values["position"] = position
-            new_id = self.ours.execute(insert(table).values(**values)).inserted_primary_key[0]
+            new_id = insert_id(self.ours, insert(table).values(**values))
             self.idmap[table.name][r.id] = new_id
             if unique:
                 taken[getattr(r, unique)] = r.uuid
@@ -232,7 +233,7 @@ def _coders(m: _Merge) -> None:
         if r.name in ours:
             m.idmap["coder"][r.id] = ours[r.name].id
             continue
-        new_id = m.ours.execute(insert(t.coder).values(uuid=r.uuid, name=r.name)).inserted_primary_key[0]
+        new_id = insert_id(m.ours, insert(t.coder).values(uuid=r.uuid, name=r.name))
         m.idmap["coder"][r.id] = new_id
         m.report.added["coder"] += 1
 

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from workbench.core.ids import now
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(connection: Connection):  # -> alembic.config.Config
+def alembic_config(connection: Connection | None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -35,7 +39,7 @@ def upgrade(connection: Connection, revision: str = "heads") -> None:
 def script_heads() -> list[str]:
     from alembic.script import ScriptDirectory
 
-    config = alembic_config(None)  # type: ignore[arg-type]
+    config = alembic_config(None)
     return list(ScriptDirectory.from_config(config).get_heads())
 
 

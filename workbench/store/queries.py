@@ -31,7 +31,7 @@ def cell_sources(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
                    t.excerpt.c.source_id))
     if coders is not None:
         q = q.where(t.coder.c.name.in_(list(coders)))
-    return conn.execute(q).all()
+    return list(conn.execute(q).all())
 
 
 def _coder_ids(conn: Connection, coders: Sequence[str] | None) -> list[int] | None:
@@ -59,7 +59,7 @@ def cell_refs(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
          .group_by(t.coding.c.subtheme_id, t.coding.c.valence_id, t.coding.c.perspective_id))
     if ids is not None:
         q = q.where(t.coding.c.coder_id.in_(ids))
-    return conn.execute(q).all()
+    return list(conn.execute(q).all())
 
 
 def excerpt_coverage(conn: Connection, coders: Sequence[str] | None) -> tuple[int, int]:

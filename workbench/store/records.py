@@ -19,7 +19,7 @@ from workbench.core.errors import UserError
 from workbench.core.ids import new_uuid, now, stable_uuid, uuid5_text
 from workbench.core.model import Coding, Excerpt, Source
 from workbench.store import schema as t
-from workbench.store.core import ProjectCore
+from workbench.store.core import ProjectCore, insert_id
 from workbench.store.retry import retry_locked
 
 Progress = Callable[[int], None]
@@ -56,7 +56,7 @@ def _bulk_cache(conn: Connection, rows: int) -> Iterator[None]:
     if rows < 10_000:
         yield
         return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB, allocated only as pages are touched
     try:
         yield
@@ -165,7 +165,7 @@ class RecordStore:
         found = conn.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()
         if found is not None:
             return found
-        return conn.execute(insert(t.coder).values(uuid=stable_uuid("coder", name), name=name)).inserted_primary_key[0]
+        return insert_id(conn, insert(t.coder).values(uuid=stable_uuid("coder", name), name=name))
 
     # ----- codings -------------------------------------------------------------------------
     def codings(self, coders: Iterable[str] | None = None, conn: Connection | None = None) -> list[Coding]:
@@ -202,8 +202,8 @@ class RecordStore:
                 select(table.c.id).where(table.c[key] == name).scalar_subquery()
                 for (table, key), name in zip(_LOOKUP_TABLES, names, strict=True)))).one()
             for m, name, i in zip(maps, names, found, strict=True):
-                if i is not None:
-                    m[name] = i  # type: ignore[index]
+                if i is not None and name is not None:
+                    m[name] = i
         return maps
 
     def _coding_values(self, conn: Connection, rows: Sequence[tuple[int, Coding]], file: str,
@@ -226,10 +226,10 @@ class RecordStore:
             s = subthemes.get(c.subtheme)
             if s is None:
                 raise UserError(f"unknown subtheme '{c.subtheme}'", file, line, "row")
-            v = valences.get(c.valence) if c.valence else None  # type: ignore[arg-type]
+            v = valences.get(c.valence) if c.valence else None
             if v is None and c.valence:
                 raise UserError(f"unknown valence '{c.valence}'", file, line, "row")
-            p = perspectives.get(c.perspective) if c.perspective else None  # type: ignore[arg-type]
+            p = perspectives.get(c.perspective) if c.perspective else None
             if p is None and c.perspective:
                 raise UserError(f"unknown perspective '{c.perspective}'", file, line, "row")
             coder = coders.get(c.coder)

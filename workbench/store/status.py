@@ -44,6 +44,10 @@ SQL = {
 Run = Callable[[str], Sequence[Sequence[Any]]]
 
 
+def _pairs(rows: Sequence[Sequence[Any]]) -> dict[Any, Any]:
+    return {r[0]: r[1] for r in rows}
+
+
 def collect(run: Run, coverage: bool = False) -> dict[str, Any]:
     """The status figures through `run(sql) -> rows` (either driver).
 
@@ -52,9 +56,9 @@ def collect(run: Run, coverage: bool = False) -> dict[str, Any]:
     other figures together, so `status` asks for it only with --coverage.
     """
     sources, excerpts, codings, themes, subthemes, summaries = run(SQL["counts"])[0]
-    names = dict(run(SQL["coders"]))
-    per_coding = dict(run(SQL["codings_per_coder"]))
-    per_excerpt = dict(run(SQL["excerpts_per_coder"])) if coverage else {}
+    names = _pairs(run(SQL["coders"]))
+    per_coding = _pairs(run(SQL["codings_per_coder"]))
+    per_excerpt = _pairs(run(SQL["excerpts_per_coder"])) if coverage else {}
     uncoded = [r[0] for r in run(SQL["uncoded"])]
     name = run(SQL["name"])
     return {

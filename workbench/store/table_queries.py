@@ -42,7 +42,7 @@ def cell_codings(conn: Connection, subtheme: str, valence: str | None = ANY, per
         q = q.where(t.perspective.c.name == perspective)
     if coders is not None:
         q = q.where(t.coder.c.name.in_(list(coders)))
-    return conn.execute(q).all()
+    return list(conn.execute(q).all())
 
 
 def _of_coders(coders: Sequence[str] | None) -> Any:
@@ -64,7 +64,7 @@ def codings_without_perspective(conn: Connection, limit: int = 10,
         .join(t.subtheme, t.subtheme.c.id == t.coding.c.subtheme_id)
         .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
         .where(where).order_by(t.coding.c.id).limit(limit)).all() if n else []
-    return n, rows
+    return n, list(rows)
 
 
 def uncited_sources(conn: Connection, coders: Sequence[str] | None = None) -> list[str]:
@@ -91,4 +91,4 @@ def mixed_codings_without_groups(conn: Connection, limit: int = 10,
             .where(where))
     n = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     rows = conn.execute(base.order_by(t.coding.c.id).limit(limit)).all() if n else []
-    return n, rows
+    return n, list(rows)

@@ -58,13 +58,16 @@ def _count_rows(conn: Connection) -> dict[str, int]:
 
 def _copy_into_postgres(src: Connection, dst: Connection, progress: Progress | None) -> dict[str, int]:
     """COPY, not INSERT: half a million codings go over in seconds instead of minutes."""
+    import psycopg
+
     raw = dst.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)  # the engine's driver for postgresql:// (store/engine.py)
     prep = dst.dialect.identifier_preparer
     copied: dict[str, int] = {}
     for table in tables():
         names = ", ".join(prep.quote(c.name) for c in table.columns)
         n = 0
-        with raw.cursor() as cur:  # type: ignore[union-attr]
+        with raw.cursor() as cur:
             with cur.copy(f"COPY {prep.quote(table.name)} ({names}) FROM STDIN") as copy:
                 for chunk in _rows(src, table):
                     for row in chunk:
@@ -85,7 +88,7 @@ def _copy_into_sqlite(src: Connection, dst: Connection, progress: Progress | Non
     fill (random uuids touch every page): SQLAlchemy's per-row handling would double the time."""
     prep = dst.dialect.identifier_preparer
     copied: dict[str, int] = {}
-    before = dst.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = dst.exec_driver_sql("PRAGMA cache_size").scalar_one()
     dst.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB, allocated only as pages are touched
     try:
         for table in tables():

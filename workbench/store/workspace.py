@@ -19,7 +19,7 @@ from workbench.core.errors import UserError
 from workbench.core.model import Coding
 from workbench.store import schema as t
 from workbench.store.codebook_ops import CodebookStore
-from workbench.store.core import ProjectCore
+from workbench.store.core import ProjectCore, insert_id
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ class WorkspaceStore:
                 theme_id = conn.execute(select(t.theme.c.id).where(t.theme.c.uuid == snap.theme_uuid)).scalar()
             row.pop("id")
             row["theme_id"] = theme_id
-            sid = conn.execute(insert(t.subtheme).values(**row)).inserted_primary_key[0]
+            sid = insert_id(conn, insert(t.subtheme).values(**row))
             for c in snap.codings:
                 if conn.execute(select(t.coding.c.id).where(t.coding.c.uuid == c["uuid"])).first():
                     conn.execute(update(t.coding).where(t.coding.c.uuid == c["uuid"]).values(subtheme_id=sid))
@@ -288,7 +288,7 @@ class WorkspaceStore:
             if conn.execute(select(t.theme.c.id).where(t.theme.c.name == row["name"])).first():
                 raise UserError(f"'{row['name']}' exists again; cannot restore it")
             row.pop("id")
-            tid = conn.execute(insert(t.theme).values(**row)).inserted_primary_key[0]
+            tid = insert_id(conn, insert(t.theme).values(**row))
             if snap.subthemes:
                 conn.execute(update(t.subtheme).where(and_(t.subtheme.c.name.in_(snap.subthemes),
                                                            t.subtheme.c.theme_id.is_(None))).values(theme_id=tid))
