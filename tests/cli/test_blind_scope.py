@@ -119,7 +119,7 @@ def test_the_apps_views_equal_the_coder_alone(blind_projects) -> None:  # type: 
         s1, s2 = views.sources_view(mine, "default"), views.sources_view(alone, "ines")
         assert s1.supports == s2.supports
         assert {c.coder for c in mine.detail("e001").codings} == {"ines"}
-        assert pb.subtheme_counts(mine.visible_coders()) == pt.subtheme_counts(None)
+        assert pb.workspace.subtheme_counts(mine.visible_coders()) == pt.workspace.subtheme_counts(None)
         with pytest.raises(Exception, match="codes blind"):
             views.table_view(mine, "consensus")
 
