@@ -104,7 +104,8 @@ def suggestion_quality(title: str, examples, codebook, k: int = 5) -> None:  # t
 
 
 def training_time(project) -> None:  # type: ignore[no-untyped-def]
-    from workbench.nlp.suggest import Suggester, labelled_from_project
+    from workbench.nlp.suggest import Suggester
+    from workbench.services.language import labelled_from_project
 
     examples = labelled_from_project(project, ["consensus"])
     seconds, model = timed(lambda: Suggester.train(examples, project.codebook.get()))
@@ -126,8 +127,8 @@ def ensure_synthetic(folder: Path, excerpts: int) -> None:
 
 
 def detection_speed(project) -> None:  # type: ignore[no-untyped-def]
-    from workbench.nlp.detect import run_detection
     from workbench.nlp.pipeline import get_nlp
+    from workbench.services.language import run_detection
 
     texts = [x.text for x in project.nlp.inputs()]
     nlp = get_nlp()
@@ -144,7 +145,8 @@ def detection_speed(project) -> None:  # type: ignore[no-untyped-def]
 
 
 def search_speed(project) -> None:  # type: ignore[no-untyped-def]
-    from workbench.nlp.search import SearchIndex, project_index
+    from workbench.nlp.search import SearchIndex
+    from workbench.services.language import project_index
 
     path = project.nlp.folder("cache") / "search-index.npz"
     if path.exists():
@@ -201,7 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     from nlp_corpus import labelled_corpus  # type: ignore[import-not-found]
 
-    from workbench.nlp.suggest import labelled_from_project
+    from workbench.services.language import labelled_from_project
     from workbench.store.api import Project
 
     with tempfile.TemporaryDirectory(prefix="wb-bench-nlp-") as tmp:

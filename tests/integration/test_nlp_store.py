@@ -8,8 +8,7 @@ import pytest
 
 from workbench.core.errors import UserError
 from workbench.core.model import Excerpt
-from workbench.nlp.detect import apply_hints, plan_detection, run_detection
-from workbench.nlp.search import project_index
+from workbench.services.language import apply_hints, plan_detection, project_index, run_detection
 
 
 def test_detection_is_stored_and_runs_once(example_project) -> None:  # type: ignore[no-untyped-def]

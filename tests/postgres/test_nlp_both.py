@@ -3,8 +3,7 @@ hit in one step and undoing it, the search index and the training data give the 
 
 from __future__ import annotations
 
-from workbench.nlp.detect import apply_hints, run_detection
-from workbench.nlp.search import project_index
+from workbench.services.language import apply_hints, project_index, run_detection
 
 
 def test_detection_is_stored_and_applied(any_project) -> None:  # type: ignore[no-untyped-def]

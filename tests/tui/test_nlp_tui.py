@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from workbench.nlp.suggest import Suggester, labelled_from_project
+from workbench.nlp.suggest import Suggester
+from workbench.services.language import labelled_from_project
 from workbench.tui.app import make_app
 from workbench.tui.excerpt_index import CODED, UNCODED
 

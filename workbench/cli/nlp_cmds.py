@@ -39,7 +39,7 @@ def detect(ctx: Context, excerpts: tuple[str, ...], apply_: bool, force: bool, r
 
     Example: workbench -p review detect --apply --show
     """
-    from workbench.nlp.detect import apply_hints, plan_detection, run_detection
+    from workbench.services.language import apply_hints, plan_detection, run_detection
 
     actor = ctx.coder(required=False)
     with ctx.open() as project:
@@ -101,7 +101,7 @@ def search(ctx: Context, query: tuple[str, ...], mode: str, prefix: bool, cutoff
         raise click.UsageError("give a QUERY (a word, or several)")
     if not subtheme and (valence or perspective or only):
         raise click.UsageError("--valence, --perspective and --only go with --code")
-    from workbench.nlp.search import project_index
+    from workbench.services.language import project_index
 
     text = " ".join(query)
     with ctx.open() as project:
@@ -195,7 +195,8 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
 
     Example: workbench -p review suggest --train && workbench -p review --coder amira suggest --accept e012 Boundaries
     """
-    from workbench.nlp.suggest import Suggester, labelled_from_project
+    from workbench.nlp.suggest import Suggester
+    from workbench.services.language import labelled_from_project
 
     with ctx.open() as project:
         folder = project.nlp.folder("models")

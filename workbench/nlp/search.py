@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -260,18 +259,3 @@ def query_words(query: str) -> list[str]:
     from workbench.nlp.pipeline import get_nlp
 
     return [t.text for t in get_nlp().tokenizer(query) if not (t.is_punct or t.is_space)]
-
-
-def project_index(project: Any, progress: Progress | None = None) -> SearchIndex:
-    """The project's search index: the saved one if the excerpts are unchanged, else rebuilt and saved."""
-    from workbench.nlp.pipeline import PIPELINE_VERSION
-
-    fingerprint = f"{PIPELINE_VERSION}:{INDEX_VERSION}:{project.nlp.excerpt_fingerprint()}"
-    path = project.nlp.folder("cache") / "search-index.npz"
-    index = SearchIndex.load(path) if path.exists() else None
-    if index is not None and index.fingerprint == fingerprint:
-        return index
-    keys, refs, texts = project.nlp.search_corpus()
-    index = SearchIndex.build(keys, refs, texts, fingerprint, progress)
-    index.save(path)
-    return index

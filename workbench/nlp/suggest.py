@@ -217,7 +217,3 @@ def cross_validate(name: str, examples: Sequence[Labelled], make: Callable[[list
             top3 += any(x in e.labels for x in names[:3])
     n = len(data)
     return Scores(name, top1 / n if n else 0.0, top3 / n if n else 0.0, n, time.perf_counter() - started)
-
-
-def labelled_from_project(project: Any, coders: Sequence[str] | None) -> list[Labelled]:
-    return [Labelled(k, text, tuple(labels)) for k, text, labels in project.nlp.labelled_excerpts(coders)]

@@ -82,7 +82,7 @@ class CodeHits(Sequence):
 
 
 def load_index(project: Any) -> Any:
-    from workbench.nlp.search import project_index
+    from workbench.services.language import project_index
 
     return project_index(project)
 

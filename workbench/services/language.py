@@ -1,4 +1,10 @@
-"""`workbench detect`: perspectives and citations for every excerpt, stored so they run once.
+"""The language help applied to a project: detection stored so it runs once, the search index
+kept with the project, and a coder's codings as training examples.
+
+`nlp/` knows text and nothing of projects (the layer contracts say so); these use cases read a
+project through its `nlp` store, hand plain text to `nlp/`, and store what comes back.
+
+`workbench detect`: perspectives and citations for every excerpt, stored so they run once.
 
 Each stored row carries a stamp: the pipeline version, a digest of the rules (the codebook's
 perspectives and the project's sources) and a digest of the excerpt's text. A run recomputes only
@@ -11,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from workbench.nlp.pipeline import PIPELINE_VERSION
+from workbench.nlp.search import INDEX_VERSION, SearchIndex
+from workbench.nlp.suggest import Labelled
+from workbench.store.api import Project
+from workbench.store.nlp_store import NlpInput
 
 Progress = Callable[[int], None]
 
@@ -34,7 +43,7 @@ class DetectReport:
     hints: Counter[str] = field(default_factory=Counter)
 
 
-def rules_digest(project: Any, rule: str) -> str:
+def rules_digest(project: Project, rule: str) -> str:
     """12 hex digits that change when the perspectives, the sources or the rules change."""
     cb = project.codebook.get()
     payload = json.dumps({
@@ -55,18 +64,18 @@ class DetectPlan:
     """The excerpts whose stored result is missing or stale, with the stamps they will get."""
 
     total: int
-    todo: list[tuple[Any, str]]
+    todo: list[tuple[NlpInput, str]]
     rule: str
 
 
-def plan_detection(project: Any, force: bool = False, rule: str = "speaker") -> DetectPlan:
+def plan_detection(project: Project, force: bool = False, rule: str = "speaker") -> DetectPlan:
     rules = rules_digest(project, rule)
     inputs = project.nlp.inputs()
     todo = [(x, stamp(rules, x.text)) for x in inputs]
     return DetectPlan(len(inputs), [(x, s) for x, s in todo if force or x.stamp != s], rule)
 
 
-def run_detection(project: Any, actor: str = "", force: bool = False, rule: str = "speaker",
+def run_detection(project: Project, actor: str = "", force: bool = False, rule: str = "speaker",
                   progress: Progress | None = None, batch_size: int = 512,
                   plan: DetectPlan | None = None) -> DetectReport:
     """Detect perspectives and citations where the stored result is missing or stale; store them."""
@@ -99,7 +108,26 @@ def run_detection(project: Any, actor: str = "", force: bool = False, rule: str 
     return report
 
 
-def apply_hints(project: Any, actor: str = "") -> int:
+def apply_hints(project: Project, actor: str = "") -> int:
     """Fill empty perspective hints of excerpts with the stored detections; how many were filled."""
     hints = {k: r.hint for k, r in project.nlp.results().items() if r.hint}
     return project.nlp.apply_perspective_hints(hints, actor)
+
+
+# ----- search and suggestions -----------------------------------------------------------------
+def project_index(project: Project, progress: Progress | None = None) -> SearchIndex:
+    """The project's search index: the saved one if the excerpts are unchanged, else rebuilt and saved."""
+    fingerprint = f"{PIPELINE_VERSION}:{INDEX_VERSION}:{project.nlp.excerpt_fingerprint()}"
+    path = project.nlp.folder("cache") / "search-index.npz"
+    index = SearchIndex.load(path) if path.exists() else None
+    if index is not None and index.fingerprint == fingerprint:
+        return index
+    keys, refs, texts = project.nlp.search_corpus()
+    index = SearchIndex.build(keys, refs, texts, fingerprint, progress)
+    index.save(path)
+    return index
+
+
+def labelled_from_project(project: Project, coders: Sequence[str] | None) -> list[Labelled]:
+    """These coders' codings as training examples for the suggester (every coder's when None)."""
+    return [Labelled(k, text, tuple(labels)) for k, text, labels in project.nlp.labelled_excerpts(coders)]
