@@ -27,12 +27,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workbench.analysis.agreement_spans import SpanRow, span_overlap
 from workbench.core.errors import UserError
 from workbench.store.viewer import CoderView
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
+    from workbench.store.collab import AgreementRows
 
 FIELDS = ("subtheme", "valence", "perspective")
 LEVELS = ("subtheme", "theme", "overall")
@@ -137,11 +142,11 @@ def choose_coders(view: CoderView, names: str | None) -> list[str]:
     return chosen
 
 
-def agreement(project, coders: Sequence[str]) -> Agreement:  # type: ignore[no-untyped-def]
+def agreement(project: Project, coders: Sequence[str]) -> Agreement:
     return compute(project.collab.agreement_rows(list(coders)))
 
 
-def compute(data) -> Agreement:  # type: ignore[no-untyped-def]  # data: store.collab.AgreementRows
+def compute(data: AgreementRows) -> Agreement:
     coders = list(data.coders)
     m = len(coders)
     cindex = np.full(max([0, *data.coder_ids.values()]) + 1, -1, dtype=np.int64)
@@ -186,7 +191,7 @@ def compute(data) -> Agreement:  # type: ignore[no-untyped-def]  # data: store.c
                      rows, spans)
 
 
-def _order(data) -> tuple[list[tuple[int, str, str | None]], list[tuple[str, str, str | None, int, int]]]:  # type: ignore[no-untyped-def]
+def _order(data: AgreementRows) -> tuple[list[tuple[int, str, str | None]], list[tuple[str, str, str | None, int, int]]]:
     """Subthemes with each theme's together (then the ungrouped), and every group as an index range.
 
     Contiguous ranges let a theme's or the whole codebook's figures be slices and sums, never

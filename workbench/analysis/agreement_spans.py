@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from workbench.store.collab import AgreementRows
 
 
 @dataclass
@@ -58,7 +62,8 @@ def iou(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
     return 1.0 if union == 0 else inter / union
 
 
-def span_overlap(data, subthemes: list, kmap: np.ndarray, cindex: np.ndarray, excerpts: np.ndarray,  # type: ignore[no-untyped-def]
+def span_overlap(data: AgreementRows, subthemes: list[tuple[int, str, str | None]], kmap: np.ndarray,
+                 cindex: np.ndarray, excerpts: np.ndarray,
                  unit: np.ndarray, cod: np.ndarray) -> list[SpanRow]:
     """Per subtheme (in codebook order) and overall; empty when nobody coded a span.
 

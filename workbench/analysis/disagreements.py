@@ -13,8 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from workbench.core.model import Coding, Excerpt
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
 
 Signature = frozenset[tuple[str | None, str | None]]
 # Origins the meeting's own verbs give the agreed set's codings (store/collab.py). Any other
@@ -126,12 +130,12 @@ def build_items(excerpts: Sequence[Excerpt], codings: Sequence[Coding], marks: S
     return items
 
 
-def disagreements(project, coders: Sequence[str], include_settled: bool = False) -> list[Item]:  # type: ignore[no-untyped-def]
+def disagreements(project: Project, coders: Sequence[str], include_settled: bool = False) -> list[Item]:
     items = all_items(project, coders)
     return [i for i in items if i.kind != "agreement" and (include_settled or not i.settled)]
 
 
-def all_items(project, coders: Sequence[str]) -> list[Item]:  # type: ignore[no-untyped-def]
+def all_items(project: Project, coders: Sequence[str]) -> list[Item]:
     cb = project.codebook.get()
     consensus = cb.consensus_coder
     return build_items(project.records.excerpts(), project.records.codings([*coders, consensus]), project.collab.marks([*coders, consensus]),
@@ -157,7 +161,7 @@ def coverage(items: Sequence[Item], coded_excerpts: set[str], agreed_any: set[st
         agreements_pending=sum(1 for i in items if i.kind == "agreement" and not i.settled))
 
 
-def project_coverage(project, coders: Sequence[str]) -> Coverage:  # type: ignore[no-untyped-def]
+def project_coverage(project: Project, coders: Sequence[str]) -> Coverage:
     consensus = project.codebook.get().consensus_coder
     items = all_items(project, coders)
     return coverage(items, set(project.collab.coded_excerpts(coders)), set(project.collab.coded_excerpts([consensus])))

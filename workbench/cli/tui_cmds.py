@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from workbench.cli.common import Context, pass_ctx
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
+    from workbench.tui.app import WorkbenchApp
 
 
 @click.command("open")
@@ -31,7 +35,7 @@ def open_app(ctx: Context, high_contrast: bool) -> None:
         raise click.exceptions.Exit(app.return_code)
 
 
-def build_app(ctx: Context, project: Any, high_contrast: bool = False) -> Any:
+def build_app(ctx: Context, project: Project, high_contrast: bool = False) -> WorkbenchApp:
     """The app as `open` runs it (the benchmark times exactly this path)."""
     from workbench.settings import project_key, remember_coder, remembered_coder
     from workbench.tui.app import make_app

@@ -9,10 +9,13 @@ No Textual here: the app runs these in worker threads, and tests run them direct
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import UserError
 from workbench.core.model import Coding
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
 
 
 class NothingToDo(UserError):
@@ -26,10 +29,10 @@ class Action:
     kinds: frozenset[str] = field(default=frozenset(), init=False)
     excerpt: str | None = field(default=None, init=False)
 
-    def do(self, p: Any) -> str:  # -> message for the status bar
+    def do(self, p: Project) -> str:  # -> message for the status bar
         raise NotImplementedError
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         raise NotImplementedError
 
 
@@ -47,13 +50,13 @@ class Code(Action):
         self.kinds = frozenset({"codings"})
         self.excerpt = self.coding.excerpt
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         uuid = p.records.add_coding(self.coding)
         if uuid != self.coding.uuid:
             raise NothingToDo(f"{self.coding.excerpt} is already coded with {_describe(self.coding)}")
         return f"coded {self.coding.excerpt} with {_describe(self.coding)}"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.records.remove_coding(self.coding.uuid, self.coding.coder)
         return f"removed {_describe(self.coding)} from {self.coding.excerpt}"
 
@@ -67,12 +70,12 @@ class Uncode(Action):
     def __post_init__(self) -> None:
         self.kinds = frozenset({"codings"})
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         self.removed = p.records.remove_coding(self.uuid, self.actor)
         self.excerpt = self.removed.excerpt
         return f"removed {_describe(self.removed)} from {self.removed.excerpt}"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         assert self.removed is not None
         p.records.add_coding(self.removed, self.actor)
         return f"coded {self.removed.excerpt} with {_describe(self.removed)} again"
@@ -88,17 +91,17 @@ class NothingApplies(Action):
         self.kinds = frozenset({"codings"})
         self.excerpt = self.key
 
-    def _set(self, p: Any, mark: bool) -> str:
+    def _set(self, p: Project, mark: bool) -> str:
         if mark:
             p.records.mark_nothing_applies(self.key, self.coder)
             return f"{self.key}: nothing applies"
         p.workspace.unmark_nothing_applies(self.key, self.coder)
         return f"{self.key}: 'nothing applies' withdrawn"
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         return self._set(p, self.mark)
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         return self._set(p, not self.mark)
 
 
@@ -114,11 +117,11 @@ class Note(Action):
         self.kinds = frozenset({"codings"})
         self.excerpt = self.key
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         self.old = p.workspace.set_coding_note(self.uuid, self.text, self.actor)
         return f"note saved on a coding of {self.key}"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.workspace.set_coding_note(self.uuid, self.old, self.actor)
         return f"note on a coding of {self.key} put back"
 
@@ -136,11 +139,11 @@ class Memo(Action):
         self.kinds = frozenset({"memos"})
         self.excerpt = self.key or None
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         self.memo_uuid = p.interchange.add_memo(self.target_kind, self.target_uuid, self.text, self.author)
         return f"memo saved on {self.key or self.target_kind}"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.workspace.delete_memo(self.memo_uuid, self.author)
         return f"memo on {self.key or self.target_kind} deleted"
 
@@ -155,11 +158,11 @@ class Sequence(Action):
         self.kinds = frozenset().union(*(s.kinds for s in self.steps))
         self.excerpt = next((s.excerpt for s in self.steps if s.excerpt), None)
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         messages = [s.do(p) for s in self.steps]
         return "; ".join(messages)
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         return "; ".join(s.undo(p) for s in reversed(self.steps))
 
 
@@ -178,11 +181,11 @@ class NewSubtheme(CodebookAction):
     theme: str | None = None
     definition: str = ""
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         p.codebook.add_subtheme(self.name, self.theme, self.actor, self.definition)
         return f"new subtheme '{self.name}'" + (f" under '{self.theme}'" if self.theme else " (ungrouped)")
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.codebook.delete_subtheme(self.name, self.actor)
         return f"subtheme '{self.name}' withdrawn"
 
@@ -192,11 +195,11 @@ class RenameSubtheme(CodebookAction):
     old: str = ""
     new: str = ""
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         p.codebook.rename_subtheme(self.old, self.new, self.actor)
         return f"renamed '{self.old}' to '{self.new}'"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.codebook.rename_subtheme(self.new, self.old, self.actor)
         return f"renamed '{self.new}' back to '{self.old}'"
 
@@ -207,11 +210,11 @@ class EditSubtheme(CodebookAction):
     new: dict[str, str] = field(default_factory=dict)
     old: dict[str, str] = field(default_factory=dict)
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         p.codebook.edit_subtheme(self.name, self.actor, **self.new)
         return f"'{self.name}' updated"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.codebook.edit_subtheme(self.name, self.actor, **self.old)
         return f"'{self.name}' put back as it was"
 
@@ -222,11 +225,11 @@ class MoveSubtheme(CodebookAction):
     old: str | None = None
     new: str | None = None
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         p.codebook.move_subtheme(self.name, self.new, self.actor)
         return f"moved '{self.name}' to {repr(self.new) if self.new else 'ungrouped'}"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.codebook.move_subtheme(self.name, self.old, self.actor)
         return f"moved '{self.name}' back to {repr(self.old) if self.old else 'ungrouped'}"
 
@@ -238,11 +241,11 @@ class Reorder(CodebookAction):
     old: int = 1
     new: int = 1
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         p.codebook.reorder(self.kind, self.name, self.new, self.actor)
         return f"'{self.name}' moved to place {self.new}"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.codebook.reorder(self.kind, self.name, self.old, self.actor)
         return f"'{self.name}' back in place {self.old}"
 
@@ -253,13 +256,13 @@ class Merge(CodebookAction):
     into: str = ""
     snapshot: Any = None
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         self.snapshot = p.workspace.subtheme_snapshot(self.source, self.into)
         r = p.codebook.merge_subthemes(self.source, self.into, self.actor)
         return (f"merged '{self.source}' into '{self.into}' ({r['moved']} codings moved, "
                 f"{r['duplicates']} duplicates folded)")
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.workspace.restore_subtheme(self.snapshot, self.actor)
         return f"'{self.source}' is back (merge undone)"
 
@@ -269,11 +272,11 @@ class DeleteSubtheme(CodebookAction):
     name: str = ""
     snapshot: Any = None
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         self.snapshot = p.workspace.delete_empty_subtheme(self.name, self.actor)
         return f"deleted subtheme '{self.name}'"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.workspace.restore_subtheme(self.snapshot, self.actor)
         return f"subtheme '{self.name}' is back"
 
@@ -282,11 +285,11 @@ class DeleteSubtheme(CodebookAction):
 class NewTheme(CodebookAction):
     name: str = ""
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         p.codebook.add_theme(self.name, self.actor)
         return f"new theme '{self.name}'"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.codebook.delete_theme(self.name, self.actor)
         return f"theme '{self.name}' withdrawn"
 
@@ -296,11 +299,11 @@ class RenameTheme(CodebookAction):
     old: str = ""
     new: str = ""
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         p.codebook.rename_theme(self.old, self.new, self.actor)
         return f"renamed theme '{self.old}' to '{self.new}'"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.codebook.rename_theme(self.new, self.old, self.actor)
         return f"renamed theme '{self.new}' back to '{self.old}'"
 
@@ -310,12 +313,12 @@ class DeleteTheme(CodebookAction):
     name: str = ""
     snapshot: Any = None
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         self.snapshot = p.workspace.theme_snapshot(self.name)
         n = p.codebook.delete_theme(self.name, self.actor)
         return f"deleted theme '{self.name}' ({n} subthemes now ungrouped)"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         p.workspace.restore_theme(self.snapshot, self.actor)
         return f"theme '{self.name}' is back with its subthemes"
 
@@ -340,7 +343,7 @@ class WriteSummary(Action):
     def _cell(self) -> str:
         return " / ".join(x for x in (self.subtheme, self.valence, self.perspective) if x)
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         if self.old_text is None:
             before = p.summaries.get(self.subtheme, self.valence, self.perspective)
             self.old_text = before.text if before else ""
@@ -353,7 +356,7 @@ class WriteSummary(Action):
         self.written_version = s.version
         return f"summary saved: {self._cell()}"
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         if self.first:
             p.summaries.delete(self.subtheme, self.valence, self.perspective, self.author, self.written_version)
             self.written_version = 0  # redo writes the cell afresh

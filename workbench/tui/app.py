@@ -15,7 +15,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -29,6 +29,9 @@ from workbench.tui.actions import NothingToDo
 from workbench.tui.messages import DataChanged, OpenExcerpt
 from workbench.tui.screens import SCREENS
 from workbench.tui.session import Change, Session
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
 
 T = TypeVar("T")
 
@@ -52,7 +55,7 @@ class WorkbenchApp(App[None]):
         *[Binding(e.key, f"go('{e.mode}')", f"{e.title} screen", show=False) for e in SCREENS],
     ]
 
-    def __init__(self, project: Any, coder: str | None, label: str = "", *,
+    def __init__(self, project: Project, coder: str | None, label: str = "", *,
                  clock: Callable[[], datetime] = datetime.now, high_contrast: bool = False,
                  save_coder: Callable[[str], None] | None = None, poll_seconds: float = 5.0,
                  remembered_coder: str | None = None) -> None:
@@ -409,6 +412,6 @@ class WorkbenchApp(App[None]):
                                 partial(self.call_later, self.run_action, binding.action, node))
 
 
-def make_app(project: Any, coder: str | None, label: str = "", **options: Any) -> WorkbenchApp:
+def make_app(project: Project, coder: str | None, label: str = "", **options: Any) -> WorkbenchApp:
     """The one factory the CLI, the server, the tests and the benchmarks build the app with."""
     return WorkbenchApp(project, coder, label, **options)

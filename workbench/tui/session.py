@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workbench.core.errors import UserError
 from workbench.core.interchange import Memo
@@ -20,6 +20,9 @@ from workbench.core.model import Codebook, Coding, Source
 from workbench.store.viewer import CoderView
 from workbench.tui.actions import Action, Code, NothingApplies, NothingToDo, Uncode
 from workbench.tui.excerpt_index import CODED, NOTHING, UNCODED, ExcerptIndex
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
 
 # Words on screen that a team may rename through the codebook's `labels:` (DESIGN.md).
 DEFAULT_WORDS = {
@@ -69,7 +72,7 @@ class Counts:
 class Session:
     """One coder's session on one project."""
 
-    project: Any
+    project: Project
     coder: str
     clock: Callable[[], datetime] = datetime.now
     codebook: Codebook = field(default_factory=Codebook)

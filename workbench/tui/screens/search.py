@@ -14,7 +14,7 @@ if the excerpts changed); queries then run in memory, a few milliseconds each.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -27,6 +27,10 @@ from textual.widgets.option_list import Option
 from workbench.core.model import Coding
 from workbench.tui.actions import Action, NothingToDo, Sequence, with_uuid
 from workbench.tui.screens.dialogs import Confirm, Dialog
+
+if TYPE_CHECKING:
+    from workbench.nlp.search import SearchIndex
+    from workbench.store.api import Project
 
 SHOWN = 200  # hits listed (all hits are coded unless unticked; untick only among those shown)
 MODES = ("word", "phrase", "fuzzy")
@@ -66,14 +70,14 @@ class CodeHits(Sequence):
     def keys(self) -> list[str]:
         return [s.excerpt for s in self.steps if s.excerpt]
 
-    def do(self, p: Any) -> str:
+    def do(self, p: Project) -> str:
         self.uuids, already = p.nlp.code_excerpts(self.keys, self.subtheme, self.coder, self.valence, self.perspective,
                                               "search", query=self.query, mode=self.mode)
         if not self.uuids:
             raise NothingToDo(f"all {already} already coded with {self.subtheme}")
         return f"coded {len(self.uuids)} excerpts with {self.subtheme}" + (f" ({already} had it)" if already else "")
 
-    def undo(self, p: Any) -> str:
+    def undo(self, p: Project) -> str:
         step = next((s for s in p.nlp.bulk_codings(self.coder) if s.uuids == self.uuids), None)
         if step is None:
             raise NothingToDo("those codings were already removed")
@@ -81,7 +85,7 @@ class CodeHits(Sequence):
         return f"removed {removed} codings of {self.subtheme}"
 
 
-def load_index(project: Any) -> Any:
+def load_index(project: Project) -> SearchIndex:
     from workbench.services.language import project_index
 
     return project_index(project)
@@ -220,7 +224,7 @@ class SearchCode(Dialog[HitsChosen | None]):
 
 
 # ----- suggestions -----------------------------------------------------------------------------
-def load_suggestions(project: Any, text: str) -> list[tuple[str, float]] | None:
+def load_suggestions(project: Project, text: str) -> list[tuple[str, float]] | None:
     """The top three for one text, or None when no model has been trained."""
     from workbench.nlp.suggest import Suggester
 
