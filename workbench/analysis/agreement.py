@@ -319,8 +319,8 @@ def _categorical(x: np.ndarray, k: np.ndarray, c: np.ndarray, v: np.ndarray, K: 
     uk = (ux % K)[is_unit]
     mu = m_u[is_unit].astype(float)
     tally.units = np.bincount(uk, minlength=K).astype(float)
-    tally.pairs_total = np.bincount(uk, weights=mu * (mu - 1) / 2, minlength=K)
-    tally.pairs_agree = np.bincount(uk, weights=(counts * (counts - 1) / 2).sum(axis=1), minlength=K)
+    tally.pairs_total = np.bincount(uk, weights=mu * (mu - 1) / 2, minlength=K).astype(float)
+    tally.pairs_agree = np.bincount(uk, weights=(counts * (counts - 1) / 2).sum(axis=1), minlength=K).astype(float)
     unanimous = (counts > 0).sum(axis=1) == 1
     for jj in range(J):
         w = np.where(unanimous, counts[:, jj], 0)

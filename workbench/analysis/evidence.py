@@ -107,17 +107,17 @@ def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[
             valences.setdefault(st, set()).add(v)
     findings = []
     for th in codebook.themes:
-        for st in th.subthemes:
+        for sub in th.subthemes:
             for v in [*codebook.valences, None]:
-                key = (st.name, v)
+                key = (sub.name, v)
                 if key not in by_finding and key not in judged:
                     continue
                 acc = by_finding.get(key, {"refs": set(), "excerpts": set(), "persp": []})
                 refs = sort_refs(acc["refs"], derivation.numeric)
                 findings.append(Finding(
-                    th.name, st.name, v, refs, sorted(acc["excerpts"]), list(acc["persp"]),
+                    th.name, sub.name, v, refs, sorted(acc["excerpts"]), list(acc["persp"]),
                     [(r, quality.get(r, "")) for r in refs], len(refs) == 1,
-                    len(valences.get(st.name, ())) > 1, corrected_covered_area(included, refs),
+                    len(valences.get(sub.name, ())) > 1, corrected_covered_area(included, refs),
                     judged.get(key, {}), " ".join(f"{p}: {t}" for _, p, t in sorted(texts.get(key, []))
                                                  if p in acc["persp"])))
     return EvidenceProfile(findings, corrected_covered_area(included), derivation.coder_choice,

@@ -189,10 +189,9 @@ def apply_edits(view: CoderView, rows: list[EditedRow], file: str, author: str) 
     if report.refused:
         return report
     with project.write() as conn:
-        for r, version, refs in todo:
-            if refs is None:
-                refs = refs_now("default", (r.subtheme, r.valence, r.perspective))
-            project.summaries.set(r.subtheme, r.valence, r.perspective, r.text.strip(), author, ",".join(refs),
+        for r, version, given in todo:
+            cell_refs = given if given is not None else refs_now("default", (r.subtheme, r.valence, r.perspective))
+            project.summaries.set(r.subtheme, r.valence, r.perspective, r.text.strip(), author, ",".join(cell_refs),
                                 version, conn)
             report.written += 1
     return report

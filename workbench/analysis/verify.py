@@ -195,7 +195,7 @@ def verify_table(model: TableModel, grid: list[tuple[int, list[str]]], tidy: lis
     the table derived from the codings."""
     if tidy is not None:
         names = Names(model)
-        bad = []
+        bad: list[Finding] = []
         for r in tidy:
             r.subtheme = names.subtheme(r.subtheme)[1] or r.subtheme
             if r.valence:

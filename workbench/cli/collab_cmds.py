@@ -44,7 +44,7 @@ def agreement(ctx: Context, coders: str | None, by: str, output: Path | None, fm
         names = choose_coders(ctx.viewer(project), coders)
         result = compute(project, names)
         with output_target(ctx, output, chosen, "agreement") as out:
-            WRITERS[chosen](result, out, by=by)  # type: ignore[operator]
+            WRITERS[chosen](result, out, by=by)
 
 
 @click.command()
@@ -198,4 +198,4 @@ def export_disagreements(ctx: Context, coders: str | None, include_settled: bool
         alpha = f"{overall.alpha:.3f}" if overall.alpha is not None else overall.alpha_note
         shown = [i for i in items if i.kind != "agreement" and (include_settled or not i.settled)]
         with output_target(ctx, output, chosen, "disagreements") as out:
-            WRITERS[chosen](Agenda(names, shown, cov, alpha), out)  # type: ignore[operator]
+            WRITERS[chosen](Agenda(names, shown, cov, alpha), out)

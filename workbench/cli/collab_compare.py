@@ -9,11 +9,15 @@ transaction with an audit entry naming who decided and when.
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import click
 
 from workbench.cli.common import Context
 from workbench.core.errors import UserError
+
+if TYPE_CHECKING:
+    from workbench.store.api import Project
 
 ITEM = [click.argument("excerpt"), click.argument("subtheme")]
 
@@ -24,11 +28,12 @@ def _item_args(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _open(ctx: click.Context, shows_codings: bool = True):  # type: ignore[no-untyped-def]
+def _open(ctx: click.Context, shows_codings: bool = True) -> tuple[Context, Project, list[str]]:
     """The project, checked out of blind mode, and the coders being compared."""
     from workbench.analysis.agreement import choose_coders
 
-    context: Context = ctx.find_object(Context)
+    context = ctx.find_object(Context)
+    assert context is not None  # the command group made it (cli/__init__.py)
     project = context.open()
     view = context.viewer(project)
     if shows_codings:
@@ -228,7 +233,8 @@ def compare_write(ctx: click.Context, excerpt: str, subtheme: str, valences: tup
     with project:
         if perspective is None:
             perspective = next((e.perspective for e in project.records.excerpts() if e.key == excerpt), "") or None
-        project.collab.write_agreed(excerpt, subtheme, list(valences) or [None], perspective, context.coder(), note)
+        chosen: list[str | None] = [*valences] or [None]  # no valence: one coding without one
+        project.collab.write_agreed(excerpt, subtheme, chosen, perspective, context.coder(), note)
     click.echo(f"wrote the agreed coding of {excerpt} · {subtheme}")
 
 

@@ -6,7 +6,9 @@ load only when used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +23,9 @@ from workbench.cli.common import (
     tell_scope,
 )
 from workbench.cli.lazy import LazyGroup
+
+if TYPE_CHECKING:
+    from workbench.core.model import Source
 
 P = "workbench.cli."
 IMPORTS = {
@@ -70,7 +75,7 @@ def export_group() -> None:
 
 def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool = False) -> None:
     from workbench.formats.bibliography import is_bibliography
-    from workbench.formats.records import READERS
+    from workbench.formats.records import read_codings, read_excerpts, read_sources
 
     actor = ctx.coder(required=False)
     if kind == "codings" and fmt in (None, "xlsx"):
@@ -86,22 +91,27 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
             from workbench.core.errors import UserError
 
             raise UserError("--renumber is for numeric reference labels; this project cites author-year")
-        if kind == "sources" and fmt is None and is_bibliography(file):
-            from workbench.formats.bibliography import read_bibliography
+        if kind == "sources":
+            if fmt is None and is_bibliography(file):
+                from workbench.formats.bibliography import read_bibliography
 
-            rows = read_bibliography(file, project.records.sources(), project.setting("citation", "numeric"))
-            for line in rows.skipped:
-                click.echo(line, err=True)
+                bib = read_bibliography(file, project.records.sources(), project.setting("citation", "numeric"))
+                for line in bib.skipped:
+                    click.echo(line, err=True)
+                sources: Sequence[tuple[int, Source]] = bib
+            else:
+                with busy(f"reading {file.name}"):
+                    sources = read_sources(file, fmt)
+            result = project.records.add_sources(sources, actor, str(file))
+        elif kind == "excerpts":
+            with busy(f"reading {file.name}"):
+                excerpts = read_excerpts(file, fmt)
+            result = project.records.add_excerpts(excerpts, actor, str(file))
         else:
             with busy(f"reading {file.name}"):
-                rows = READERS[kind](file, fmt)
-        if kind == "sources":
-            result = project.records.add_sources(rows, actor, str(file))
-        elif kind == "excerpts":
-            result = project.records.add_excerpts(rows, actor, str(file))
-        else:
-            with progress(len(rows) * 2, f"importing {kind}") as advance:
-                result = project.records.add_codings(rows, actor, str(file), advance)
+                codings = read_codings(file, fmt)
+            with progress(len(codings) * 2, f"importing {kind}") as advance:
+                result = project.records.add_codings(codings, actor, str(file), advance)
         changed = project.interchange.renumber_sources(actor) if renumber else {}
     click.echo(f"{file}: {result}")
     if renumber:
@@ -167,9 +177,11 @@ def _export(ctx: Context, kind: str, output: Path | None, fmt: str | None) -> No
             own = view.own_only()
             if own is not None:
                 tell_scope({"blind": True, "coders": view.coder})
-            items = project.records.codings(own)
+            items: Sequence[object] = project.records.codings(own)
+        elif kind == "sources":
+            items = project.records.sources()
         else:
-            items = {"sources": project.records.sources, "excerpts": project.records.excerpts}[kind]()
+            items = project.records.excerpts()
         with output_target(ctx, output, chosen, kind) as out:
             write_records(kind, items, out, chosen)
 

@@ -205,10 +205,10 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
             names, choice = scope.names, scope.choice
             examples = labelled_from_project(project, names)
             click.echo(f"training on {min(len(examples), 5000)} of {len(examples)} coded excerpts …", err=True)
-            model = Suggester.train(examples, project.codebook.get(), max_examples=5000)
-            model.meta["coders"] = choice
-            path = model.save(folder)
-            m = model.meta
+            trained = Suggester.train(examples, project.codebook.get(), max_examples=5000)
+            trained.meta["coders"] = choice
+            path = trained.save(folder)
+            m = trained.meta
             click.echo(f"trained on {m['examples']} coded excerpts ({choice}) and the codebook, "
                        f"{m['labels']} subthemes, in {m['seconds']} s; saved in {path}", err=bool(excerpts or accept))
             if not excerpts and not accept:
@@ -234,8 +234,8 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
                 click.echo(f"every excerpt is coded{' by ' + coder if coder else ''}; name excerpts to see "
                            "suggestions for them", err=True)
                 return
-    names = {s.name for s in cb.all_subthemes()}
-    for (key, text), ranking in zip(items, model.top([t for _, t in items], top, names), strict=True):
+    known = {s.name for s in cb.all_subthemes()}
+    for (key, text), ranking in zip(items, model.top([t for _, t in items], top, known), strict=True):
         click.echo(f"{key:<10} " + " · ".join(f"{label} {score:.2f}" for label, score in ranking))
         click.echo(f"{'':<10} {_short(text)}")
     click.echo(f"model trained {model.meta.get('trained', '?')[:19]} on {model.meta.get('examples', '?')} excerpts "

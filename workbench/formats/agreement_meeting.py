@@ -7,11 +7,13 @@ text and every coder's codings side by side, so the team can print it as the mee
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from workbench.analysis.disagreements import Coverage, Item, describe
+from workbench.core.errors import UserError
 
 FORMATS = ("md", "xlsx")
 
@@ -67,7 +69,9 @@ def disagreements_md(agenda: Agenda, out: Path | IO[str]) -> None:
         out.write(text)
 
 
-def disagreements_xlsx(agenda: Agenda, out: Path) -> None:
+def disagreements_xlsx(agenda: Agenda, out: Path | IO[str]) -> None:
+    if not isinstance(out, Path):
+        raise UserError("an .xlsx file is binary: write it to a file (-o FILE.xlsx)")
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -101,4 +105,4 @@ def disagreements_xlsx(agenda: Agenda, out: Path) -> None:
     wb.save(out)
 
 
-WRITERS = {"md": disagreements_md, "xlsx": disagreements_xlsx}
+WRITERS: dict[str, Callable[[Agenda, Path | IO[str]], None]] = {"md": disagreements_md, "xlsx": disagreements_xlsx}

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from workbench.analysis.agreement import LEVELS, Agreement, AgreementRow, Measure
+from workbench.core.errors import UserError
 from workbench.formats.tabular import write_rows
 
 FORMATS = ("md", "csv", "json", "xlsx")
@@ -155,7 +156,9 @@ def agreement_md(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> Non
         out.write(text)
 
 
-def agreement_xlsx(a: Agreement, out: Path, by: str = "subtheme") -> None:
+def agreement_xlsx(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> None:
+    if not isinstance(out, Path):
+        raise UserError("an .xlsx file is binary: write it to a file (-o FILE.xlsx)")
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -186,4 +189,8 @@ def agreement_xlsx(a: Agreement, out: Path, by: str = "subtheme") -> None:
     wb.save(out)
 
 
-WRITERS = {"md": agreement_md, "csv": agreement_csv, "json": agreement_json, "xlsx": agreement_xlsx}
+class AgreementWriter(Protocol):
+    def __call__(self, a: Agreement, out: Path | IO[str], by: str = "subtheme") -> None: ...
+
+
+WRITERS: dict[str, AgreementWriter] = {"md": agreement_md, "csv": agreement_csv, "json": agreement_json, "xlsx": agreement_xlsx}

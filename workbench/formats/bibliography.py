@@ -105,15 +105,15 @@ def _ris(text: str, file: str) -> list[Reference]:
     except Exception as e:  # noqa: BLE001 — rispy raises bare IOError/ValueError variants
         raise UserError(f"malformed RIS: {e}", file) from None
     out = []
-    for n, e in enumerate(entries):
-        pages = "-".join(p for p in (str(e.get("start_page", "")), str(e.get("end_page", ""))) if p)
+    for n, entry in enumerate(entries):
+        pages = "-".join(p for p in (str(entry.get("start_page", "")), str(entry.get("end_page", ""))) if p)
         out.append(Reference(
-            starts[n] if n < len(starts) else 0, list(e.get("authors") or e.get("first_authors") or []),
-            e.get("title") or e.get("primary_title") or "",
-            e.get("alternate_title1") or e.get("journal_name") or e.get("secondary_title") or
-            e.get("alternate_title3") or "",
-            _year(str(e.get("year") or e.get("publication_year") or e.get("date") or "")),
-            str(e.get("volume") or ""), str(e.get("number") or ""), pages, e.get("doi") or ""))
+            starts[n] if n < len(starts) else 0, list(entry.get("authors") or entry.get("first_authors") or []),
+            entry.get("title") or entry.get("primary_title") or "",
+            entry.get("alternate_title1") or entry.get("journal_name") or entry.get("secondary_title") or
+            entry.get("alternate_title3") or "",
+            _year(str(entry.get("year") or entry.get("publication_year") or entry.get("date") or "")),
+            str(entry.get("volume") or ""), str(entry.get("number") or ""), pages, entry.get("doi") or ""))
     return out
 
 
@@ -136,13 +136,13 @@ def _bibtex(text: str, file: str) -> list[Reference]:
         logger.setLevel(level)
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        raise UserError(f"malformed BibTeX entry ({type(block.error).__name__})", file, block.start_line + 1)
+        raise UserError(f"malformed BibTeX entry ({type(block.error).__name__})", file, (block.start_line or 0) + 1)
     out = []
     for e in library.entries:
         raw = {k.lower(): str(v.value) for k, v in e.fields_dict.items()}
         f = {k: _unbrace(v) for k, v in raw.items()}
         authors = _bibtex_authors(raw.get("author", ""))
-        out.append(Reference(e.start_line + 1, authors, f.get("title", ""),
+        out.append(Reference((e.start_line or 0) + 1, authors, f.get("title", ""),
                              f.get("journal") or f.get("journaltitle") or f.get("booktitle", ""),
                              _year(f.get("year") or f.get("date", "")), f.get("volume", ""),
                              f.get("number", ""), f.get("pages", ""), f.get("doi", "")))

@@ -65,8 +65,8 @@ def _subtheme(obj: Any, file: str, line: int) -> Subtheme:
     if not isinstance(obj, dict) or not str(obj.get("name") or "").strip():
         raise UserError("a subtheme needs a 'name'", file, obj.get(LINE, line) if isinstance(obj, dict) else line)
     at = obj[LINE]
-    return Subtheme(str(obj["name"]).strip(), *(_text(obj.get(k), k, file, at) for k in SUBTHEME_KEYS),
-                    uuid=str(obj.get("id") or ""))
+    texts = {k: _text(obj.get(k), k, file, at) for k in SUBTHEME_KEYS}
+    return Subtheme(str(obj["name"]).strip(), **texts, uuid=str(obj.get("id") or ""))
 
 
 def _list(doc: dict[str, Any], key: str, file: str) -> list[Any]:
@@ -97,18 +97,18 @@ def _codebook(doc: dict[str, Any], file: str) -> Codebook:
         theme_names.add(name)
         subs = _list(th, "subthemes", file)
         themes.append(Theme(name, tuple(unique(_subtheme(s, file, th[LINE]),
-                                               s.get(LINE, th[LINE]) if isinstance(s, dict) else th[LINE])
+                                               (s.get(LINE) or th[LINE]) if isinstance(s, dict) else th[LINE])
                                         for s in subs), str(th.get("id") or "")))
-    ungrouped = tuple(unique(_subtheme(s, file, top), s.get(LINE, top) if isinstance(s, dict) else top)
+    ungrouped = tuple(unique(_subtheme(s, file, top), (s.get(LINE) or top) if isinstance(s, dict) else top)
                       for s in _list(doc, "ungrouped", file))
-    valences = []
+    valences: list[str] = []
     for v in _list(doc, "valences", file):
         if not isinstance(v, str | int) or not str(v).strip():
             raise UserError("each valence is a label such as 'benefit'", file, top)
         if str(v) in valences:
             raise UserError(f"duplicate valence '{v}'", file, top)
         valences.append(str(v).strip())
-    perspectives = []
+    perspectives: list[Perspective] = []
     for p in _list(doc, "perspectives", file):
         if isinstance(p, str):
             p = {"name": p, LINE: top}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.core.errors import UserError
 from workbench.core.model import Codebook, Coding, Excerpt
@@ -74,12 +75,12 @@ def coding_sheet_xlsx(data: SheetData, out: Path) -> None:
         lists.cell(i, 6, k)
         lists.cell(i, 7, neutralise(v))
     mine: dict[str, list[Coding]] = {}
-    for c in data.codings:
-        mine.setdefault(c.excerpt, []).append(c)
+    for coding in data.codings:
+        mine.setdefault(coding.excerpt, []).append(coding)
     lists.cell(1, 9, "prefilled")
     n = 2
-    for c in data.codings:
-        lists.cell(n, 9, c.uuid)
+    for prefilled in data.codings:
+        lists.cell(n, 9, prefilled.uuid)
         n += 1
     lists.cell(1, 10, "prefilled nothing applies")
     for i, key in enumerate(sorted(data.marked), start=2):
@@ -183,7 +184,7 @@ def read_coding_sheet(path: Path) -> SheetRows:
     marks: list[tuple[int, str]] = []
     current = ""
     for n, record in enumerate(rows[1:], start=2):
-        def get(name: str, rec: tuple = record) -> str:  # type: ignore[type-arg]
+        def get(name: str, rec: tuple[Any, ...] = record) -> str:
             i = col.get(name)
             return _text(rec[i]) if i is not None and i < len(rec) else ""
 

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from workbench.analysis.evidence import EvidenceProfile, Finding
 from workbench.core.cerqual import COMPONENTS
+from workbench.formats.table_docx import save_docx
 from workbench.formats.tabular import neutralise
 
 CONCERN_KEYS = [k for k in COMPONENTS if k != "overall"]
@@ -206,4 +207,4 @@ def evidence_docx(profile: EvidenceProfile, out: Path | IO[bytes]) -> None:
     for note in _notes(profile):
         p = doc.add_paragraph(note)
         p.runs[0].font.size = Pt(8)
-    doc.save(out)
+    save_docx(doc, out)

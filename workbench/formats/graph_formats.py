@@ -33,4 +33,4 @@ def writer(what: str, fmt: str) -> Callable[[Any, Any], None]:
     except KeyError:
         formats = ", ".join(WRITERS.get(what, {}))
         raise UserError(f"cannot write the {what} as '{fmt}' (formats: {formats or 'none'})") from None
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), name)

@@ -72,7 +72,7 @@ def read_excerpts(path: Path, fmt: str | None = None) -> list[tuple[int, Excerpt
 
 def read_codings(path: Path, fmt: str | None = None) -> list[tuple[int, Coding]]:
     f = str(path)
-    out = []
+    out: list[tuple[int, Coding]] = []
     append = out.append
     # Written for speed (an import of 500,000 codings spends its Python time here): the common row,
     # with no span, is built without the helper calls that the rare cases need.

@@ -13,7 +13,7 @@ from typing import IO
 
 from workbench.analysis.summary_sheet import KEY_PREFIX, EditedRow, SummarySheet, parse_key
 from workbench.core.errors import UserError
-from workbench.formats.table_docx import _el, _row_flag, _shade
+from workbench.formats.table_docx import _el, _row_flag, _shade, save_docx, usable_width
 
 INSTRUCTIONS = ("Write or edit the summaries in the shaded right-hand column only, one cell per summary, "
                 "then save the file (keep it as .docx) and send it back. Rows, their order and the other "
@@ -33,7 +33,7 @@ def summaries_docx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.8))
-    usable = section.page_width - section.left_margin - section.right_margin
+    usable = usable_width(section)
     widths = [int(usable * 0.22), int(usable * 0.43)]
     widths.append(usable - sum(widths))
     head = doc.add_paragraph()
@@ -81,7 +81,7 @@ def summaries_docx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
         _shade(cells[2], "FFF8DC")
     doc.core_properties.title = f"Summaries: {sheet.title}"
     doc.core_properties.comments = "workbench summaries sheet: edit the right-hand column, then import summaries."
-    doc.save(out)
+    save_docx(doc, out)
 
 
 def read_summaries_docx(path: Path) -> list[EditedRow]:

@@ -112,12 +112,23 @@ def table_xml(model: TableModel, widths: list[int], style_id: str) -> str:
     return "".join(out)
 
 
+def usable_width(section: Any) -> int:
+    """The page width between the margins, in EMU (python-docx types each as optional: a section
+    may leave them to Word's defaults, which ours never do)."""
+    return int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
+
+
+def save_docx(doc: Any, out: Path | IO[bytes]) -> None:
+    """python-docx takes a path as a string."""
+    doc.save(str(out) if isinstance(out, Path) else out)
+
+
 def is_wide(model: TableModel) -> bool:
     labels = [model.row_label(line.row) for line in model.lines() if line.row is not None]
     return model.author_year or any(len(x) > WIDE_REFS for x in labels)
 
 
-def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:  # type: ignore[override]
+def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
@@ -134,7 +145,7 @@ def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:  # type: ignor
         section.page_width, section.page_height = section.page_height, section.page_width
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.0))
-    usable = section.page_width - section.left_margin - section.right_margin
+    usable = usable_width(section)
     widths = [int(usable * 0.18), int(usable * 0.18)]
     widths.append(usable - sum(widths))
 
@@ -175,7 +186,7 @@ def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:  # type: ignor
             at += 1
     doc.core_properties.title = model.title
     doc.core_properties.comments = "Written by workbench from the project's codings."
-    doc.save(out)
+    save_docx(doc, out)
 
 
 def read_table_docx(path: Path) -> list[tuple[int, list[str]]]:

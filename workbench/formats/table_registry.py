@@ -29,7 +29,7 @@ class TableFormat:
 
     def load(self) -> Exporter:
         module, _, attr = self.exporter.partition(":")
-        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), attr)
 
 
 _F = "workbench.formats."

@@ -53,7 +53,7 @@ def _rich_summary(model: TableModel, entries: list[PerspectiveEntry]) -> tuple[A
     return CellRichText(*parts), "\n\n".join(plain)
 
 
-def table_xlsx(model: TableModel, out: Path | IO[bytes]) -> None:  # type: ignore[override]
+def table_xlsx(model: TableModel, out: Path | IO[bytes]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter

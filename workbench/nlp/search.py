@@ -109,6 +109,8 @@ class SearchIndex:
     def build(cls, keys: Sequence[str], refs: Sequence[str], texts: Sequence[str], fingerprint: str = "",
               progress: Progress | None = None) -> SearchIndex:
         """Tokenise every text once (spaCy's rule-based tokenizer) and index its lemmas."""
+        from spacy.tokenizer import Tokenizer
+
         from workbench.nlp.pipeline import _unknown, get_nlp, lemma_table
 
         nlp = get_nlp()
@@ -116,7 +118,9 @@ class SearchIndex:
         lemma_id: dict[str, int] = {}
         form_of: dict[str, int] = {}
         lem, dd, pp, ss, ee = [], [], [], [], []
-        for d, doc in enumerate(nlp.tokenizer.pipe(texts, batch_size=1000)):
+        tokenizer = nlp.tokenizer
+        assert isinstance(tokenizer, Tokenizer)  # spaCy types it as any callable
+        for d, doc in enumerate(tokenizer.pipe(texts, batch_size=1000)):
             for tok in doc:
                 if tok.is_punct or tok.is_space:
                     continue

@@ -107,6 +107,7 @@ class Suggester:
               progress: Callable[[int, int], None] | None = None) -> Suggester:
         """Train from scratch; a few seconds for a review's few hundred coded excerpts."""
         import spacy
+        from spacy.pipeline import TextCategorizer
         from spacy.training import Example
         from spacy.util import fix_random_seed, minibatch
 
@@ -124,6 +125,7 @@ class Suggester:
         fix_random_seed(seed)
         nlp = spacy.blank("en")
         textcat = nlp.add_pipe("textcat_multilabel", config={"model": BOW})
+        assert isinstance(textcat, TextCategorizer)  # spaCy types add_pipe's result as any component
         for label in labels:
             textcat.add_label(label)
         train = [Example.from_dict(nlp.make_doc(features(e.text)), {"cats": {x: float(x in e.labels) for x in labels}})

@@ -203,7 +203,7 @@ class WorkbenchApp(App[None]):
             self.notify_screens(DataChanged(frozenset({"all"})))
 
     # ----- reading and writing -------------------------------------------------------------
-    def fetch(self, job: Callable[[], T], then: Callable[[T], None], group: str = "fetch") -> None:
+    def fetch(self, job: Callable[[], T], then: Callable[[T], object], group: str = "fetch") -> None:
         """Run `job` in a worker thread and hand its result to `then` on the main thread.
 
         A newer fetch in the same group supersedes an older one (its result is dropped).
@@ -225,7 +225,7 @@ class WorkbenchApp(App[None]):
         self.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
 
     def save(self, job: Callable[[Session], Change], failed: Callable[[Exception], bool] | None = None,
-             done: Callable[[Change], None] | None = None) -> None:
+             done: Callable[[Change], object] | None = None) -> None:
         """Queue a write; one worker drains the queue in order, each job one transaction.
 
         `failed` may take an error first (on the main thread); returning True means it was handled.
@@ -298,7 +298,7 @@ class WorkbenchApp(App[None]):
         def reread() -> None:
             self.session.load_codebook()
             if self.session.index is not None:
-                coded, nothing = self.project.workspace.coded_keys(self.coder)
+                coded, nothing = self.project.workspace.coded_keys(self.session.coder)
                 self.session.index.refresh_states(coded, nothing)
 
         def show(_none: None) -> None:

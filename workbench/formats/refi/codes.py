@@ -85,7 +85,7 @@ def subtheme_description(s: Subtheme) -> str:
 
 def subtheme_from_description(name: str, uuid: str, text: str) -> Subtheme:
     lead, v = decode_description(text, [label for label, _ in SUBTHEME_FIELDS])
-    return Subtheme(name, lead, *(v.get(label, "") for label, _ in SUBTHEME_FIELDS), uuid=uuid)
+    return Subtheme(name, lead, **{key: v.get(label, "") for label, key in SUBTHEME_FIELDS}, uuid=uuid)
 
 
 def perspective_description(p: Perspective) -> str:
@@ -216,7 +216,7 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
     def subtheme(n: CodeNode, name: str) -> Subtheme:
         s = subtheme_from_description(name, n.guid, n.description)
         if n.guid in exact:
-            s = Subtheme(name, **{k: str(v) for k, v in exact[n.guid].items()}, uuid=n.guid)  # type: ignore[arg-type]
+            s = Subtheme(name, **{k: str(v) for k, v in exact[n.guid].items()}, uuid=n.guid)
         codes[n.guid] = ("subtheme", name)
         return s
 

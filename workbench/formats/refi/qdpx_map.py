@@ -146,9 +146,9 @@ class _Mapper:
             self.lost["not carried: source variables workbench has no field for"] += len(foreign_vars)
         uuid = self.orig(rs.guid)
         if "ref" in v:
-            src = Source(ref, *(v.get(k, "") for k in VARIABLES[1:]), uuid=uuid)
+            src = Source(ref, **{k: v.get(k, "") for k in VARIABLES[1:]}, uuid=uuid)
         else:
-            src = Source(ref, v.get("citation") or rs.name, *(v.get(k, "") for k in VARIABLES[2:]), uuid=uuid)
+            src = Source(ref, v.get("citation") or rs.name, **{k: v.get(k, "") for k in VARIABLES[2:]}, uuid=uuid)
         self.b.sources.append(src)
         if rs.text is None:
             if rs.selections or rs.codings:
@@ -231,7 +231,7 @@ class _Mapper:
                 break
         extra = self.x.get("excerpts", {}).get(g, {})
         if "place" in extra:
-            place = tuple(extra["place"])  # type: ignore[assignment]
+            place = tuple(extra["place"])
         e = Excerpt(key, src.ref, text[a:b], extra.get("p", ""), location, uuid, place[1], place[2])
         if place[0]:
             self.b.excerpt_documents[uuid] = place[0]

@@ -243,7 +243,7 @@ def _project(fh: IO[bytes], archive: SafeArchive, base: str) -> RProject:
         elif local == "CodeBook":
             found = el.find(f"{N}Codes")
             try:
-                codes = parse_nodes(found, NS["project"]) if found is not None else []  # type: ignore[arg-type]
+                codes = parse_nodes(found, NS["project"]) if found is not None else []
             except UserError as e:
                 raise e.located(str(archive.path)) from None
         elif local == "Variable":

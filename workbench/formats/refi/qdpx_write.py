@@ -293,7 +293,7 @@ class _Writer:
                 summaries[g]["time"] = s.time
             self.notes.append((g, f"Summary: {s.subtheme} | {s.valence or '(no valence)'} | {s.perspective}",
                                s.text, s.author, s.time))
-            codes[cell[0]].notes.append(g)
+            codes[sub_guid[s.subtheme]].notes.append(g)
         self.extras["summaries"] = summaries
         targets = set(codes)
         targets.update(self.gid(s.uuid or stable_uuid("source", s.ref)) for s in d.sources)

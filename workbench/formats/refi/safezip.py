@@ -141,7 +141,7 @@ class _Limited(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]  # typeshed's Buffer is 3.12+
         try:
             chunk = self.fh.read(len(buffer))
         except (zipfile.BadZipFile, OSError, EOFError) as e:

@@ -9,6 +9,7 @@ what we read and what we write, offline.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,7 +67,7 @@ def parse(data: bytes, kind: str, file: str) -> Element:
     return root
 
 
-def sniff(stream: IO[bytes], kind: str, file: str) -> str | None:
+def sniff(stream: IO[bytes] | io.RawIOBase, kind: str, file: str) -> str | None:
     """Read only up to the root element: refuse a DTD or entities (defusedxml), check the root and
     the namespace. Returns None for the 1.0 namespace, else the one found ('' for none)."""
     from xml.etree.ElementTree import ParseError

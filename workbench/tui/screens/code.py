@@ -278,7 +278,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             return
         spans = [(x.start, x.end) for x in self.detail.codings if x.start is not None and x.end is not None]
         focus = (c.start, c.end) if c is not None and c.start is not None and c.end is not None else None
-        self.query_one(ExcerptText).set_spans(spans, focus)  # type: ignore[arg-type]
+        self.query_one(ExcerptText).set_spans(spans, focus)
 
     @on(CodebookTree.NodeHighlighted)
     def _node(self, event: CodebookTree.NodeHighlighted[Any]) -> None:

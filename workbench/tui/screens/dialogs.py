@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
@@ -32,7 +32,7 @@ class Dialog(ModalScreen[T]):
     """
 
     def action_cancel(self) -> None:
-        self.dismiss(None)  # type: ignore[arg-type]
+        self.dismiss(None)
 
 
 class Confirm(Dialog[bool]):
@@ -168,7 +168,7 @@ class CoderName(Dialog[str | None]):
     """Asked when the app opens without --coder or WORKBENCH_CODER: identity belongs to this
     session. The name given last time on this project is filled in, for the person to confirm."""
 
-    BINDINGS: list[Any] = []
+    BINDINGS: ClassVar[list[BindingType]] = []  # no escape: the app needs a name to go on
 
     def __init__(self, remembered: str | None = None) -> None:
         super().__init__()

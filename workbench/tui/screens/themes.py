@@ -62,20 +62,20 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
                 yield Static("", id="themes-detail")
 
     @property
-    def tree(self) -> CodebookTree:
+    def codebook_tree(self) -> CodebookTree:
         return self.query_one(CodebookTree)
 
     def reload(self, change: DataChanged | None = None) -> None:
         s = self.session
-        self.tree.show_codebook(s.codebook, s.words(), self.counts or {})
-        self.tree.focus()
+        self.codebook_tree.show_codebook(s.codebook, s.words(), self.counts or {})
+        self.codebook_tree.focus()
         coders = s.visible_coders()
         self.wb.fetch(lambda: s.project.workspace.subtheme_counts(coders), self._counted, group="theme-counts")
 
     def _counted(self, counts: dict[str, tuple[int, int, int]]) -> None:
         self.counts = counts
-        self.tree.show_codebook(self.session.codebook, self.session.words(), counts)
-        self._detail(self.tree.current)
+        self.codebook_tree.show_codebook(self.session.codebook, self.session.words(), counts)
+        self._detail(self.codebook_tree.current)
 
     @on(CodebookTree.NodeHighlighted)
     def _highlighted(self, event: CodebookTree.NodeHighlighted[Any]) -> None:
@@ -94,7 +94,7 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
 
     # ----- verbs ---------------------------------------------------------------------------
     def _subtheme(self) -> Node | None:
-        node = self.tree.current
+        node = self.codebook_tree.current
         if node is None or node.kind != "subtheme":
             self.notify(f"put the cursor on a {self.session.word('subtheme')} first", severity="warning")
             return None
@@ -135,14 +135,13 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
                 Confirm(f"Merge '{node.name}' into '{into}'?", "Merge",
                         f"Its codings ({e} {s.word('excerpts')}) and summaries move to '{into}' and "
                         f"'{node.name}' disappears. ctrl+z undoes the merge."),
-                lambda ok: ok and self.wb.save(
-                    lambda sess: sess.run(A.Merge(sess.coder, source=node.name, into=into))))
+                lambda ok: self._save_if(ok, A.Merge(s.coder, source=node.name, into=into)))
 
         self.app.push_screen(SubthemeFinder(s.codebook, f"Merge '{node.name}' into…", s.words(), allow_new=False,
                                             exclude=node.name), picked)
 
     def action_rename(self) -> None:
-        node = self.tree.current
+        node = self.codebook_tree.current
         if node is None or node.kind == "ungrouped":
             return
         kind = node.kind
@@ -153,10 +152,10 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
             new = new.strip()
             if kind == "theme":
                 self.wb.save(lambda s: s.run(A.RenameTheme(s.coder, old=node.name, new=new)),
-                             done=lambda _c: self.tree.select_theme(new))
+                             done=lambda _c: self.codebook_tree.select_theme(new))
             else:
                 self.wb.save(lambda s: s.run(A.RenameSubtheme(s.coder, old=node.name, new=new)),
-                             done=lambda _c: self.tree.select_subtheme(new))
+                             done=lambda _c: self.codebook_tree.select_subtheme(new))
 
         self.app.push_screen(Ask(f"Rename the {self.session.word(kind)} '{node.name}'", node.name), done)
 
@@ -164,19 +163,19 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
         def done(name: str | None) -> None:
             if name and name.strip():
                 self.wb.save(lambda s: s.run(A.NewTheme(s.coder, name=name.strip())),
-                             done=lambda _c: self.tree.select_theme(name.strip()))
+                             done=lambda _c: self.codebook_tree.select_theme(name.strip()))
 
         self.app.push_screen(Ask(f"New overarching {self.session.word('theme')}", placeholder="name"), done)
 
     def action_new_subtheme(self) -> None:
-        node = self.tree.current
+        node = self.codebook_tree.current
         theme = node.name if node is not None and node.kind == "theme" else (node.theme if node else None)
         where = f"under '{theme}'" if theme else f"({self.session.word('ungrouped')})"
 
         def done(name: str | None) -> None:
             if name and name.strip():
                 self.wb.save(lambda s: s.run(A.NewSubtheme(s.coder, name=name.strip(), theme=theme)),
-                             done=lambda _c: self.tree.select_subtheme(name.strip()))
+                             done=lambda _c: self.codebook_tree.select_subtheme(name.strip()))
 
         self.app.push_screen(Ask(f"New {self.session.word('subtheme')} {where}", placeholder="name"), done)
 
@@ -195,7 +194,7 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
         self.app.push_screen(Ask(f"Definition of '{node.name}'", old), done)
 
     def action_delete(self) -> None:
-        node = self.tree.current
+        node = self.codebook_tree.current
         if node is None or node.kind == "ungrouped":
             return
         s = self.session
@@ -212,11 +211,15 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
             question = f"Delete the {s.word('subtheme')} '{node.name}'?"
             detail = "It has no codings. ctrl+z brings it back."
             action = A.DeleteSubtheme(s.coder, name=node.name)
-        self.app.push_screen(Confirm(question, "Delete", detail),
-                             lambda ok: ok and self.wb.save(lambda sess: sess.run(action)))
+        self.app.push_screen(Confirm(question, "Delete", detail), lambda ok: self._save_if(ok, action))
+
+    def _save_if(self, ok: bool | None, action: A.Action) -> None:
+        """After a confirmation: do the action if the answer was yes."""
+        if ok:
+            self.wb.save(lambda sess: sess.run(action))
 
     def action_reorder(self, step: int) -> None:
-        node = self.tree.current
+        node = self.codebook_tree.current
         if node is None or node.kind == "ungrouped":
             return
         cb = self.session.codebook

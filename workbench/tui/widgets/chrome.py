@@ -31,9 +31,9 @@ class NavBar(Horizontal):
                 parts.append(Content.from_markup(f"[bold reverse]▸{key} {title}◂[/]"))
             else:
                 parts.append(Content.from_markup(f"[@click=app.go('{mode}')] {key} {title} [/]"))
-        key = (current, tuple(entries))
-        if key != self._shown:  # the tabs change width only when the screen or a label changes
-            self._shown = key
+        shown = (current, tuple(entries))
+        if shown != self._shown:  # the tabs change width only when the screen or a label changes
+            self._shown = shown
             self.query_one("#tabs", Static).update(Content(" ").join(parts))
         self.query_one("#where", Static).update(f"{tail} · {label}" if label else tail, layout=False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from textual.widgets import TextArea
-from textual.widgets.text_area import TextAreaTheme
+from textual.widgets.text_area import Document, TextAreaTheme
 
 THEME = TextAreaTheme(
     "workbench",
@@ -53,14 +53,21 @@ class ExcerptText(TextArea):
         self._build_highlight_map()
         self.refresh()
 
+    def _plain_document(self) -> Document:
+        """The text as TextArea keeps it without a syntax tree (we never set a language)."""
+        doc = self.document
+        assert isinstance(doc, Document)
+        return doc
+
     @property
     def selected_span(self) -> tuple[int, int] | None:
         """The selection as (start, end) character offsets, or None when nothing is selected."""
         start, end = sorted((self.selection.start, self.selection.end))
         if start == end:
             return None
-        a = self.document.get_index_from_location(start)
-        b = self.document.get_index_from_location(end)
+        doc = self._plain_document()
+        a = doc.get_index_from_location(start)
+        b = doc.get_index_from_location(end)
         return (a, b) if b > a else None
 
     def clear_selection(self) -> None:
@@ -71,7 +78,7 @@ class ExcerptText(TextArea):
         self._line_cache.clear()
         highlights = self._highlights
         highlights.clear()
-        doc = self.document
+        doc = self._plain_document()
         if not self.text:
             return
         length = len(self.text)
