@@ -8,8 +8,12 @@ view (store/viewer.py), so while blind it names only the viewer's own codings.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from workbench.store.viewer import CoderView
+
+if TYPE_CHECKING:
+    from workbench.analysis.table import TableModel
 
 Check = Callable[[CoderView], list[str]]
 CHECKS: list[Check] = []
@@ -82,7 +86,7 @@ def mixed_codings_without_groups(view: CoderView) -> list[str]:
     return _capped(lines, n, "mixed codings whose source has no groups")
 
 
-def _short(model, refs: list[str]) -> str:  # type: ignore[no-untyped-def]
+def _short(model: TableModel, refs: list[str]) -> str:
     return model.refs_text(refs) if len(refs) <= 8 else model.refs_text([*refs[:6], f"… {len(refs)} sources"])
 
 

@@ -19,6 +19,7 @@ from workbench.core.model import Coding, Excerpt
 
 if TYPE_CHECKING:
     from workbench.store.api import Project
+    from workbench.store.collab import Decision
 
 Signature = frozenset[tuple[str | None, str | None]]
 # Origins the meeting's own verbs give the agreed set's codings (store/collab.py). Any other
@@ -86,7 +87,7 @@ def _kind(sigs: list[Signature]) -> str:
 
 
 def build_items(excerpts: Sequence[Excerpt], codings: Sequence[Coding], marks: Sequence[tuple[str, str]],
-                decisions: Sequence[object], coders: Sequence[str], consensus: str,
+                decisions: Sequence[Decision], coders: Sequence[str], consensus: str,
                 subtheme_order: Sequence[str]) -> list[Item]:
     """Every item (agreements included, kind 'agreement') in excerpt then codebook order."""
     chosen = set(coders)
@@ -108,7 +109,7 @@ def build_items(excerpts: Sequence[Excerpt], codings: Sequence[Coding], marks: S
             marked[e].append(coder)
         elif coder == consensus:
             agreed_excerpts.add(e)
-    latest = {(d.excerpt, d.subtheme): d for d in decisions}  # type: ignore[attr-defined]
+    latest = {(d.excerpt, d.subtheme): d for d in decisions}
     rank = {s: i for i, s in enumerate(subtheme_order)}
     items: list[Item] = []
     for ex in excerpts:
@@ -123,7 +124,7 @@ def build_items(excerpts: Sequence[Excerpt], codings: Sequence[Coding], marks: S
                         list(subs[sub].get(consensus, [])))
             d = latest.get((ex.key, sub))
             if d is not None:
-                item.status, item.note, item.decided_by, item.decided_at = d.status, d.note, d.actor, d.time  # type: ignore[attr-defined]
+                item.status, item.note, item.decided_by, item.decided_at = d.status, d.note, d.actor, d.time
             elif item.agreed or ex.key in agreed_excerpts:
                 item.status = "in agreed set"
             items.append(item)

@@ -75,22 +75,31 @@ class EvidenceProfile:
         return next((f for f in self.findings if (f.subtheme, f.valence) == (subtheme, valence)), None)
 
 
+@dataclass
+class _Behind:
+    """What stands behind one finding: its sources, excerpts and perspectives (in codebook order)."""
+
+    refs: set[str] = field(default_factory=set)
+    excerpts: set[str] = field(default_factory=set)
+    persp: list[str] = field(default_factory=list)
+
+
 def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[Source],
                   included: Mapping[str, Iterable[str]], judgements: Sequence[Judgement],
                   summaries: Sequence[Summary] = ()) -> EvidenceProfile:
     """The profile for one derivation (the report derives once and shares it)."""
     theme_of = {st.name: th.name for th in codebook.themes for st in th.subthemes}
     quality = {s.ref: s.quality for s in sources}
-    by_finding: dict[tuple[str, str | None], dict[str, list[str] | set[str]]] = {}
+    by_finding: dict[tuple[str, str | None], _Behind] = {}
     for c in derivation.cells:
         if c.subtheme not in theme_of or not c.refs:
             continue
-        acc = by_finding.setdefault((c.subtheme, c.valence), {"refs": set(), "excerpts": set(), "persp": []})
-        acc["refs"].update(c.refs)  # type: ignore[union-attr]
+        acc = by_finding.setdefault((c.subtheme, c.valence), _Behind())
+        acc.refs.update(c.refs)
         for xs in c.excerpts.values():
-            acc["excerpts"].update(xs)  # type: ignore[union-attr]
-        if c.perspective and c.perspective not in acc["persp"]:
-            acc["persp"].append(c.perspective)  # type: ignore[union-attr]
+            acc.excerpts.update(xs)
+        if c.perspective and c.perspective not in acc.persp:
+            acc.persp.append(c.perspective)
     judged: dict[tuple[str, str | None], dict[str, Judgement]] = {}
     for j in judgements:
         if j.subtheme in theme_of:
@@ -112,14 +121,14 @@ def evidence_from(derivation: Derivation, codebook: Codebook, sources: Sequence[
                 key = (sub.name, v)
                 if key not in by_finding and key not in judged:
                     continue
-                acc = by_finding.get(key, {"refs": set(), "excerpts": set(), "persp": []})
-                refs = sort_refs(acc["refs"], derivation.numeric)
+                acc = by_finding.get(key, _Behind())
+                refs = sort_refs(acc.refs, derivation.numeric)
                 findings.append(Finding(
-                    th.name, sub.name, v, refs, sorted(acc["excerpts"]), list(acc["persp"]),
+                    th.name, sub.name, v, refs, sorted(acc.excerpts), list(acc.persp),
                     [(r, quality.get(r, "")) for r in refs], len(refs) == 1,
                     len(valences.get(sub.name, ())) > 1, corrected_covered_area(included, refs),
                     judged.get(key, {}), " ".join(f"{p}: {t}" for _, p, t in sorted(texts.get(key, []))
-                                                 if p in acc["persp"])))
+                                                 if p in acc.persp)))
     return EvidenceProfile(findings, corrected_covered_area(included), derivation.coder_choice,
                            dict(derivation.provenance))
 

@@ -65,7 +65,9 @@ def cli(ctx: click.Context, project: Path | None, db: str | None, coder: str | N
     """
     ctx.obj = Context(project or Path.cwd(), db, coder)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(cli.get_command(ctx, "open"))  # type: ignore[arg-type]
+        command = cli.get_command(ctx, "open")
+        assert command is not None  # listed in the lazy table above
+        ctx.invoke(command)
 
 
 def main() -> None:

@@ -11,7 +11,14 @@ from pathlib import Path
 import click
 
 from workbench.cli.collab_compare import compare
-from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx
+from workbench.cli.common import (
+    Context,
+    binary_target,
+    choose_format,
+    output_options,
+    output_target,
+    pass_ctx,
+)
 from workbench.core.errors import UserError
 
 AGREEMENT_FORMATS = ("md", "csv", "json", "xlsx")
@@ -156,8 +163,8 @@ def export_coding_sheet(ctx: Context, sheet_coder: str | None, output: Path | No
             raise UserError(f"'{coder}' is the agreed set; coding sheets are for individual coders")
         data = SheetData(coder, project.setting("name"), cb, project.records.excerpts(), project.records.codings([coder]),
                          {e for e, _ in project.collab.marks([coder])})
-        with output_target(ctx, output, chosen, f"coding-sheet-{coder}") as out:
-            coding_sheet_xlsx(data, out)  # type: ignore[arg-type]
+        with binary_target(ctx, output, chosen, f"coding-sheet-{coder}") as out:
+            coding_sheet_xlsx(data, out)
 
 
 def import_coding_sheet(ctx: Context, file: Path) -> str:

@@ -9,6 +9,7 @@ transaction with an audit entry naming who decided and when.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -17,12 +18,13 @@ from workbench.cli.common import Context
 from workbench.core.errors import UserError
 
 if TYPE_CHECKING:
+    from workbench.analysis.disagreements import Item
     from workbench.store.api import Project
 
 ITEM = [click.argument("excerpt"), click.argument("subtheme")]
 
 
-def _item_args(f):  # type: ignore[no-untyped-def]
+def _item_args(f: Callable[..., None]) -> Callable[..., None]:
     for deco in reversed(ITEM):
         f = deco(f)
     return f
@@ -46,13 +48,13 @@ def _open(ctx: click.Context, shows_codings: bool = True) -> tuple[Context, Proj
     return context, project, names
 
 
-def _items(project, names, include_settled: bool = False):  # type: ignore[no-untyped-def]
+def _items(project: Project, names: list[str], include_settled: bool = False) -> list[Item]:
     from workbench.analysis.disagreements import disagreements
 
     return disagreements(project, names, include_settled)
 
 
-def show_item(item, n: int | None = None, total: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def show_item(item: Item, n: int | None = None, total: int | None = None) -> None:
     from workbench.analysis.disagreements import describe
 
     e = item.excerpt
@@ -107,7 +109,7 @@ def _walk(ctx: click.Context) -> None:
         click.echo(f"{done} decided this session. " + _coverage_text(project, names))
 
 
-def _ask(project, item, actor: str) -> int:  # type: ignore[no-untyped-def]
+def _ask(project: Project, item: Item, actor: str) -> int:
     """One decision for one item; returns 1 when something was decided."""
     coders = [c for c, codings in item.views.items() if codings]
     menu = "  ".join(f"[{i}] accept {c}" for i, c in enumerate(coders, start=1))
@@ -145,7 +147,7 @@ def _ask(project, item, actor: str) -> int:  # type: ignore[no-untyped-def]
         click.echo("  choose a number, w, r, o, s or q")
 
 
-def _coverage_text(project, names) -> str:  # type: ignore[no-untyped-def]
+def _coverage_text(project: Project, names: list[str]) -> str:
     from workbench.analysis.disagreements import project_coverage
     from workbench.formats.agreement_meeting import coverage_line
 

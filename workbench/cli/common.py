@@ -148,6 +148,16 @@ def output_target(ctx: Context, output: Path | None, fmt: str, stem: str) -> Ite
 
 
 @contextmanager
+def binary_target(ctx: Context, output: Path | None, fmt: str, stem: str) -> Iterator[Path]:
+    """`output_target` for a binary format (DOCX, XLSX, QDPX …), which always goes to a file."""
+    if fmt not in BINARY_FORMATS:
+        raise ValueError(f"{fmt} is not a binary format")
+    with output_target(ctx, output, fmt, stem) as out:
+        assert isinstance(out, Path)  # binary formats never go to stdout (output_target)
+        yield out
+
+
+@contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A rich progress bar on a terminal; silent when stderr is not one (DESIGN.md)."""
     if not sys.stderr.isatty() or total < 1000:

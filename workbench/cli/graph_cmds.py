@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CODERS = click.option("--coders", default=None, help="NAME,… | all | consensus (default: the agreed set if any).")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text (for scripts).")
@@ -26,7 +29,7 @@ def query() -> None:
     """
 
 
-def _graph(ctx: Context, coders: str | None):  # type: ignore[no-untyped-def]
+def _graph(ctx: Context, coders: str | None) -> nx.DiGraph:
     from workbench.analysis.graph import build_graph
 
     with ctx.open() as project:

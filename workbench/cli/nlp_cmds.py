@@ -10,11 +10,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx, progress
 from workbench.core.errors import UserError
+
+if TYPE_CHECKING:
+    from workbench.core.model import Codebook
+    from workbench.nlp.suggest import Suggester
+    from workbench.store.api import Project
 
 
 def _short(text: str, width: int = 90) -> str:
@@ -143,7 +149,7 @@ def search(ctx: Context, query: tuple[str, ...], mode: str, prefix: bool, cutoff
                f"{f'; {already} already had this coding' if already else ''} (undo: workbench search --undo-last)")
 
 
-def _check_names(cb, subtheme: str, valence: str | None, perspective: str | None) -> None:  # type: ignore[no-untyped-def]
+def _check_names(cb: Codebook, subtheme: str, valence: str | None, perspective: str | None) -> None:
     """Say what is wrong before asking anything (the store checks again inside its transaction)."""
     if subtheme not in {s.name for s in cb.all_subthemes()}:
         raise UserError(f"unknown subtheme '{subtheme}'")
@@ -242,7 +248,7 @@ def suggest(ctx: Context, excerpts: tuple[str, ...], train: bool, coders: str | 
                f"({model.meta.get('coders', '?')}); accept with --accept EXCERPT SUBTHEME", err=True)
 
 
-def _accept(ctx: Context, project, model, accept: tuple[str, str], valence: str | None,  # type: ignore[no-untyped-def]
+def _accept(ctx: Context, project: Project, model: Suggester, accept: tuple[str, str], valence: str | None,
             perspective: str | None, top: int) -> None:
     from workbench.core.model import Coding
 

@@ -82,7 +82,8 @@ def example(click_ctx: click.Context, folder: Path, open_app: bool) -> None:
     ctx.project_dir = folder
     root = click_ctx.find_root()
     try:
-        command = root.command.get_command(root, "open")  # type: ignore[attr-defined]
+        assert isinstance(root.command, click.Group)  # the root is the `workbench` group
+        command = root.command.get_command(root, "open")
     except ImportError:  # the app is not installed with this copy: show what the project holds
         command = None
     click_ctx.invoke(command or status)

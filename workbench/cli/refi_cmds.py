@@ -12,7 +12,14 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx
+from workbench.cli.common import (
+    Context,
+    binary_target,
+    choose_format,
+    output_options,
+    output_target,
+    pass_ctx,
+)
 
 FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 POSITIONS = click.option(
@@ -135,8 +142,8 @@ def export_qdpx(ctx: Context, output: Path | None, fmt: str | None) -> None:
     chosen = choose_format(output, fmt, ("qdpx",), "qdpx")
     with ctx.open() as project:
         data = project.interchange.bundle()
-    with output_target(ctx, output, chosen, ctx.project_dir.resolve().name or "project") as out:
-        losses = project_qdpx(data, out)  # type: ignore[arg-type]
+    with binary_target(ctx, output, chosen, ctx.project_dir.resolve().name or "project") as out:
+        losses = project_qdpx(data, out)
     report_losses(losses)
 
 

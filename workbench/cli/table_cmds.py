@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx, tell_scope
+from workbench.cli.common import (
+    Context,
+    binary_target,
+    choose_format,
+    output_options,
+    output_target,
+    pass_ctx,
+    tell_scope,
+)
 from workbench.formats.table_registry import TABLE_FORMATS
+
+if TYPE_CHECKING:
+    from workbench.analysis.summary_sheet import EditedRow
+    from workbench.store.api import Project
 
 CODERS = click.option("--coders", default=None, metavar="NAME,…|all|consensus",
                       help="Whose codings count (default: the agreed set if it has any, else all coders).")
@@ -91,13 +105,14 @@ def summary() -> None:
     """
 
 
-def _cell_options(f):  # type: ignore[no-untyped-def]
+def _cell_options(f: Callable[..., None]) -> Callable[..., None]:
     f = click.option("--perspective", required=True, help="The cell's perspective.")(f)
     f = click.option("--valence", default=None, help="The cell's valence (leave out for the no-valence row).")(f)
     return click.argument("subtheme")(f)
 
 
-def _resolve_cell(project, subtheme: str, valence: str | None, perspective: str) -> tuple[str, str | None, str]:  # type: ignore[no-untyped-def]
+def _resolve_cell(project: Project, subtheme: str, valence: str | None,
+                  perspective: str) -> tuple[str, str | None, str]:
     from workbench.analysis.trace import _filter
     from workbench.core.errors import UserError
 
@@ -205,18 +220,18 @@ def export_summaries(ctx: Context, output: Path | None, fmt: str | None, coders:
         from workbench.analysis.summary_sheet import build_sheet
 
         sheet = build_sheet(ctx.viewer(project), coders)
-        with output_target(ctx, output, chosen, "summaries") as out:
+        with binary_target(ctx, output, chosen, "summaries") as out:
             if chosen == "docx":
                 from workbench.formats.summaries_docx import summaries_docx
 
-                summaries_docx(sheet, out)  # type: ignore[arg-type]
+                summaries_docx(sheet, out)
             else:
                 from workbench.formats.summaries_xlsx import summaries_xlsx
 
-                summaries_xlsx(sheet, out)  # type: ignore[arg-type]
+                summaries_xlsx(sheet, out)
 
 
-def _read_edits(file: Path, fmt: str):  # type: ignore[no-untyped-def]
+def _read_edits(file: Path, fmt: str) -> list[EditedRow]:
     from workbench.analysis.summary_sheet import EditedRow
     from workbench.core.errors import UserError
 

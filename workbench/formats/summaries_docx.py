@@ -9,7 +9,7 @@ and the user never sees it, so `read_summaries_docx` can match each edit to its 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from workbench.analysis.summary_sheet import KEY_PREFIX, EditedRow, SummarySheet, parse_key
 from workbench.core.errors import UserError
@@ -109,8 +109,8 @@ def read_summaries_docx(path: Path) -> list[EditedRow]:
     return out
 
 
-def _xml_text(element: object) -> str:
+def _xml_text(element: Any) -> str:  # an lxml element (lxml ships no types)
     """All text under an XML element, hidden runs included, however Word split them into runs."""
     from docx.oxml.ns import qn
 
-    return "".join(t.text or "" for t in element.iter(qn("w:t")))  # type: ignore[attr-defined]
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))

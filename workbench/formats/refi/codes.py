@@ -255,8 +255,9 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
                 if all(p.name != c.name for p in perspectives):
                     p = perspective_from_description(c.name, c.guid, c.description)
                     if c.guid in exact:
-                        p = Perspective(c.name, bool(exact[c.guid]["mixed"]),
-                                        tuple(exact[c.guid]["synonyms"]), c.guid)  # type: ignore[arg-type]
+                        synonyms = exact[c.guid]["synonyms"]
+                        assert isinstance(synonyms, list)  # as written above from the workbench extras
+                        p = Perspective(c.name, bool(exact[c.guid]["mixed"]), tuple(synonyms), c.guid)
                     perspectives.append(p)
                 codes[c.guid] = ("perspective", c.name)
             continue

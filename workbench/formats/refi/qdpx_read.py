@@ -133,12 +133,12 @@ def read_archive(path: Path) -> RProject:
         ns = sniff(archive.stream(qde), "project", where)
         size = archive.members[qde.replace("\\", "/").lower()].file_size
         if ns is None and size > IN_MEMORY_BYTES:  # a big file in the standard namespace: stream it
-            def stream() -> IO[bytes]:
-                return archive.stream(qde)  # type: ignore[return-value]
+            def stream() -> IO[bytes] | io.RawIOBase:
+                return archive.stream(qde)
         else:  # other namespace versions (or a 0:4 codebook pasted inside) are rewritten in memory
             data = to_standard_namespace(archive.read(qde), ns, "project")
 
-            def stream() -> IO[bytes]:
+            def stream() -> IO[bytes] | io.RawIOBase:
                 return io.BytesIO(data)
         base = str(PurePosixPath(qde.replace("\\", "/")).parent)
         base = "" if base == "." else base + "/"
@@ -215,7 +215,7 @@ def _text_source(el: Element, name: str, sguid: str, variables: dict[str, str], 
     return src
 
 
-def _project(fh: IO[bytes], archive: SafeArchive, base: str) -> RProject:
+def _project(fh: IO[bytes] | io.RawIOBase, archive: SafeArchive, base: str) -> RProject:
     """One pass over the document that checks it against Project.xsd and reads it, each source
     handled and dropped as soon as it is complete (and validated).
 
@@ -278,8 +278,8 @@ def _source(el: Element, kind: str, variables: dict[str, str], archive: SafeArch
     name = el.get("name") or ""
     if kind == "TextSource":
         sources.append(_text_source(el, name, guid(el.get("guid")), variables, archive, base, unsupported))
-    elif kind == "PDFSource" and el.find(f"{N}Representation") is not None:
-        src = _text_source(el.find(f"{N}Representation"), name, guid(el.get("guid")), variables,  # type: ignore[arg-type]
+    elif kind == "PDFSource" and (representation := el.find(f"{N}Representation")) is not None:
+        src = _text_source(representation, name, guid(el.get("guid")), variables,
                            archive, base, unsupported)
         src.codings += _codings(el)
         src.notes += _notes(el)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Select
 
 from workbench.tui.messages import DataChanged
 from workbench.tui.widgets.chrome import NavBar, StatusBar
@@ -34,7 +34,7 @@ class WorkbenchScreen(Screen[None]):
 
     @property
     def wb(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]
+        return cast("WorkbenchApp", self.app)  # every screen here runs inside the WorkbenchApp
 
     @property
     def session(self) -> Session:
@@ -98,8 +98,7 @@ class CoderChoiceScreen(WorkbenchScreen):
             sel.value = self.choice
         return self.choice
 
-    def on_select_changed(self, event) -> None:  # type: ignore[no-untyped-def]
-        from textual.widgets import Select
+    def on_select_changed(self, event: Select.Changed) -> None:
 
         if event.select.id == "coders" and event.value is not Select.NULL and event.value != self.choice:
             self.choice = str(event.value)

@@ -136,8 +136,9 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             # Case-fold the texts for search in a worker, once the first screen is painted (it
             # would compete with that paint for the interpreter); a key typed sooner folds them itself.
             self.set_timer(0.3, lambda: self.wb.fetch(index.warm, lambda _none: None, group="warm"))
-        everything = change is None or "all" in change.kinds
-        if everything or "codebook" in change.kinds:  # type: ignore[union-attr]
+        kinds = frozenset({"all"}) if change is None else change.kinds
+        everything = "all" in kinds
+        if everything or "codebook" in kinds:
             self.query_one(CodebookTree).show_codebook(s.codebook, s.words())
             if not self._valence_set:
                 self.valence = s.codebook.valences[0] if s.codebook.valences else None
@@ -148,8 +149,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         if key and change is not None and change.detail is not None and change.detail.key == key \
                 and not change.kinds & {"codebook"}:
             self.show_detail(change.detail)  # the save read it back already: no second round trip
-        elif key and (everything or change.excerpt in (None, key)  # type: ignore[union-attr]
-                      or change.kinds & {"codebook", "memos"}):  # type: ignore[union-attr]
+        elif key and (change is None or everything or change.excerpt in (None, key)
+                      or kinds & {"codebook", "memos"}):
             self.load_detail(key)
         self.wb.refresh_chrome(self)
 
@@ -318,10 +319,11 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.wb.save(lambda s: s.apply(d.key, subtheme, valence, perspective, span))
 
     def action_apply(self) -> None:
-        if self._need_excerpt() is None:
+        d = self._need_excerpt()
+        if d is None:
             return
         s = self.session
-        self.app.push_screen(SubthemeFinder(s.codebook, f"Apply a {s.word('subtheme')} to {self.detail.key}",  # type: ignore[union-attr]
+        self.app.push_screen(SubthemeFinder(s.codebook, f"Apply a {s.word('subtheme')} to {d.key}",
                                             s.words()), self._finder_done)
 
     def _finder_done(self, result: tuple[str, str] | None) -> None:

@@ -7,6 +7,7 @@ colleague saved in between (SummaryConflict), and then both texts are shown so n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -19,6 +20,9 @@ from textual.widgets import Button, Static, TextArea
 from workbench.store.summaries import SummaryConflict
 from workbench.tui.screens.dialogs import Confirm
 from workbench.tui.views import Evidence
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 @dataclass
@@ -131,7 +135,7 @@ class SummaryEditor(ModalScreen[bool]):
         c, text = self.cell, self.text
         expected = self.version
         refs = ",".join(c.references)
-        self.app.save(lambda s: s.run(WriteSummary(c.subtheme, c.valence, c.perspective, text, s.coder, refs,  # type: ignore[attr-defined]
+        cast("WorkbenchApp", self.app).save(lambda s: s.run(WriteSummary(c.subtheme, c.valence, c.perspective, text, s.coder, refs,
                                                    expected)), failed=self._failed,
                       done=lambda _change: self.dismiss(True))
 
