@@ -152,7 +152,7 @@ def test_keys_over_the_websocket_code_as_the_browsers_coder(serve, example_dir: 
                                             lambda: wait_for_coding(example_dir, "webby")))
     assert found == [("e001", "Boundaries")]
     with Project.open(example_dir) as p:
-        assert "server-side" not in p.coders()
+        assert "server-side" not in p.records.coders()
     assert not any("coder" in f.read_text() for f in (tmp_path / "config").rglob("*") if f.is_file())
 
 

@@ -163,10 +163,10 @@ def test_a_coder_cannot_lock_the_team_out(team, who: str) -> None:  # type: igno
             with Project.open(None, ben_url) as p:
                 from workbench.core.model import Coding
 
-                coder = p.coders()
+                coder = p.records.coders()
                 assert coder is not None
-                p.add_coding(Coding("e005", "Boundaries", f"{team.database}_ben2", None, None))
-                p.remove_coding(next(c.uuid for c in p.codings([f"{team.database}_ben2"])),
+                p.records.add_coding(Coding("e005", "Boundaries", f"{team.database}_ben2", None, None))
+                p.records.remove_coding(next(c.uuid for c in p.records.codings([f"{team.database}_ben2"])),
                                 f"{team.database}_ben2")
             done.set()
 
@@ -211,7 +211,7 @@ def test_coders_still_code_and_uncode_their_own_work(team, run) -> None:  # type
     result = run("--db", url, "code", "e006", "Boundaries", "--remove")
     assert result.exit_code == 0, result.output
     with Project.open(None, team.url) as admin:
-        assert [c for c in admin.codings([amira])] == []
+        assert [c for c in admin.records.codings([amira])] == []
         actions = [(e["actor"], e["action"]) for e in admin.audit_log(2)]
     assert actions == [(amira, "uncode"), (amira, "code")]
 

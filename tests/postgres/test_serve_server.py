@@ -23,7 +23,7 @@ def _free_port() -> int:
 
 def _codings(url: str, coder: str) -> list[tuple[str, str]]:
     with Project.open(None, url) as p:
-        return [(c.excerpt, c.subtheme) for c in p.codings([coder])] if coder in p.coders() else []
+        return [(c.excerpt, c.subtheme) for c in p.records.codings([coder])] if coder in p.records.coders() else []
 
 
 async def _code(link: str, coder: str, admin_url: str, seen_cmdlines: list[str]) -> list[tuple[str, str]]:

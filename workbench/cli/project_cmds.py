@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import Context, TerminalFeedback, pass_ctx, warn_if_synced
+from workbench.core.errors import UserError
 
 
 @click.command()
