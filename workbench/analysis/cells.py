@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workbench.core.refs import all_numeric, sort_refs
 from workbench.store import queries
 from workbench.store.viewer import CoderView
+
+if TYPE_CHECKING:
+    from workbench.store.core import ProjectCore
 
 CellKey = tuple[str, str | None, str | None]
 
@@ -72,11 +75,11 @@ class Derivation:
     coders: list[str] | None  # the coder names whose codings count
     coder_choice: str  # "consensus", "all" or "name,name"
     numeric: bool
-    _project: Any = field(default=None, repr=False, compare=False)
+    _project: ProjectCore | None = field(default=None, repr=False, compare=False)  # until details load
     blind: bool = False  # narrowed to the viewer's own codings by the blind rule
     _index: dict[CellKey, Cell] = field(default_factory=dict, repr=False, compare=False)
     _provenance: dict[str, object] | None = field(default=None, repr=False, compare=False)
-    _counts_from: Any = field(default=None, repr=False, compare=False)
+    _counts_from: ProjectCore | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index = {c.key: c for c in self.cells}

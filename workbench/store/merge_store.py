@@ -16,12 +16,20 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
 
 from workbench.store import schema as t
 from workbench.store.core import insert_id
+
+
+class AuditLog(Protocol):
+    """`ProjectCore.log`: an audit entry inside the caller's transaction."""
+
+    def __call__(self, conn: Connection, actor: str, action: str, entity: str = "", entity_uuid: str = "",
+                 **detail: Any) -> None: ...
+
 
 History = dict[tuple[str, str], set[str]]
 
@@ -75,7 +83,7 @@ def _history(conn: Connection) -> tuple[History, set[str], set[str]]:
 
 
 class _Merge:
-    def __init__(self, ours: Connection, theirs: Connection, actor: str, log: Any) -> None:
+    def __init__(self, ours: Connection, theirs: Connection, actor: str, log: AuditLog) -> None:
         self.ours, self.theirs, self.actor, self.log = ours, theirs, actor, log
         self.report = MergeReport()
         self.hist_ours, _, _ = _history(ours)
@@ -165,7 +173,7 @@ def _show(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
-def merge_connections(ours: Connection, theirs: Connection, actor: str, log: Any) -> MergeReport:
+def merge_connections(ours: Connection, theirs: Connection, actor: str, log: AuditLog) -> MergeReport:
     """Bring `theirs` into `ours` (one transaction on ours, chosen by the caller)."""
     m = _Merge(ours, theirs, actor, log)
     _codebook(m)

@@ -9,9 +9,16 @@ rule. No Textual here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.tui.session import Session
+
+if TYPE_CHECKING:
+    from workbench.analysis.cells import Derivation
+    from workbench.analysis.evidence import EvidenceProfile
+    from workbench.analysis.matrix import Matrix
+    from workbench.analysis.table import TableModel
+    from workbench.core.model import Source
 
 
 def choice_for(session: Session, choice: str) -> str | None:
@@ -24,8 +31,8 @@ def choice_for(session: Session, choice: str) -> str | None:
 
 @dataclass
 class MatrixView:
-    matrix: Any
-    derivation: Any
+    matrix: Matrix
+    derivation: Derivation
     abbreviations: dict[str | None, str] = field(default_factory=dict)
 
 
@@ -58,7 +65,7 @@ def matrix_view(session: Session, choice: str) -> MatrixView | None:
     return MatrixView(matrix, derivation, abbreviate(list(matrix.valences)))
 
 
-def cell_excerpts(session: Session, derivation: Any, subtheme: str, perspective: str | None,
+def cell_excerpts(session: Session, derivation: Derivation, subtheme: str, perspective: str | None,
                   valences: list[str | None]) -> list[tuple[str, str, str | None, str]]:
     """(excerpt key, source ref, valence, text) behind one matrix cell, in excerpt order."""
     derivation.load_detail()
@@ -92,7 +99,7 @@ class Evidence:
     rows: list[tuple[str, str, str]]  # (ref, key, text)
 
 
-def summary_evidence(session: Session, model: Any, subtheme: str, valence: str | None,
+def summary_evidence(session: Session, model: TableModel, subtheme: str, valence: str | None,
                      perspective: str) -> Evidence:
     derivation = model.derivation
     derivation.load_detail()
@@ -104,9 +111,9 @@ def summary_evidence(session: Session, model: Any, subtheme: str, valence: str |
 
 @dataclass
 class SourcesView:
-    sources: list[Any]
+    sources: list[Source]
     supports: dict[str, list[tuple[str, str | None, str | None]]]  # ref → (subtheme, valence, perspective)
-    profile: Any
+    profile: EvidenceProfile | None  # None when the coder choice shows nothing
 
 
 def sources_view(session: Session, choice: str) -> SourcesView:

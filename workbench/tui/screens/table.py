@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -25,8 +25,12 @@ from workbench.tui.screens.base import CoderChoiceScreen
 from workbench.tui.screens.dialogs import Pick
 from workbench.tui.screens.summary_editor import CellRef, SummaryEditor
 
+if TYPE_CHECKING:
+    from workbench.analysis.table import TableModel
+    from workbench.tui.session import Session
 
-def export_table(session: Any, model: Any, fmt: str) -> Path:
+
+def export_table(session: Session, model: TableModel, fmt: str) -> Path:
     """Write the table into the project's exports/ folder (atomically) and return the path."""
     from workbench.formats.table_registry import write_table
 
