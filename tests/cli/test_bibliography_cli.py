@@ -69,7 +69,18 @@ def test_renumber_refuses_author_year_before_changing_anything(tmp_path: Path, r
                                                 "World Invented Health Organisation 2020"]
 
 
-def test_a_broken_library_is_one_line(example_dir: Path, run) -> None:
+def test_a_broken_record_is_named_and_the_rest_imports(example_dir: Path, run) -> None:
     result = run("-p", str(example_dir), "import", "sources", str(BIB / "broken.bib"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{BIB / 'broken.bib'}: 1 added, 0 already present"
+    assert result.stderr == (f"{BIB / 'broken.bib'}, line 6: a BibTeX entry that could not be read "
+                             "(BlockAbortedException) — skipped\n")
+
+
+def test_a_file_that_is_no_library_is_one_line(example_dir: Path, run, tmp_path: Path) -> None:
+    prose = tmp_path / "search-notes.txt"
+    prose.write_text("Searched on 3 May.\n", encoding="utf-8")
+    result = run("-p", str(example_dir), "import", "sources", str(prose))
     assert result.exit_code == 1
-    assert result.stderr == f"workbench: {BIB / 'broken.bib'}, line 6: malformed BibTeX entry (BlockAbortedException)\n"
+    assert result.stderr.startswith(f"workbench: {prose}: not a reference library: expected RIS")
+    assert len(result.stderr.splitlines()) == 1

@@ -90,7 +90,7 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
             from workbench.formats.bibliography import read_bibliography
 
             rows = read_bibliography(file, project.sources(), project.setting("citation", "numeric"))
-            for line in rows.skipped:
+            for line in [*rows.notes, *rows.skipped]:
                 click.echo(line, err=True)
         else:
             with busy(f"reading {file.name}"):
