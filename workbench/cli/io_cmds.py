@@ -94,7 +94,15 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
                 click.echo(line, err=True)
         else:
             with busy(f"reading {file.name}"):
-                rows = READERS[kind](file, fmt)
+                if kind in ("codings", "excerpts"):  # names matched to the codebook, every bad row listed
+                    from workbench.formats.records import read_codings, read_excerpts
+
+                    reader = read_codings if kind == "codings" else read_excerpts
+                    rows = reader(file, fmt, project.codebook())
+                else:
+                    rows = READERS[kind](file, fmt)
+            for line in getattr(rows, "notes", []):
+                click.echo(line, err=True)
         if kind == "sources":
             result = project.add_sources(rows, actor, str(file))
         elif kind == "excerpts":
