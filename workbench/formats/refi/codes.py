@@ -196,9 +196,35 @@ def _unflatten(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
     return out
 
 
-def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None = None) -> CodebookRead:
+def _undot(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
+    """Taguette writes its hierarchy into names ('Barriers.stigma'): rebuild the tree. A dot splits
+    only where the part before it is itself a code, so '1. Perceived risk' or 'e.g. quotes' stay whole;
+    'a.b.c' goes under 'a.b' when that is a code, else under 'a'."""
+    by_name = {n.name: n for n in nodes}
+    moved = 0
+    out: list[CodeNode] = []
+    for n, name in [(n, n.name) for n in nodes]:
+        cut = next((i for i in reversed([i for i, ch in enumerate(name) if ch == "."])
+                    if by_name.get(name[:i]) not in (None, n) and name[i + 1:].strip()), None)
+        if cut is None:
+            out.append(n)
+            continue
+        n.name = name[cut + 1:].strip()
+        by_name[name[:cut]].children.append(n)
+        moved += 1
+    if moved:
+        losses.append(f"changed: dotted code names read as a hierarchy (Taguette's 'parent.child'; "
+                      f"--no-dotted-hierarchy keeps them whole): {moved}")
+    return out
+
+
+def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None = None,
+               dots: bool = False) -> CodebookRead:
+    """`dots`: rebuild Taguette's dotted names as a hierarchy (see `_undot`)."""
     exact = exact or {}
     losses: list[str] = []
+    if dots:
+        nodes = _undot(nodes, losses)
     nodes = _unflatten(nodes, losses)
     codes: dict[str, tuple[str, str]] = {}
     memos: list[Memo] = []

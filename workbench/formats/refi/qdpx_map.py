@@ -81,13 +81,14 @@ def restore_data(rp: RProject) -> tuple[dict[str, Any] | None, str]:
     return None, ""
 
 
-def to_bundle(rp: RProject, positions: str = "auto") -> ProjectBundle:
-    return _Mapper(rp, positions).run()
+def to_bundle(rp: RProject, positions: str = "auto", dots: bool | None = None) -> ProjectBundle:
+    return _Mapper(rp, positions, rp.origin.strip().lower().startswith("taguette") if dots is None else dots).run()
 
 
 class _Mapper:
-    def __init__(self, rp: RProject, positions: str) -> None:
+    def __init__(self, rp: RProject, positions: str, dots: bool = False) -> None:
         self.rp = rp
+        self.dots = dots
         self.utf16 = choose_positions(rp, positions)
         self.extras, self.restore_guid = restore_data(rp)
         self.native = self.extras is not None
@@ -118,7 +119,7 @@ class _Mapper:
 
     # ----- the whole ------------------------------------------------------------------------
     def run(self) -> ProjectBundle:
-        cr = read_codes(self.rp.codes, exact=self.x.get("codebook"))
+        cr = read_codes(self.rp.codes, exact=self.x.get("codebook"), dots=self.dots)
         self.codes = cr.codes
         self.subtheme_names = {s.name for s in cr.codebook.all_subthemes()}
         names = [n for n in self.rp.users.values() if n]
