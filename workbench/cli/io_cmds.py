@@ -7,6 +7,7 @@ load only when used.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -86,6 +87,7 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
             from workbench.core.errors import UserError
 
             raise UserError("--renumber is for numeric reference labels; this project cites author-year")
+        rows: Any
         if kind == "sources" and fmt is None and is_bibliography(file):
             from workbench.formats.bibliography import read_bibliography
 

@@ -344,9 +344,9 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
                     perspectives.append(p)
                 codes[c.guid] = ("perspective", c.name)
             continue
-        for c, v, p in n.cells if (n.children or not n.codable) else []:  # cells of a theme's own code
+        for c, cv, cp in n.cells if (n.children or not n.codable) else []:  # cells of a theme's own code
             codes[c.guid] = ("theme-cell", n.name)
-            cells[c.guid] = (n.name, v, p)
+            cells[c.guid] = (n.name, cv, cp)
         if n.children or not n.codable:
             name, i = n.name, 1
             while name in theme_names:
