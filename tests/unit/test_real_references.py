@@ -30,7 +30,7 @@ def labels(name: str) -> list[str]:
     ("rayyan.txt", "RIS", 3), ("citavi_scopus.txt", "RIS", 3), ("web_of_science_ris.txt", "RIS", 3),
     ("pubmed_endnote.txt", "RIS", 3), ("web_of_science_tagged.txt", "Web of Science", 3),
     ("scopus.csv", "Scopus CSV", 2), ("ieee.csv", "IEEE Xplore CSV", 3), ("springer.csv", "Springer Link CSV", 3),
-    ("embase.csv", "Embase CSV", 3)])
+    ("embase.csv", "Embase CSV", 3), ("endnote.xml", "EndNote XML", 3)])
 def test_every_record_of_every_export_is_read(name: str, kind: str, count: int) -> None:
     lib = read_references(REFS / name)
     assert (lib.kind, len(lib), lib.skipped) == (kind, count, [])
@@ -124,3 +124,12 @@ def test_the_same_library_twice_adds_nothing() -> None:
     again = read_bibliography(REFS / "web_of_science_tagged.txt", [s for _, s in first])
     assert list(again) == [] and len(again.skipped) == 3
     assert all(isinstance(s, Source) for _, s in first)
+
+
+def test_endnote_xml_records_read_with_editors_only_when_no_author() -> None:
+    refs = read_references(REFS / "endnote.xml")
+    assert [citation_of(r) for r in refs] == [
+        "Ahlquist JS, Breunig C. Country Clustering in Comparative Political Economy. 2009:32.",
+        "Foderaro LW. Rooftop greenhouse will boost city farming. New York Times. 2012:A20.",
+        "Mares I. Firms and the welfare state: When, why, and how does social policy matter to employers? "
+        "Varieties of capitalism. The institutional foundations of comparative advantage. 2001:184–213."]

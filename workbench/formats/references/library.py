@@ -86,13 +86,14 @@ def read_references(path: Path) -> Library:
 
             lib = read_bibtex(text, file)
         elif kind == "endnote-xml":
-            raise UserError("EndNote XML is not read: in EndNote choose File › Export › 'RefMan (RIS)' and "
-                            "import that file", file)
+            from workbench.formats.references.endnote import read_endnote_xml
+
+            lib = read_endnote_xml(text, file)
         elif not text.strip():
             raise UserError("no references found in the file (it is empty)", file)
         else:
             raise UserError("not a reference library: expected RIS (TY  - …), MEDLINE/PubMed (PMID- …), Web of "
-                            "Science (PT J … ER), BibTeX (@article{…) or a CSV with a title column", file)
+                            "Science (PT J … ER), BibTeX (@article{…), EndNote XML or a CSV with a title column", file)
         if note:
             lib.notes.insert(0, note)
     for r in lib:
@@ -128,7 +129,7 @@ def citation_of(r: Reference) -> str:
     names = [vancouver(a) for a in r.authors]
     authors = ", ".join(names[:6]) + (", et al" if len(names) > 6 else "")
     parts = [p for p in (authors, r.title.rstrip("."), r.journal.rstrip(".")) if p]
-    text = ". ".join(parts) + "."
+    text = " ".join(p if p.endswith(("?", "!")) else p + "." for p in parts)  # "…employers? Journal."
     tail = r.year
     if r.volume:
         tail += f";{r.volume}" + (f"({r.issue})" if r.issue else "")
