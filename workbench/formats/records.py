@@ -100,22 +100,32 @@ def match_names(rows: Sequence[tuple[int, Any]], cb: Codebook, file: str,
     checked before anything is written."""
     known = {"subtheme": [s.name for s in cb.all_subthemes()], "valence": list(cb.valences),
              "perspective": [p.name for p in cb.perspectives]}
+    exact = {k: set(names) for k, names in known.items()}
     folded = {k: {n.strip().casefold(): n for n in names} for k, names in known.items()}
     changed: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     problems = problems or RowProblems(file)
     out = []
+    subs, vals, pers = exact["subtheme"], exact["valence"], exact["perspective"]
+    hints: dict[tuple[str, str], str] = {}
     for line, item in rows:
+        # the common row names what the codebook names: one test per field, nothing built
+        s_, v_, p_ = getattr(item, "subtheme", None), getattr(item, "valence", None), item.perspective
+        if (not s_ or s_ in subs) and (not v_ or v_ in vals) and (not p_ or p_ in pers):
+            out.append((line, item))
+            continue
         updates: dict[str, str] = {}
         for kind in ("subtheme", "valence", "perspective"):
             value = getattr(item, kind, None)
-            if not value or value in folded[kind].values():
+            if not value or value in exact[kind]:
                 continue
             match = folded[kind].get(value.strip().casefold())
             if match is not None:
                 updates[kind] = match
                 changed[(kind, value, match)].append(line)
                 continue
-            problems.add(UserError(f"unknown {kind} '{value}'{_suggest(value, known[kind], kind)}", file, line, "row"))
+            if (kind, value) not in hints:  # a file may repeat one wrong name on thousands of rows
+                hints[(kind, value)] = _suggest(value, known[kind], kind)
+            problems.add(UserError(f"unknown {kind} '{value}'{hints[(kind, value)]}", file, line, "row"))
         out.append((line, replace(item, **updates) if updates else item))
     problems.check()
     notes = [f"{file}: {kind} '{old}' read as '{new}' (case or spaces differ) in row{'s' if len(lines) > 1 else ''} "
