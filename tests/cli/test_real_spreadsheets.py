@@ -68,16 +68,18 @@ def test_every_bad_row_is_reported_in_one_run_and_nothing_is_written(example_dir
                  "e002,Boundaries,carla,benefits,PSWs\n"
                  "e003,,carla,benefit,PSWs\n"
                  "e004,Boundaries,carla,benefit,Peer workers\n"
-                 "e005,Boundaries,carla,benefit,PSWs\n", encoding="utf-8")
+                 "e005,Boundaries,carla,benefit,PSWs\n"
+                 "e9999,Boundaries,carla,benefit,PSWs\n", encoding="utf-8")
     before = _digest(example_dir)
     result = run("-p", str(example_dir), "import", "codings", str(f))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"workbench: {f}: 4 rows to fix; nothing was imported",
+        f"workbench: {f}: 5 rows to fix; nothing was imported",
         f"{f}, row 2: unknown subtheme 'Wellbeing and recoveri' — did you mean 'Wellbeing and recovery'?",
         f"{f}, row 3: unknown valence 'benefits' — did you mean 'benefit'?",
         f"{f}, row 4: empty subtheme",
-        f"{f}, row 5: unknown perspective 'Peer workers' — did you mean 'Peer support group members'?"]
+        f"{f}, row 5: unknown perspective 'Peer workers' — did you mean 'Peer support group members'?",
+        f"{f}, row 7: unknown excerpt 'e9999' (not in the project)"]
     assert _digest(example_dir) == before
 
 
@@ -90,3 +92,15 @@ def test_at_most_fifty_problems_are_listed(example_dir: Path, run, tmp_path: Pat
     lines = result.stderr.splitlines()
     assert lines[0] == f"workbench: {f}: 60 rows to fix (the first 50 are listed); nothing was imported"
     assert len(lines) == 51 and "the codebook's subthemes: 'Wellbeing and recovery'" in lines[1]
+
+
+def test_excerpts_with_unknown_sources_and_perspectives_are_all_listed(example_dir: Path, run, tmp_path: Path) -> None:
+    f = tmp_path / "excerpts.csv"
+    f.write_text("id;source;text;perspective\nx1;23;One finding.;psws\nx2;999;Another.;PSWs\n"
+                 "x3;23;A third.;Carers\n", encoding="utf-8")
+    result = run("-p", str(example_dir), "import", "excerpts", str(f))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"workbench: {f}: 2 rows to fix; nothing was imported"
+    assert lines[1].startswith(f"{f}, row 3: unknown source '999'")
+    assert lines[2].startswith(f"{f}, row 4: unknown perspective 'Carers'")

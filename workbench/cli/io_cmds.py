@@ -99,8 +99,10 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
                 if kind in ("codings", "excerpts"):  # names matched to the codebook, every bad row listed
                     from workbench.formats.records import read_codings, read_excerpts
 
-                    reader = read_codings if kind == "codings" else read_excerpts
-                    rows = reader(file, fmt, project.codebook())
+                    if kind == "codings":
+                        rows = read_codings(file, fmt, project.codebook(), {e.key for e in project.excerpts()})
+                    else:
+                        rows = read_excerpts(file, fmt, project.codebook(), {s.ref for s in project.sources()})
                 else:
                     rows = READERS[kind](file, fmt)
             for line in getattr(rows, "notes", []):

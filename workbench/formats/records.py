@@ -71,7 +71,8 @@ class Records(list[tuple[int, T]]):
         self.notes = list(notes)
 
 
-def _each(rows: Rows, file: str, build: Callable[[int, Row], T], cb: Codebook | None = None) -> Records[T]:
+def _each(rows: Rows, file: str, build: Callable[[int, Row], T], cb: Codebook | None = None,
+          known_keys: tuple[str, set[str]] | None = None) -> Records[T]:
     problems = RowProblems(file)
     out: Records[T] = Records(notes=rows.notes)
     for line, r in rows:
@@ -79,25 +80,27 @@ def _each(rows: Rows, file: str, build: Callable[[int, Row], T], cb: Codebook | 
             out.append((line, build(line, r)))
         except UserError as e:
             problems.add(e)
-    return _matched(out, cb, file, problems)
+    return _matched(out, cb, file, problems, known_keys)
 
 
-def _matched(out: Records[T], cb: Codebook | None, file: str, problems: RowProblems) -> Records[T]:
+def _matched(out: Records[T], cb: Codebook | None, file: str, problems: RowProblems,
+             known_keys: tuple[str, set[str]] | None = None) -> Records[T]:
     if cb is not None:
-        rows, notes = match_names(out, cb, file, problems)
+        rows, notes = match_names(out, cb, file, problems, known_keys)
         out = Records(rows, [*out.notes, *notes])
     problems.check()
     return out
 
 
-def match_names(rows: Sequence[tuple[int, Any]], cb: Codebook, file: str,
-                problems: RowProblems | None = None) -> tuple[list[tuple[int, Any]], list[str]]:
+def match_names(rows: Sequence[tuple[int, Any]], cb: Codebook, file: str, problems: RowProblems | None = None,
+                known_keys: tuple[str, set[str]] | None = None) -> tuple[list[tuple[int, Any]], list[str]]:
     """Subtheme, valence and perspective names as the codebook spells them.
 
     A name that differs only in case or surrounding spaces ("wellbeing and recovery ", "Challenge",
     "psws") is taken as the codebook's, with one note per name; any other unknown name is a problem
-    of its row, with "did you mean …" when a codebook name is close (rapidfuzz). Every row is
-    checked before anything is written."""
+    of its row, with "did you mean …" when a codebook name is close (rapidfuzz). `known_keys`
+    (field, values) checks one more field the same way, exactly: a coding's excerpt, an excerpt's
+    source. Every row is checked before anything is written."""
     known = {"subtheme": [s.name for s in cb.all_subthemes()], "valence": list(cb.valences),
              "perspective": [p.name for p in cb.perspectives]}
     exact = {k: set(names) for k, names in known.items()}
@@ -107,7 +110,11 @@ def match_names(rows: Sequence[tuple[int, Any]], cb: Codebook, file: str,
     out = []
     subs, vals, pers = exact["subtheme"], exact["valence"], exact["perspective"]
     hints: dict[tuple[str, str], str] = {}
+    key_field, keys = known_keys or ("", set())
     for line, item in rows:
+        if key_field and getattr(item, key_field) not in keys:
+            problems.add(UserError(f"unknown {key_field} '{getattr(item, key_field)}' (not in the project)", file,
+                                   line, "row"))
         # the common row names what the codebook names: one test per field, nothing built
         s_, v_, p_ = getattr(item, "subtheme", None), getattr(item, "valence", None), item.perspective
         if (not s_ or s_ in subs) and (not v_ or v_ in vals) and (not p_ or p_ in pers):
@@ -177,17 +184,20 @@ def read_sources(path: Path, fmt: str | None = None) -> list[tuple[int, Source]]
         r.get("quality", "").strip(), r.get("groups", ""), r.get("doi", "").strip(), r.get("uuid", "").strip()))
 
 
-def read_excerpts(path: Path, fmt: str | None = None, codebook: Codebook | None = None) -> Records[Excerpt]:
+def read_excerpts(path: Path, fmt: str | None = None, codebook: Codebook | None = None,
+                  sources: set[str] | None = None) -> Records[Excerpt]:
     f = str(path)
     return _each(read_rows(path, REQUIRED["excerpts"], fmt), f, lambda line, r: Excerpt(
         _need(r, "id", f, line), _need(r, "source", f, line), r.get("text", ""), r.get("perspective", "").strip(),
         r.get("location", ""), r.get("uuid", "").strip(), _int(r, "start", f, line), _int(r, "end", f, line)),
-        codebook)
+        codebook, ("source", sources) if sources is not None else None)
 
 
-def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None = None) -> Records[Coding]:
-    """The codings of a file; with `codebook`, names are matched to it (see `match_names`) and every
-    bad row, unreadable or unknown, is reported in one UserError."""
+def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None = None,
+                 excerpts: set[str] | None = None) -> Records[Coding]:
+    """The codings of a file; with `codebook`, names are matched to it (see `match_names`), with
+    `excerpts` (their keys) excerpts are checked too, and every bad row, unreadable or unknown, is
+    reported in one UserError."""
     f = str(path)
     rows = read_rows(path, REQUIRED["codings"], fmt)
     out: Records[Coding] = Records(notes=rows.notes)
@@ -209,7 +219,7 @@ def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None =
                 get("note", ""), get("uuid", "").strip(), get("time", "").strip(), get("origin", "").strip())))
         except UserError as e:
             problems.add(e)
-    return _matched(out, codebook, f, problems)
+    return _matched(out, codebook, f, problems, ("excerpt", excerpts) if excerpts is not None else None)
 
 
 def read_summaries(path: Path, fmt: str | None = None) -> list[tuple[int, Summary]]:
