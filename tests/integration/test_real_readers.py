@@ -7,8 +7,8 @@ each reader's rules are restated below from its source, with the lines they come
   code_text, which is unique on (cid, fid, pos0, pos1, owner) — a second coding of one code on one
   span by one coder is dropped (__main__.py: "unique(cid,fid,pos0,pos1, owner)"); a selection without
   a Coding becomes an annotation; a Note becomes a journal only through its `plainTextPath` file and
-  when it has a name (parse_notes), and two journals of one name stop the import
-  (`randint(100-999)` raises TypeError).
+  when it has a name (parse_notes); a Note without a date, or two journals of one name, stop the
+  import (`None.replace` raises AttributeError, `randint(100-999)` TypeError).
 - pyqdpx 0.1.8 (DEpt-metagenom/pyqdpx, pyqdpx/pyqdpx.py @ 77b613b): `_parse_selections_from_xml` reads
   the first Coding of each selection (`find('Coding', recursive=False)`) and skips a selection whose
   code or creatingUser is unknown.
@@ -59,6 +59,7 @@ def qualcoder_import(qdpx: Path) -> dict[str, object]:
     journals: list[tuple[str, str, str]] = []
     for note in root.iter(f"{N}Note"):
         owner = users.get(note.get("creatingUser") or note.get("modifyingUser"), "default")
+        (note.get("creationDateTime") or note.get("modifiedDateTime")).replace("T", " ")  # type: ignore[union-attr]
         if note.get("guid") in annotated_notes:
             annotations.append(owner)
         elif note.get("plainTextPath") is not None and note.get("name") != "":
@@ -133,3 +134,22 @@ def test_pyqdpx_sees_every_coding_with_its_valence_and_perspective(example_dir: 
     with Project.open(example_dir) as p:
         want = Counter((c.subtheme, c.valence, c.perspective, c.coder) for c in p.codings())
     assert seen == want  # pyqdpx used to see only the subtheme: valence and perspective were second and third
+
+
+def test_notes_without_a_time_get_one_for_qualcoder_and_come_back_without(example_dir: Path, tmp_path: Path) -> None:
+    """QualCoder's parse_notes stops at a Note without a date; ours keep their empty time in the restore note."""
+    from dataclasses import replace
+
+    from workbench.formats.refi.qdpx import project_qdpx, read_qdpx
+
+    with Project.open(example_dir) as p:
+        p.add_memo("project", "", "Meeting on Friday.", "amira")
+        data = p.interchange_snapshot()
+    data.memos = [replace(m, time="") for m in data.memos]
+    data.summaries = [replace(s, time="") for s in data.summaries]
+    qdpx = tmp_path / "untimed.qdpx"
+    project_qdpx(data, qdpx)
+    assert len(qualcoder_import(qdpx)["journals"]) == len(data.memos) + len(data.summaries) + sum(  # type: ignore[arg-type]
+        1 for c in data.codings if c.note) + 1
+    back = read_qdpx(qdpx)
+    assert {m.time for m in back.memos} == {""} and {s.time for s in back.summaries} == {""}

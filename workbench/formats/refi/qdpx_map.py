@@ -309,7 +309,7 @@ class _Mapper:
         note = self.rp.notes[g]
         anonymous = not note.user or g in self.x.get("anonymous", ())
         return Memo(kind, target, note.text, "" if anonymous else self.user(note.user), self.orig(g),
-                    time or note.time)
+                    time or self.x.get("note_times", {}).get(g, note.time))
 
     def _notes(self, theme_memos: list[Memo]) -> None:
         names = {g: (kind, name) for g, (kind, name) in self.codes.items()}
@@ -323,7 +323,7 @@ class _Mapper:
                 continue
             self.used_notes.add(g)
             self.b.summaries.append(Summary(names[sub][1], names[val][1] if val else None, names[per][1], note.text,
-                                            self.orig(g), s.get("time") or note.time, s.get("author", ""),
+                                            self.orig(g), s.get("time") or self.x.get("note_times", {}).get(g, note.time), s.get("author", ""),
                                             s.get("version", 1), s.get("references", "")))
         stack: list[CodeNode] = list(self.rp.codes)
         while stack:

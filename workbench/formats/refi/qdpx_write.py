@@ -369,9 +369,15 @@ class _Writer:
         anonymous = [g for g, _name, _text, author, _stamp in self.notes if not author]
         if anonymous and self.creator:  # written with the creator as their user (see below)
             self.extras["anonymous"] = anonymous
+        # QualCoder's importer stops at a Note without a date: every Note gets one, and the notes
+        # whose own time was empty or not a dateTime keep it here
+        written = now()
+        untimed = {g: stamp for g, _name, _text, _author, stamp in self.notes if not is_datetime(stamp)}
+        if untimed:
+            self.extras["note_times"] = untimed
         restore = json.dumps(self.extras, ensure_ascii=False, separators=(",", ":"))
         used: set[str] = set()
-        for guid, name, text, author, stamp in [*self.notes, (self.restore_guid, RESTORE_NAME, restore, "", now())]:
+        for guid, name, text, author, stamp in [*self.notes, (self.restore_guid, RESTORE_NAME, restore, "", written)]:
             # A note's text is inline (the standard) and also in sources/<guid>.txt, as QualCoder's own
             # exporter writes it: its importer reads only that file, and stops at two notes of one name.
             unique, n = name, 1
@@ -380,7 +386,7 @@ class _Writer:
                 unique = f"{name} ({n})"
             used.add(unique)
             w.start("Note", guid=guid, name=unique, creatingUser=self.user(author) if author else self.creator,
-                    creationDateTime=stamp if is_datetime(stamp) else None, plainTextPath=f"internal://{guid}.txt")
+                    creationDateTime=stamp if is_datetime(stamp) else written, plainTextPath=f"internal://{guid}.txt")
             w.text("PlainTextContent", text)
             w.end("Note")
             self.note_files.append((guid, text))
