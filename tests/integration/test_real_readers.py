@@ -47,6 +47,7 @@ def qualcoder_import(qdpx: Path) -> dict[str, object]:
     offered = 0
     annotations: list[str] = []
     annotated_notes: set[str] = set()
+    kept_annotations: list[str] = []
     for fid, source in enumerate(root.iter(f"{N}TextSource")):
         path = source.get("plainTextPath", "").split("internal:/")[1]
         text = zf.read("sources" + path).decode("utf-8")
@@ -67,8 +68,10 @@ def qualcoder_import(qdpx: Path) -> dict[str, object]:
     for note in root.iter(f"{N}Note"):
         owner = users.get(note.get("creatingUser") or note.get("modifyingUser"), "default")
         (note.get("creationDateTime") or note.get("modifiedDateTime")).replace("T", " ")  # type: ignore[union-attr]
-        if note.get("guid") in annotated_notes:
-            annotations.append(owner)
+        if note.get("guid") in annotated_notes:  # insert_annotation: kept only with a selection inside
+            if note.find(f"{N}PlainTextSelection") is not None:
+                annotations.append(owner)
+                kept_annotations.append(note.findtext(f"{N}PlainTextContent") or "")
         elif note.get("plainTextPath") is not None and note.get("name") != "":
             name = note.get("name", "")
             if any(j[0] == name for j in journals):
@@ -76,7 +79,8 @@ def qualcoder_import(qdpx: Path) -> dict[str, object]:
             body = zf.read("sources" + note.get("plainTextPath", "").split("internal:/")[1]).decode("utf-8")
             journals.append((name, body, owner))
     owners = {row[4] for row in code_text} | set(annotations) | {j[2] for j in journals}
-    return {"offered": offered, "kept": len(code_text), "journals": journals, "owners": owners}
+    return {"offered": offered, "kept": len(code_text), "journals": journals, "owners": owners,
+            "annotations": kept_annotations}
 
 
 def pyqdpx_read(qdpx: Path) -> list[tuple[str, str, int, int]]:
@@ -116,6 +120,9 @@ def _cell_of(root: Element) -> dict[str, tuple[str, str | None, str | None]]:
 
 def test_qualcoder_keeps_every_coding_every_note_and_names_every_user(example_dir: Path, tmp_path: Path, run) -> None:
     qdpx = tmp_path / "example.qdpx"
+    with Project.open(example_dir) as p:
+        p.add_memo("source", p.sources()[0].uuid, "Check the quality rating.", "ben")
+        p.add_memo("excerpt", p.excerpts()[0].uuid, "Nice quote.", "amira")
     assert run("-p", str(example_dir), "export", "qdpx", "-o", str(qdpx)).exit_code == 0
     got = qualcoder_import(qdpx)
     with Project.open(example_dir) as p:
@@ -127,8 +134,9 @@ def test_qualcoder_keeps_every_coding_every_note_and_names_every_user(example_di
     journals = got["journals"]
     assert isinstance(journals, list)
     bodies = Counter(body for _name, body, _owner in journals)
-    assert all(bodies[s.text] for s in summaries) and all(bodies[m.text] for m in memos)  # were all dropped
-    assert len(journals) == len(summaries) + len(memos) + sum(1 for c in codings if c.note) + 1  # + restore note
+    assert got["annotations"] == ["Check the quality rating."]  # a source's memo: an annotation over the source
+    assert all(bodies[s.text] for s in summaries) and all(bodies[m.text] for m in memos if m.target_kind != "source")
+    assert len(journals) == len(summaries) + len(memos) - 1 + sum(1 for c in codings if c.note) + 1  # + restore
     assert got["owners"] == coders and not {"", "default"} & got["owners"]  # type: ignore[operator]
 
 

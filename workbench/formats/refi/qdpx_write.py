@@ -113,6 +113,7 @@ class _Writer:
         self.users: dict[str, str] = {}
         self.notes: list[tuple[str, str, str, str, str]] = []  # guid, name, text, author, time
         self.note_files: list[tuple[str, str]] = []
+        self.source_notes: dict[str, str] = {}  # note guid → ref of the source it is about
         self.creator: str | None = None
         self.dropped = 0
 
@@ -325,7 +326,8 @@ class _Writer:
             codes[cell[0]].notes.append(g)
         self.extras["summaries"] = summaries
         targets = set(codes)
-        targets.update(self.gid(s.uuid or stable_uuid("source", s.ref)) for s in d.sources)
+        source_refs = {self.gid(s.uuid or stable_uuid("source", s.ref)): s.ref for s in d.sources}
+        targets.update(source_refs)
         targets.update(self.gid(e.uuid or stable_uuid("excerpt", e.key)) for e in d.excerpts)
         coding_guids = {self.gid(c.uuid) for c in d.codings}
         memos: dict[str, Any] = {}
@@ -340,6 +342,8 @@ class _Writer:
                 codes[target].notes.append(g)
             elif target in targets or target in coding_guids:
                 self.note_refs[target].append(g)
+                if target in source_refs:
+                    self.source_notes[g] = source_refs[target]
             else:
                 self.note_refs[""].append(g)
         self.extras["memos"] = memos
@@ -388,6 +392,9 @@ class _Writer:
             w.start("Note", guid=guid, name=unique, creatingUser=self.user(author) if author else self.creator,
                     creationDateTime=stamp if is_datetime(stamp) else written, plainTextPath=f"internal://{guid}.txt")
             w.text("PlainTextContent", text)
+            if guid in self.source_notes:  # a memo on a source: over its whole text, as QualCoder writes
+                w.empty("PlainTextSelection", guid=selection_guid(guid, "note-span"), startPosition=0,
+                        endPosition=len(self.layouts[self.source_notes[guid]].text))
             w.end("Note")
             self.note_files.append((guid, text))
         w.end("Notes")
