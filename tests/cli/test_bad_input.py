@@ -14,6 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from workbench.core.example import example_files
+from workbench.store.api import Project
 
 HEADER = "excerpt,subtheme,coder,valence,perspective\n"
 
@@ -74,14 +75,17 @@ def test_bad_codings_file_changes_nothing(example_dir: Path, run, bad: Path, cas
     assert digest(example_dir) == before
 
 
-def test_latin1_csv_is_refused_with_its_line(example_dir: Path, run, bad: Path) -> None:
-    """A CSV saved in Latin-1 (Excel's old default): the line with the first non-UTF-8 byte."""
+def test_cp1252_csv_is_read_with_a_note_naming_its_line(example_dir: Path, run, bad: Path) -> None:
+    """A CSV saved by Excel's plain "CSV" on Windows (cp1252): read, with one note naming the first
+    line that is not UTF-8, so a wrong guess can be checked (issue 15; it used to be refused)."""
     file = write(bad / "latin1.csv", (HEADER.rstrip("\n") + ",note\ne001,Boundaries,amira,benefit,PSWs,ok\n"
-                                      "e002,Boundaries,amira,benefit,PSWs,caf\xe9\n").encode("latin-1"))
-    before = digest(example_dir)
-    line = assert_refused(run("-p", str(example_dir), "import", "codings", str(file)), "latin1.csv", "line 3")
-    assert "UTF-8" in line
-    assert digest(example_dir) == before
+                                      "e002,Boundaries,amira,benefit,PSWs,caf\xe9\n").encode("cp1252"))
+    result = run("-p", str(example_dir), "import", "codings", str(file))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"{file}: not UTF-8 (first at line 3); read as Windows-1252 — check "
+                                          "accented letters, or save it as 'CSV UTF-8'"]
+    with Project.open(example_dir) as p:
+        assert "café" in {c.note for c in p.codings()}
 
 
 def test_duplicate_excerpt_id(example_dir: Path, run, bad: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from workbench.store.api import Project
@@ -69,7 +70,45 @@ def test_renumber_refuses_author_year_before_changing_anything(tmp_path: Path, r
                                                 "World Invented Health Organisation 2020"]
 
 
-def test_a_broken_library_is_one_line(example_dir: Path, run) -> None:
+def test_a_broken_record_is_named_and_the_rest_imports(example_dir: Path, run) -> None:
     result = run("-p", str(example_dir), "import", "sources", str(BIB / "broken.bib"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{BIB / 'broken.bib'}: 1 added, 0 already present"
+    assert result.stderr == (f"{BIB / 'broken.bib'}, line 6: a BibTeX entry that could not be read "
+                             "(BlockAbortedException) — skipped\n")
+
+
+def test_a_file_that_is_no_library_is_one_line(example_dir: Path, run, tmp_path: Path) -> None:
+    prose = tmp_path / "search-notes.txt"
+    prose.write_text("Searched on 3 May.\n", encoding="utf-8")
+    result = run("-p", str(example_dir), "import", "sources", str(prose))
     assert result.exit_code == 1
-    assert result.stderr == f"workbench: {BIB / 'broken.bib'}, line 6: malformed BibTeX entry (BlockAbortedException)\n"
+    assert result.stderr.startswith(f"workbench: {prose}: not a reference library: expected RIS")
+    assert len(result.stderr.splitlines()) == 1
+
+
+REFS = Path(__file__).parent.parent / "fixtures" / "references"
+
+
+def test_real_exports_import_whole_whatever_their_names(tmp_path: Path, run) -> None:
+    """Every database export of tests/fixtures/references/ comes in whole, author-year labels right."""
+    target = tmp_path / "ay"
+    Project.create(target).close()
+    with Project.open(target) as p:
+        p.set_setting("citation", "author-year")
+    counts, skipped = {}, {}
+    for f in sorted(REFS.iterdir()):
+        result = run("-p", str(target), "import", "sources", str(f))
+        assert result.exit_code == 0, (f, result.output)
+        counts[f.name] = result.stdout.strip().removeprefix(f"{f}: ")
+        skipped[f.name] = result.stderr.splitlines()
+    assert counts["embase.csv"] == "3 added, 0 already present"  # read before embase.ris (sorted names)
+    assert counts["embase.ris"] == "0 added, 0 already present"  # the same three records, named as skipped
+    assert len(skipped["embase.ris"]) == 3 and all("same title as source" in x for x in skipped["embase.ris"])
+    assert counts["web_of_science_tagged.txt"] == "3 added, 0 already present"
+    assert counts["ieee_xplore_lone_cr.ris"] == "4 added, 0 already present"
+    with Project.open(target) as p:
+        labels = {s.ref for s in p.sources()}
+    assert {"Liu and Adler 2014", "Kogge and Shalf 2013", "Sun and Russell 2017", "Phillips et al. 2005",
+            "Aliev and Ismayilova 2022", "Trindade et al. 2019"} <= labels
+    assert not any(re.search(r"\b[A-Z]\.", label) for label in labels)  # no "R. and D.G. 2014"

@@ -56,7 +56,10 @@ def test_the_example_comes_back_exactly(example_dir: Path, tmp_path: Path, run) 
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(qdpx) as zf:
         assert validation_errors(zf.read("project.qde"), "project") == []
-        assert sorted(n.split("/")[0] for n in zf.namelist()) == ["project.qde"] + ["sources"] * 11
+        qde = zf.read("project.qde")
+        texts = qde.count(b"<TextSource ") + qde.count(b"<Note ")  # a source's text, and each note as a file
+        assert texts == 11 + qde.count(b"<Note ")
+        assert sorted(n.split("/")[0] for n in zf.namelist()) == ["project.qde"] + ["sources"] * texts
     result = run("new", str(tmp_path / "copy"), "--qdpx", str(qdpx))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""  # nothing lost

@@ -84,20 +84,30 @@ def test_ids_follow_the_reference_not_the_label() -> None:
 
 
 def test_bad_libraries_are_one_line_errors(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match=r"broken.bib, line 6: malformed BibTeX"):
-        read_bibliography(BIB / "broken.bib", [])
+    rows = read_bibliography(BIB / "broken.bib", [])  # the readable entry imports; the broken one is named
+    assert [s.citation for _, s in rows] == ["A fine entry. 2020."]
+    assert rows.skipped == [f"{BIB / 'broken.bib'}, line 6: a BibTeX entry that could not be read "
+                            "(BlockAbortedException) — skipped"]
+    only_broken = tmp_path / "only.bib"
+    only_broken.write_text("@article{broken,\n  title = {never closes,\n  year = {2021}\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"only.bib: no references found in the file; .*line 1: a BibTeX entry"):
+        read_bibliography(only_broken, [])
     latin = tmp_path / "latin.ris"
-    latin.write_bytes("TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1"))
-    with pytest.raises(UserError, match="not UTF-8"):
-        read_bibliography(latin, [])
+    latin.write_bytes("TY  - JOUR\nTI  - Caf\xe9 culture\nER  - \n".encode("latin-1"))
+    got = read_bibliography(latin, [])
+    assert [s.citation for _, s in got] == ["Café culture."] and "read as Windows-1252" in got.notes[0]
     empty = tmp_path / "empty.nbib"
     empty.write_text("", encoding="utf-8")
     with pytest.raises(UserError, match="no references"):
         read_bibliography(empty, [])
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Some notes about the search.\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"notes.txt: not a reference library: expected RIS"):
+        read_bibliography(prose, [])
 
 
 def test_which_files_are_libraries(tmp_path: Path) -> None:
-    assert is_bibliography(BIB / "zotero.csv") and is_bibliography(Path("x.RIS"))
+    assert is_bibliography(BIB / "zotero.csv") and is_bibliography(Path("x.RIS")) and is_bibliography(Path("x.txt"))
     plain = tmp_path / "sources.csv"
     plain.write_text("ref,citation,year,design,quality,groups,title\n", encoding="utf-8")
     assert not is_bibliography(plain)

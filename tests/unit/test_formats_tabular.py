@@ -48,9 +48,12 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
     assert neutralise(5) == 5 and unneutralise("'plain") == "'plain" and unneutralise("'-3") == "-3"
 
 
-def test_wrong_encoding_names_the_line(tmp_path: Path) -> None:
+def test_cp1252_is_read_with_a_note_and_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
     f = tmp_path / "x.csv"
-    f.write_bytes("id,text\na,fine\nb,caf\xe9\n".encode("latin-1"))
+    f.write_bytes("id,text\na,fine\nb,caf\xe9\n".encode("cp1252"))
+    rows = read_rows(f, ("id",))
+    assert rows[1][1]["text"] == "café" and "line 3" in rows.notes[0]
+    f.write_bytes(b"id,text\na,fine\nb,\x81\xe9\n")  # 0x81 is in neither UTF-8 nor cp1252
     with pytest.raises(UserError) as e:
         read_rows(f, ("id",))
     assert (e.value.file, e.value.line, e.value.where) == (str(f), 3, "line")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,7 +25,7 @@ from workbench.cli.common import (
 from workbench.cli.lazy import LazyGroup
 
 if TYPE_CHECKING:
-    from workbench.core.model import Source
+    pass
 
 P = "workbench.cli."
 IMPORTS = {
@@ -75,7 +75,7 @@ def export_group() -> None:
 
 def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool = False) -> None:
     from workbench.formats.bibliography import is_bibliography
-    from workbench.formats.records import read_codings, read_excerpts, read_sources
+    from workbench.formats.records import read_sources
 
     actor = ctx.coder(required=False)
     if kind == "codings" and fmt in (None, "xlsx"):
@@ -91,27 +91,33 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
             from workbench.core.errors import UserError
 
             raise UserError("--renumber is for numeric reference labels; this project cites author-year")
-        if kind == "sources":
-            if fmt is None and is_bibliography(file):
-                from workbench.formats.bibliography import read_bibliography
+        rows: Any
+        if kind == "sources" and fmt is None and is_bibliography(file):
+            from workbench.formats.bibliography import read_bibliography
 
-                bib = read_bibliography(file, project.records.sources(), project.setting("citation", "numeric"))
-                for line in bib.skipped:
-                    click.echo(line, err=True)
-                sources: Sequence[tuple[int, Source]] = bib
-            else:
-                with busy(f"reading {file.name}"):
-                    sources = read_sources(file, fmt)
-            result = project.records.add_sources(sources, actor, str(file))
-        elif kind == "excerpts":
-            with busy(f"reading {file.name}"):
-                excerpts = read_excerpts(file, fmt)
-            result = project.records.add_excerpts(excerpts, actor, str(file))
+            rows = read_bibliography(file, project.records.sources(), project.setting("citation", "numeric"))
+            for line in [*rows.notes, *rows.skipped]:
+                click.echo(line, err=True)
         else:
             with busy(f"reading {file.name}"):
-                codings = read_codings(file, fmt)
-            with progress(len(codings) * 2, f"importing {kind}") as advance:
-                result = project.records.add_codings(codings, actor, str(file), advance)
+                if kind in ("codings", "excerpts"):  # names matched to the codebook, every bad row listed
+                    from workbench.formats.records import read_codings, read_excerpts
+
+                    if kind == "codings":
+                        rows = read_codings(file, fmt, project.codebook.get(), {e.key for e in project.records.excerpts()})
+                    else:
+                        rows = read_excerpts(file, fmt, project.codebook.get(), {s.ref for s in project.records.sources()})
+                else:
+                    rows = read_sources(file, fmt)
+            for line in getattr(rows, "notes", []):
+                click.echo(line, err=True)
+        if kind == "sources":
+            result = project.records.add_sources(rows, actor, str(file))
+        elif kind == "excerpts":
+            result = project.records.add_excerpts(rows, actor, str(file))
+        else:
+            with progress(len(rows) * 2, f"importing {kind}") as advance:
+                result = project.records.add_codings(rows, actor, str(file), advance)
         changed = project.interchange.renumber_sources(actor) if renumber else {}
     click.echo(f"{file}: {result}")
     if renumber:

@@ -28,6 +28,12 @@ POSITIONS = click.option(
          "auto decides from the file.")
 
 
+DOTS = click.option(
+    "--dotted-hierarchy/--no-dotted-hierarchy", "dots", default=None,
+    help="Read code names 'parent.child' as a hierarchy (where 'parent' is itself a code). "
+         "Default: on for files from Taguette, off for others.")
+
+
 def describe(stats: Counter[str]) -> str:
     """'sources 11 added; codings 295 added, 3 already present' from an import's counts."""
     kinds: dict[str, dict[str, int]] = {}
@@ -50,8 +56,9 @@ def report_losses(losses: list[str]) -> None:
 @click.command("qdpx")
 @FILE
 @POSITIONS
+@DOTS
 @pass_ctx
-def import_qdpx(ctx: Context, file: Path, positions: str) -> None:
+def import_qdpx(ctx: Context, file: Path, positions: str, dots: bool | None) -> None:
     """Bring a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder or workbench) into this project.
 
     Codes, sources, selections, codings, users and notes are matched by GUID, then by name, so
@@ -61,7 +68,7 @@ def import_qdpx(ctx: Context, file: Path, positions: str) -> None:
     """
     from workbench.formats.refi.qdpx import read_qdpx
 
-    bundle = read_qdpx(file, positions)
+    bundle = read_qdpx(file, positions, dots)
     with ctx.open() as project:
         stats = project.interchange.import_bundle(bundle, ctx.coder(required=False), str(file))
     click.echo(f"{file}: {describe(stats)}")
@@ -70,18 +77,20 @@ def import_qdpx(ctx: Context, file: Path, positions: str) -> None:
 
 @click.command("qdc")
 @FILE
+@DOTS
 @pass_ctx
-def import_qdc(ctx: Context, file: Path) -> None:
+def import_qdc(ctx: Context, file: Path, dots: bool | None) -> None:
     """Add the themes, subthemes, valences and perspectives of a REFI-QDA codebook (.qdc).
 
     Codes already in the project (same GUID or name) are left as they are.
 
     Example: workbench -p review import qdc nvivo-codebook.qdc
+    Example: workbench -p review import qdc taguette-codebook.qdc --no-dotted-hierarchy
     """
     from workbench.core.interchange import ProjectBundle
     from workbench.formats.refi.qdc import read_qdc
 
-    read = read_qdc(file)
+    read = read_qdc(file, dots)
     with ctx.open() as project:
         stats = project.interchange.import_bundle(ProjectBundle(codebook=read.codebook, memos=read.memos),
                                       ctx.coder(required=False), str(file))

@@ -6,13 +6,15 @@ given, so export → import gives back the same project, UUIDs included.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from workbench.core.errors import UserError
-from workbench.core.model import Coding, Excerpt, Source, Summary
-from workbench.formats.tabular import Row, read_rows, write_rows
+from workbench.core.model import Codebook, Coding, Excerpt, Source, Summary
+from workbench.formats.tabular import Row, Rows, read_rows, write_rows
 
 REQUIRED = {
     "sources": ("ref", "citation", "year", "design", "quality", "groups"),
@@ -28,6 +30,131 @@ COLUMNS = {
     "summaries": ("subtheme", "valence", "perspective", "summary", "author", "version", "references", "uuid",
                   "time"),
 }
+
+
+MAX_PROBLEMS = 50
+T = TypeVar("T")
+
+
+class RowProblems:
+    """Every bad row of a file, so one run lists them all (up to MAX_PROBLEMS) instead of fix, rerun, fix."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.lines: list[tuple[int, str]] = []
+        self.count = 0
+        self.first: UserError | None = None
+
+    def add(self, error: UserError) -> None:
+        self.count += 1
+        located = error if error.file else error.located(self.file)
+        self.first = self.first or located
+        self.lines.append((located.line or 0, str(located)))
+
+    def check(self) -> None:
+        """Raise one UserError carrying one line per problem; nothing has been written yet."""
+        if not self.lines:
+            return
+        if self.count == 1 and self.first is not None:
+            raise self.first
+        more = f" (the first {MAX_PROBLEMS} are listed)" if self.count > MAX_PROBLEMS else ""
+        head = f"{self.file}: {self.count} row{'s' if self.count > 1 else ''} to fix{more}; nothing was imported"
+        shown = sorted(self.lines, key=lambda x: x[0])[:MAX_PROBLEMS]
+        raise UserError("\n".join([head, *(text for _, text in shown)]))
+
+
+class Records(list[tuple[int, T]]):
+    """Rows read from a file, with notes on how it was read (an encoding guessed, names matched)."""
+
+    def __init__(self, rows: Iterable[tuple[int, T]] = (), notes: Sequence[str] = ()) -> None:
+        super().__init__(rows)
+        self.notes = list(notes)
+
+
+def _each(rows: Rows, file: str, build: Callable[[int, Row], T], cb: Codebook | None = None,
+          known_keys: tuple[str, set[str]] | None = None) -> Records[T]:
+    problems = RowProblems(file)
+    out: Records[T] = Records(notes=rows.notes)
+    for line, r in rows:
+        try:
+            out.append((line, build(line, r)))
+        except UserError as e:
+            problems.add(e)
+    return _matched(out, cb, file, problems, known_keys)
+
+
+def _matched(out: Records[T], cb: Codebook | None, file: str, problems: RowProblems,
+             known_keys: tuple[str, set[str]] | None = None) -> Records[T]:
+    if cb is not None:
+        rows, notes = match_names(out, cb, file, problems, known_keys)
+        out = Records(rows, [*out.notes, *notes])
+    problems.check()
+    return out
+
+
+def match_names(rows: Sequence[tuple[int, Any]], cb: Codebook, file: str, problems: RowProblems | None = None,
+                known_keys: tuple[str, set[str]] | None = None) -> tuple[list[tuple[int, Any]], list[str]]:
+    """Subtheme, valence and perspective names as the codebook spells them.
+
+    A name that differs only in case or surrounding spaces ("wellbeing and recovery ", "Challenge",
+    "psws") is taken as the codebook's, with one note per name; any other unknown name is a problem
+    of its row, with "did you mean …" when a codebook name is close (rapidfuzz). `known_keys`
+    (field, values) checks one more field the same way, exactly: a coding's excerpt, an excerpt's
+    source. Every row is checked before anything is written."""
+    known = {"subtheme": [s.name for s in cb.all_subthemes()], "valence": list(cb.valences),
+             "perspective": [p.name for p in cb.perspectives]}
+    exact = {k: set(names) for k, names in known.items()}
+    folded = {k: {n.strip().casefold(): n for n in names} for k, names in known.items()}
+    changed: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    problems = problems or RowProblems(file)
+    out = []
+    subs, vals, pers = exact["subtheme"], exact["valence"], exact["perspective"]
+    hints: dict[tuple[str, str], str] = {}
+    key_field, keys = known_keys or ("", set())
+    for line, item in rows:
+        if key_field and getattr(item, key_field) not in keys:
+            problems.add(UserError(f"unknown {key_field} '{getattr(item, key_field)}' (not in the project)", file,
+                                   line, "row"))
+        # the common row names what the codebook names: one test per field, nothing built
+        s_, v_, p_ = getattr(item, "subtheme", None), getattr(item, "valence", None), item.perspective
+        if (not s_ or s_ in subs) and (not v_ or v_ in vals) and (not p_ or p_ in pers):
+            out.append((line, item))
+            continue
+        updates: dict[str, str] = {}
+        for kind in ("subtheme", "valence", "perspective"):
+            value = getattr(item, kind, None)
+            if not value or value in exact[kind]:
+                continue
+            match = folded[kind].get(value.strip().casefold())
+            if match is not None:
+                updates[kind] = match
+                changed[(kind, value, match)].append(line)
+                continue
+            if (kind, value) not in hints:  # a file may repeat one wrong name on thousands of rows
+                hints[(kind, value)] = _suggest(value, known[kind], kind)
+            problems.add(UserError(f"unknown {kind} '{value}'{hints[(kind, value)]}", file, line, "row"))
+        out.append((line, replace(item, **updates) if updates else item))
+    problems.check()
+    notes = [f"{file}: {kind} '{old}' read as '{new}' (case or spaces differ) in row{'s' if len(lines) > 1 else ''} "
+             f"{_ranges(lines)}" for (kind, old, new), lines in changed.items()]
+    return out, notes
+
+
+def _suggest(value: str, names: list[str], kind: str) -> str:
+    if not names:
+        return f" (the codebook has no {kind}s)"
+    from rapidfuzz import fuzz, process, utils
+
+    best = process.extractOne(value, names, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75)
+    if best is not None:
+        return f" — did you mean '{best[0]}'?"
+    shown = ", ".join(f"'{n}'" for n in names[:8]) + (" …" if len(names) > 8 else "")
+    return f" (the codebook's {kind}s: {shown})"
+
+
+def _ranges(lines: list[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:10])
+    return shown + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
 
 
 def _int(row: Row, key: str, file: str, line: int) -> int | None:
@@ -52,54 +179,55 @@ def _need(row: Row, key: str, file: str, line: int) -> str:
 
 def read_sources(path: Path, fmt: str | None = None) -> list[tuple[int, Source]]:
     f = str(path)
-    out = []
-    for line, r in read_rows(path, REQUIRED["sources"], fmt):
-        out.append((line, Source(_need(r, "ref", f, line), r.get("citation", ""), r.get("year", "").strip(),
-                                 r.get("design", ""), r.get("quality", "").strip(), r.get("groups", ""),
-                                 r.get("doi", "").strip(), r.get("uuid", "").strip())))
-    return out
+    return _each(read_rows(path, REQUIRED["sources"], fmt), f, lambda line, r: Source(
+        _need(r, "ref", f, line), r.get("citation", ""), r.get("year", "").strip(), r.get("design", ""),
+        r.get("quality", "").strip(), r.get("groups", ""), r.get("doi", "").strip(), r.get("uuid", "").strip()))
 
 
-def read_excerpts(path: Path, fmt: str | None = None) -> list[tuple[int, Excerpt]]:
+def read_excerpts(path: Path, fmt: str | None = None, codebook: Codebook | None = None,
+                  sources: set[str] | None = None) -> Records[Excerpt]:
     f = str(path)
-    out = []
-    for line, r in read_rows(path, REQUIRED["excerpts"], fmt):
-        out.append((line, Excerpt(_need(r, "id", f, line), _need(r, "source", f, line), r.get("text", ""),
-                                  r.get("perspective", "").strip(), r.get("location", ""),
-                                  r.get("uuid", "").strip(), _int(r, "start", f, line), _int(r, "end", f, line))))
-    return out
+    return _each(read_rows(path, REQUIRED["excerpts"], fmt), f, lambda line, r: Excerpt(
+        _need(r, "id", f, line), _need(r, "source", f, line), r.get("text", ""), r.get("perspective", "").strip(),
+        r.get("location", ""), r.get("uuid", "").strip(), _int(r, "start", f, line), _int(r, "end", f, line)),
+        codebook, ("source", sources) if sources is not None else None)
 
 
-def read_codings(path: Path, fmt: str | None = None) -> list[tuple[int, Coding]]:
+def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None = None,
+                 excerpts: set[str] | None = None) -> Records[Coding]:
+    """The codings of a file; with `codebook`, names are matched to it (see `match_names`), with
+    `excerpts` (their keys) excerpts are checked too, and every bad row, unreadable or unknown, is
+    reported in one UserError."""
     f = str(path)
-    out: list[tuple[int, Coding]] = []
+    rows = read_rows(path, REQUIRED["codings"], fmt)
+    out: Records[Coding] = Records(notes=rows.notes)
     append = out.append
+    problems = RowProblems(f)
     # Written for speed (an import of 500,000 codings spends its Python time here): the common row,
     # with no span, is built without the helper calls that the rare cases need.
-    for line, r in read_rows(path, REQUIRED["codings"], fmt):
+    for line, r in rows:
         get = r.get
         excerpt, subtheme, coder = get("excerpt", "").strip(), get("subtheme", "").strip(), get("coder", "").strip()
-        if not (excerpt and subtheme and coder):
-            for key in ("excerpt", "subtheme", "coder"):
-                _need(r, key, f, line)
-        start, end = get("start"), get("end")
-        append((line, Coding(
-            excerpt, subtheme, coder, get("valence", "").strip() or None, get("perspective", "").strip() or None,
-            _int(r, "start", f, line) if start else None, _int(r, "end", f, line) if end else None,
-            get("note", ""), get("uuid", "").strip(), get("time", "").strip(), get("origin", "").strip())))
-    return out
+        try:
+            if not (excerpt and subtheme and coder):
+                for key in ("excerpt", "subtheme", "coder"):
+                    _need(r, key, f, line)
+            start, end = get("start"), get("end")
+            append((line, Coding(
+                excerpt, subtheme, coder, get("valence", "").strip() or None, get("perspective", "").strip() or None,
+                _int(r, "start", f, line) if start else None, _int(r, "end", f, line) if end else None,
+                get("note", ""), get("uuid", "").strip(), get("time", "").strip(), get("origin", "").strip())))
+        except UserError as e:
+            problems.add(e)
+    return _matched(out, codebook, f, problems, ("excerpt", excerpts) if excerpts is not None else None)
 
 
 def read_summaries(path: Path, fmt: str | None = None) -> list[tuple[int, Summary]]:
     f = str(path)
-    out = []
-    for line, r in read_rows(path, REQUIRED["summaries"], fmt):
-        version = _int(r, "version", f, line) or 1
-        out.append((line, Summary(_need(r, "subtheme", f, line), r.get("valence", "").strip() or None,
-                                  _need(r, "perspective", f, line), r.get("summary", ""),
-                                  r.get("uuid", "").strip(), r.get("time", "").strip(),
-                                  r.get("author", "").strip(), version, r.get("references", "").strip())))
-    return out
+    return _each(read_rows(path, REQUIRED["summaries"], fmt), f, lambda line, r: Summary(
+        _need(r, "subtheme", f, line), r.get("valence", "").strip() or None, _need(r, "perspective", f, line),
+        r.get("summary", ""), r.get("uuid", "").strip(), r.get("time", "").strip(), r.get("author", "").strip(),
+        _int(r, "version", f, line) or 1, r.get("references", "").strip()))
 
 
 READERS = {"sources": read_sources, "excerpts": read_excerpts, "codings": read_codings,

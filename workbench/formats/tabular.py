@@ -43,14 +43,23 @@ def unneutralise(value: str) -> str:
     return value
 
 
-def read_rows(path: Path, required: Sequence[str], fmt: str | None = None) -> list[tuple[int, Row]]:
+class Rows(list[tuple[int, Row]]):
+    """The data rows of a file, plus notes on how it was read (an encoding guessed, say)."""
+
+    def __init__(self, rows: Iterable[tuple[int, Row]] = (), notes: Sequence[str] = ()) -> None:
+        super().__init__(rows)
+        self.notes = list(notes)
+
+
+def read_rows(path: Path, required: Sequence[str], fmt: str | None = None) -> Rows:
     """Every data row with its row number as a spreadsheet shows it (header = row 1)."""
     if not path.is_file():
         raise UserError("no such file", str(path))
     kind = format_of(path, fmt)
+    notes: list[str] = []
     try:
         if kind == "csv":
-            rows = _read_csv(path)
+            rows = _read_csv(path, notes)
         elif kind == "xlsx":
             rows = _read_xlsx(path)
         else:
@@ -60,17 +69,21 @@ def read_rows(path: Path, required: Sequence[str], fmt: str | None = None) -> li
     header, body = rows
     missing = [c for c in required if c not in header]
     if missing:
+        hint = ""
+        if kind == "csv" and len(header) == 1 and header[0]:
+            hint = "; is it separated by something other than commas, semicolons or tabs?"
         raise UserError(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-                        f" (found: {', '.join(header) or 'none'})", str(path), 1, "row")
-    return body
+                        f" (found: {', '.join(header) or 'none'}){hint}", str(path), 1, "row")
+    return Rows(body, notes)
 
 
 def read_header(path: Path, fmt: str | None = None) -> list[str]:
     """The column names of a readable file (CSV/XLSX header row, JSON Lines keys), lower case."""
     kind = format_of(path, fmt)
     if kind == "csv":
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            return _clean_header(next(csv.reader(f), []))
+        text, _note = decode_text(path.read_bytes()[:256 * 1024], str(path), partial=True)
+        delimiter = sniff_delimiter(text)
+        return _clean_header(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []))
     return (_read_xlsx(path) if kind == "xlsx" else _read_jsonl(path))[0]
 
 
@@ -78,17 +91,56 @@ def _clean_header(names: Iterable[Any]) -> list[str]:
     return [str(n or "").strip().lstrip("\ufeff").lower() for n in names]
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
-    raw = path.read_bytes()
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def decode_text(raw: bytes, file: str, partial: bool = False) -> tuple[str, str]:
+    """The text of a spreadsheet or library export, and a note if its encoding had to be guessed.
+
+    Excel writes UTF-8 with a byte order mark ("CSV UTF-8"), UTF-16 ("Unicode text") or, in its
+    plain "CSV" choice on Windows, cp1252; reference managers write UTF-8 with or without a BOM.
+    `partial` allows a multi-byte character cut off at the end (reading only a file's head)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if partial and len(raw) % 2:
+            raw = raw[:-1]
+        try:
+            return raw.decode("utf-16"), ""
+        except UnicodeDecodeError:
+            raise UserError("not readable UTF-16 text (save it again as 'CSV UTF-8')", file) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8"), ""
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise UserError("not UTF-8 text (save the CSV as 'CSV UTF-8')", str(path), line, "line") from None
-    del raw
+        if partial and e.start >= len(raw) - 3:
+            return raw[: e.start].decode("utf-8"), ""
+        bad = e.start
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        line = raw[:bad].count(b"\n") + 1
+        raise UserError("not UTF-8 text (save it as 'CSV UTF-8')", file, line, "line") from None
+    line = raw[:bad].count(b"\n") + 1
+    return text, (f"{file}: not UTF-8 (first at line {line}); read as Windows-1252 — check accented "
+                  "letters, or save it as 'CSV UTF-8'")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in most European locales) or tab: the one the header line uses most."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, notes: list[str] | None = None) -> tuple[list[str], list[tuple[int, Row]]]:
+    text, note = decode_text(path.read_bytes(), str(path))
+    if note and notes is not None:
+        notes.append(note)
     if not text.strip():
         raise UserError("the file is empty", str(path))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = _clean_header(next(reader))
         width = len(header)
@@ -99,8 +151,9 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
         for record in reader:
             if len(record) != width:
                 if len(record) > width:
-                    raise UserError(f"{len(record)} cells but the header has {width} columns", str(path),
-                                    reader.line_num, "line")
+                    raise UserError(f"{len(record)} cells but the header has {width} columns (read as "
+                                    f"{DELIMITERS[delimiter]}-separated; is a cell missing its quotes?)",
+                                    str(path), reader.line_num, "line")
                 record = record + [""] * (width - len(record))
             joined = "".join(record)
             if not joined.strip():

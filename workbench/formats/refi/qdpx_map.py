@@ -81,13 +81,14 @@ def restore_data(rp: RProject) -> tuple[dict[str, Any] | None, str]:
     return None, ""
 
 
-def to_bundle(rp: RProject, positions: str = "auto") -> ProjectBundle:
-    return _Mapper(rp, positions).run()
+def to_bundle(rp: RProject, positions: str = "auto", dots: bool | None = None) -> ProjectBundle:
+    return _Mapper(rp, positions, rp.origin.strip().lower().startswith("taguette") if dots is None else dots).run()
 
 
 class _Mapper:
-    def __init__(self, rp: RProject, positions: str) -> None:
+    def __init__(self, rp: RProject, positions: str, dots: bool = False) -> None:
         self.rp = rp
+        self.dots = dots
         self.utf16 = choose_positions(rp, positions)
         self.extras, self.restore_guid = restore_data(rp)
         self.native = self.extras is not None
@@ -118,8 +119,9 @@ class _Mapper:
 
     # ----- the whole ------------------------------------------------------------------------
     def run(self) -> ProjectBundle:
-        cr = read_codes(self.rp.codes, exact=self.x.get("codebook"))
+        cr = read_codes(self.rp.codes, exact=self.x.get("codebook"), dots=self.dots)
         self.codes = cr.codes
+        self.cells = cr.cells
         self.subtheme_names = {s.name for s in cr.codebook.all_subthemes()}
         names = [n for n in self.rp.users.values() if n]
         if len(names) != len(set(names)):
@@ -245,16 +247,20 @@ class _Mapper:
             groups[rc.user or sel.user or self.rp.creator].append(rc)
         for user, rcs in groups.items():
             coder = self.user(user)
-            subs: list[tuple[RCoding, str]] = []
+            # (coding, subtheme, its own valence and perspective when its code is a cell)
+            subs: list[tuple[RCoding, str, tuple[str | None, str | None] | None]] = []
             valences: list[str] = []
             perspectives: list[str] = []
             side_notes: list[str] = []
             for rc in rcs:
                 kind, name = self.codes.get(rc.code, ("", ""))
                 if kind == "subtheme":
-                    subs.append((rc, name))
+                    subs.append((rc, name, None))
                 elif kind == "theme":
-                    subs.append((rc, self._theme_subtheme(name)))
+                    subs.append((rc, self._theme_subtheme(name), None))
+                elif kind in ("cell", "theme-cell"):
+                    _sub, v, p = self.cells[rc.code]
+                    subs.append((rc, name if kind == "cell" else self._theme_subtheme(name), (v, p)))
                 elif kind in ("valence", "perspective"):
                     (valences if kind == "valence" else perspectives).append(name)
                     side_notes += rc.notes
@@ -268,7 +274,7 @@ class _Mapper:
                 self.lost["not carried: valence or perspective codings without a subtheme beside them"] += 1
             valence = valences[0] if len(set(valences)) == 1 else None
             perspective = perspectives[0] if len(set(perspectives)) == 1 else None
-            for rc, name in subs:
+            for rc, name, own in subs:
                 extra = self.x.get("codings", {}).get(rc.guid, {})
                 span: tuple[int | None, int | None] = (start, end)
                 if (start, end) == (0, len(e.text)) and not extra.get("span"):
@@ -276,7 +282,8 @@ class _Mapper:
                 notes = [n for n in rc.notes + side_notes if n in self.rp.notes and n not in self.own_memos]
                 self.used_notes.update(notes)
                 note = "\n\n".join(self.rp.notes[n].text for n in notes)
-                self.b.codings.append(Coding(e.key, name, coder, valence, perspective, span[0], span[1], note,
+                v, p = own if own is not None else (valence, perspective)
+                self.b.codings.append(Coding(e.key, name, coder, v, p, span[0], span[1], note,
                                              self.orig(rc.guid), extra.get("time") or rc.time or sel.time,
                                              extra.get("origin", "")))
 
@@ -300,8 +307,9 @@ class _Mapper:
 
     def _memo(self, g: str, kind: str, target: str, time: str = "") -> Memo:
         note = self.rp.notes[g]
-        return Memo(kind, target, note.text, self.user(note.user) if note.user else "", self.orig(g),
-                    time or note.time)
+        anonymous = not note.user or g in self.x.get("anonymous", ())
+        return Memo(kind, target, note.text, "" if anonymous else self.user(note.user), self.orig(g),
+                    time or self.x.get("note_times", {}).get(g, note.time))
 
     def _notes(self, theme_memos: list[Memo]) -> None:
         names = {g: (kind, name) for g, (kind, name) in self.codes.items()}
@@ -315,7 +323,7 @@ class _Mapper:
                 continue
             self.used_notes.add(g)
             self.b.summaries.append(Summary(names[sub][1], names[val][1] if val else None, names[per][1], note.text,
-                                            self.orig(g), s.get("time") or note.time, s.get("author", ""),
+                                            self.orig(g), s.get("time") or self.x.get("note_times", {}).get(g, note.time), s.get("author", ""),
                                             s.get("version", 1), s.get("references", "")))
         stack: list[CodeNode] = list(self.rp.codes)
         while stack:

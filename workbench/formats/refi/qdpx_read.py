@@ -11,6 +11,7 @@ files, a .qde that is not a Project.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -25,6 +26,7 @@ from workbench.formats.refi.xmlio import (
     drop,
     guid,
     lxml_schema,
+    repair,
     schema_errors,
     sniff,
     to_standard_namespace,
@@ -132,31 +134,55 @@ def read_archive(path: Path) -> RProject:
         where = f"{path}: {qde}"
         ns = sniff(archive.stream(qde), "project", where)
         size = archive.members[qde.replace("\\", "/").lower()].file_size
+        notes: list[str] = []
         if ns is None and size > IN_MEMORY_BYTES:  # a big file in the standard namespace: stream it
             def stream() -> IO[bytes] | io.RawIOBase:
                 return archive.stream(qde)
-        else:  # other namespace versions (or a 0:4 codebook pasted inside) are rewritten in memory
-            data = to_standard_namespace(archive.read(qde), ns, "project")
+        else:  # other namespace versions (or a 0:4 codebook pasted inside) are rewritten in memory,
+            # and what real tools write against the schema (empty <Sets/>, ids that are not GUIDs) mended
+            data, notes = repair(to_standard_namespace(archive.read(qde), ns, "project"), "project")
 
             def stream() -> IO[bytes] | io.RawIOBase:
                 return io.BytesIO(data)
         base = str(PurePosixPath(qde.replace("\\", "/")).parent)
         base = "" if base == "." else base + "/"
         with stream() as fh, schema_errors("project", where):
-            return _project(fh, archive, base)
+            project = _project(fh, archive, base)
+        for note in notes:
+            what, _, n = note.rpartition(": ")
+            project.unsupported[what] += int(n)
+        return project
 
 
 def _internal(archive: SafeArchive, base: str, url: str, unsupported: Counter[str]) -> str | None:
-    """The text of an 'internal://name' file, looked up under sources/ or Sources/ in any case."""
-    if not url.lower().startswith("internal://"):
+    """The text of an 'internal://name' file, looked up under sources/ or Sources/ in any case.
+
+    A bare name ("board_2017.txt", as the qc coder writes) is looked up the same way: the standard
+    wants internal://, but the file is in the archive and nothing else could be meant."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) and not url.lower().startswith("internal://"):
         unsupported["not carried: sources outside the archive (relative:// or absolute://)"] += 1
         return None
-    name = url[len("internal://"):].lstrip("/")
+    if url.lower().startswith("internal://"):
+        name = url[len("internal://"):].lstrip("/")
+    else:
+        name = url.lstrip("./")
+        found = _find_text(archive, base, name)
+        if found is not None:
+            unsupported["read: text paths without internal://, found in the archive's sources/"] += 1
+            return found
+        unsupported["not carried: text files named in the project but missing from the archive"] += 1
+        return None
+    found = _find_text(archive, base, name)
+    if found is None:
+        unsupported["not carried: text files named in the project but missing from the archive"] += 1
+    return found
+
+
+def _find_text(archive: SafeArchive, base: str, name: str) -> str | None:
     for candidate in (f"{base}sources/{name}", f"{name}", f"{base}{name}"):
         real = archive.find(candidate)
         if real is not None:
             return decode_text(archive.read(real), f"{archive.path}: {real}")
-    unsupported["not carried: text files named in the project but missing from the archive"] += 1
     return None
 
 

@@ -33,7 +33,7 @@ from workbench.core.errors import UserError
 from workbench.core.ids import now, stable_uuid
 from workbench.core.interchange import ProjectBundle
 from workbench.core.model import Coding, Excerpt, Source
-from workbench.formats.refi.codes import CodeNode, codebook_nodes, write_nodes
+from workbench.formats.refi.codes import CodeNode, cell_guid, cell_name, codebook_nodes, write_nodes
 from workbench.formats.refi.xmlio import NS, XmlWriter, is_datetime, is_guid, validate_stream
 
 RESTORE_FORMAT = "workbench-refi"
@@ -112,6 +112,9 @@ class _Writer:
         self.by_source: dict[str, list[Excerpt]] = defaultdict(list)
         self.users: dict[str, str] = {}
         self.notes: list[tuple[str, str, str, str, str]] = []  # guid, name, text, author, time
+        self.note_files: list[tuple[str, str]] = []
+        self.source_notes: dict[str, str] = {}  # note guid → ref of the source it is about
+        self.creator: str | None = None
         self.dropped = 0
 
     def gid(self, uuid: str) -> str:
@@ -133,6 +136,7 @@ class _Writer:
         nodes, exact = codebook_nodes(d.codebook, self.gid)
         if exact:
             self.extras["codebook"] = exact
+        self._add_cells(nodes)
         for e in d.excerpts:
             self.by_source[e.source].append(e)
         for s in d.sources:
@@ -140,10 +144,12 @@ class _Writer:
         self._plan_notes(nodes)
         w = XmlWriter(out)
         out.write('<?xml version="1.0" encoding="utf-8"?>\n')
+        users = [u for u in dict.fromkeys([*d.coders, *(c.coder for c in d.codings),
+                                           *(s.author for s in d.summaries), *(m.author for m in d.memos)]) if u]
+        # Every element names its creator: QualCoder files anything without one under a user "default"
+        self.creator = self.user(users[0]) if users else None
         w.start("Project", xmlns=NS["project"], name=d.codebook.name or d.settings.get("name") or "workbench project",
-                origin=f"workbench {__version__}", creationDateTime=now())
-        users = list(dict.fromkeys([*d.coders, *(c.coder for c in d.codings), *(s.author for s in d.summaries if s.author),
-                                    *(m.author for m in d.memos if m.author)]))
+                origin=f"workbench {__version__}", creatingUserGUID=self.creator, creationDateTime=now())
         if users:
             w.start("Users")
             for name in users:
@@ -172,6 +178,31 @@ class _Writer:
         w.end("Project")
         self.dropped = w.dropped
 
+    def _add_cells(self, nodes: list[CodeNode]) -> None:
+        """One child code per subtheme × valence × perspective that some coding uses (see
+        codes.cell_name for why), in codebook order of valences and perspectives."""
+        cb = self.d.codebook
+        used: dict[str, set[tuple[str | None, str | None]]] = defaultdict(set)
+        for c in self.d.codings:
+            if c.valence or c.perspective:
+                used[c.subtheme].add((c.valence, c.perspective))
+        vrank = {v: i for i, v in enumerate(cb.valences)}
+        prank = {p.name: i for i, p in enumerate(cb.perspectives)}
+        by_guid: dict[str, CodeNode] = {}
+        stack = list(nodes)
+        while stack:
+            n = stack.pop()
+            by_guid[n.guid] = n
+            stack.extend(n.children)
+        self.cell_guids: dict[tuple[str, str | None, str | None], str] = {}
+        for s in cb.all_subthemes():
+            sg = self.gid(s.uuid or stable_uuid("subtheme", s.name))
+            for v, p in sorted(used.get(s.name, ()), key=lambda vp: (vrank.get(vp[0] or "", -1),
+                                                                      prank.get(vp[1] or "", -1))):
+                g = cell_guid(sg, v, p)
+                self.cell_guids[(s.name, v, p)] = g
+                by_guid[sg].children.append(CodeNode(g, cell_name(s.name, v, p), True))
+
     def _sources(self, w: XmlWriter) -> None:
         d = self.d
         codings: dict[str, list[Coding]] = defaultdict(list)
@@ -179,8 +210,6 @@ class _Writer:
             codings[c.excerpt].append(c)
         cb = d.codebook
         sub_guid = {s.name: self.gid(s.uuid or stable_uuid("subtheme", s.name)) for s in cb.all_subthemes()}
-        val_guid = {v: self.gid(cb.valence_uuids.get(v) or stable_uuid("valence", v)) for v in cb.valences}
-        per_guid = {p.name: self.gid(p.uuid or stable_uuid("perspective", p.name)) for p in cb.perspectives}
         excerpt_extras: dict[str, Any] = {}
         coding_extras: dict[str, Any] = {}
         excerpt_order: list[str] = []
@@ -190,7 +219,7 @@ class _Writer:
             sg = self.gid(s.uuid or stable_uuid("source", s.ref))
             title = f"[{s.ref}] {s.citation}" if s.citation else s.ref
             w.start("TextSource", guid=sg, name=title[:117] + "…" if len(title) > 120 else title,
-                    plainTextPath=f"internal://{sg}.txt")
+                    plainTextPath=f"internal://{sg}.txt", creatingUser=self.creator)
             for e in self.by_source.get(s.ref, []):
                 pos = layout.positions[e.uuid]
                 eg = self.gid(e.uuid or stable_uuid("excerpt", e.key))
@@ -203,7 +232,9 @@ class _Writer:
                     extra["place"] = list(actual)
                 if extra:
                     excerpt_extras[eg] = extra
-                self._selection(w, eg, e.key, pos, pos + len(e.text), description=e.location)
+                first = codings.get(e.key)
+                self._selection(w, eg, e.key, pos, pos + len(e.text), description=e.location,
+                                user=self.user(first[0].coder) if first else self.creator)
                 name = w.attr(e.key)
                 for c in codings.get(e.key, []):
                     coding_order.append(c.uuid)
@@ -222,11 +253,9 @@ class _Writer:
                         coding_extras[cg] = extra
                     who = f' creatingUser="{self.user(c.coder)}"' + (
                         f' creationDateTime="{c.time}"' if valid_time else "")
-                    parts = [(cg, sub_guid[c.subtheme])]
-                    if c.valence:
-                        parts.append((selection_guid(c.uuid, "valence"), val_guid[c.valence]))
-                    if c.perspective:
-                        parts.append((selection_guid(c.uuid, "perspective"), per_guid[c.perspective]))
+                    code = (self.cell_guids[(c.subtheme, c.valence, c.perspective)]
+                            if c.valence or c.perspective else sub_guid[c.subtheme])
+                    parts = [(cg, code)]
                     # the bulk of a big project: one string per coding instead of a dozen writer calls
                     chunks = [f'      <PlainTextSelection guid="{selection_guid(c.uuid)}" name="{name}" '
                               f'startPosition="{a}" endPosition="{b}"{who}>\n']
@@ -258,12 +287,13 @@ class _Writer:
         if order:
             self.extras["order"] = order
 
-    def _selection(self, w: XmlWriter, guid: str, name: str, a: int, b: int, description: str = "") -> None:
+    def _selection(self, w: XmlWriter, guid: str, name: str, a: int, b: int, description: str = "",
+                   user: str | None = None) -> None:
         notes = self.note_refs.get(guid, [])
         if not description and not notes:
-            w.empty("PlainTextSelection", guid=guid, name=name, startPosition=a, endPosition=b)
+            w.empty("PlainTextSelection", guid=guid, name=name, startPosition=a, endPosition=b, creatingUser=user)
             return
-        w.start("PlainTextSelection", guid=guid, name=name, startPosition=a, endPosition=b)
+        w.start("PlainTextSelection", guid=guid, name=name, startPosition=a, endPosition=b, creatingUser=user)
         if description:
             w.text("Description", description)
         for ref in notes:
@@ -296,7 +326,8 @@ class _Writer:
             codes[sub_guid[s.subtheme]].notes.append(g)
         self.extras["summaries"] = summaries
         targets = set(codes)
-        targets.update(self.gid(s.uuid or stable_uuid("source", s.ref)) for s in d.sources)
+        source_refs = {self.gid(s.uuid or stable_uuid("source", s.ref)): s.ref for s in d.sources}
+        targets.update(source_refs)
         targets.update(self.gid(e.uuid or stable_uuid("excerpt", e.key)) for e in d.excerpts)
         coding_guids = {self.gid(c.uuid) for c in d.codings}
         memos: dict[str, Any] = {}
@@ -311,6 +342,8 @@ class _Writer:
                 codes[target].notes.append(g)
             elif target in targets or target in coding_guids:
                 self.note_refs[target].append(g)
+                if target in source_refs:
+                    self.source_notes[g] = source_refs[target]
             else:
                 self.note_refs[""].append(g)
         self.extras["memos"] = memos
@@ -337,19 +370,40 @@ class _Writer:
         if self.remapped:
             self.extras["ids"] = self.remapped
         w.start("Notes")
-        for guid, name, text, author, stamp in self.notes:
-            w.start("Note", guid=guid, name=name, creatingUser=self.user(author) if author else None,
-                    creationDateTime=stamp if is_datetime(stamp) else None)
+        anonymous = [g for g, _name, _text, author, _stamp in self.notes if not author]
+        if anonymous and self.creator:  # written with the creator as their user (see below)
+            self.extras["anonymous"] = anonymous
+        # QualCoder's importer stops at a Note without a date: every Note gets one, and the notes
+        # whose own time was empty or not a dateTime keep it here
+        written = now()
+        untimed = {g: stamp for g, _name, _text, _author, stamp in self.notes if not is_datetime(stamp)}
+        if untimed:
+            self.extras["note_times"] = untimed
+        restore = json.dumps(self.extras, ensure_ascii=False, separators=(",", ":"))
+        used: set[str] = set()
+        for guid, name, text, author, stamp in [*self.notes, (self.restore_guid, RESTORE_NAME, restore, "", written)]:
+            # A note's text is inline (the standard) and also in sources/<guid>.txt, as QualCoder's own
+            # exporter writes it: its importer reads only that file, and stops at two notes of one name.
+            unique, n = name, 1
+            while unique in used:
+                n += 1
+                unique = f"{name} ({n})"
+            used.add(unique)
+            w.start("Note", guid=guid, name=unique, creatingUser=self.user(author) if author else self.creator,
+                    creationDateTime=stamp if is_datetime(stamp) else written, plainTextPath=f"internal://{guid}.txt")
             w.text("PlainTextContent", text)
+            if guid in self.source_notes:  # a memo on a source: over its whole text, as QualCoder writes
+                w.empty("PlainTextSelection", guid=selection_guid(guid, "note-span"), startPosition=0,
+                        endPosition=len(self.layouts[self.source_notes[guid]].text))
             w.end("Note")
-        w.start("Note", guid=self.restore_guid, name=RESTORE_NAME, creationDateTime=now())
-        w.text("PlainTextContent", json.dumps(self.extras, ensure_ascii=False, separators=(",", ":")))
-        w.end("Note")
+            self.note_files.append((guid, text))
         w.end("Notes")
 
     def texts(self) -> Iterator[tuple[str, str]]:
+        """The files of sources/: each source's text, then each note's."""
         for s in self.d.sources:
             yield self.gid(s.uuid or stable_uuid("source", s.ref)), self.layouts[s.ref].text
+        yield from self.note_files
 
     def losses(self) -> list[str]:
         out = list(self.d.losses)

@@ -37,8 +37,9 @@ def schema(kind: str) -> Any:
     return xmlschema.XMLSchema(str(SCHEMAS / ("Project.xsd" if kind == "project" else "Codebook.xsd")))
 
 
-def parse(data: bytes, kind: str, file: str) -> Element:
-    """Parse `data` safely, bring its namespace to 1.0 and validate it; a UserError says what is wrong."""
+def parse(data: bytes, kind: str, file: str, notes: list[str] | None = None) -> Element:
+    """Parse `data` safely, bring its namespace to 1.0, mend what real tools write (see `repair`,
+    notes appended to `notes`) and validate it; a UserError says what is wrong."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -59,12 +60,60 @@ def parse(data: bytes, kind: str, file: str) -> Element:
         from xml.etree.ElementTree import tostring
 
         data = tostring(root, encoding="utf-8")
+    if notes is not None:
+        data, found = repair(data, kind)
+        if found:
+            notes.extend(found)
+            root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+            normalise_namespace(root, kind, file)
     problems = fast_validation_errors(data, kind)
     if problems:
         line, message = problems[0]
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise UserError(f"not a valid REFI-QDA {kind}: {message}{more}", file, line)
     return root
+
+
+_GUID_ATTRS = re.compile(rb'\b(guid|targetGUID|creatingUser|modifyingUser|creatingUserGUID|modifyingUserGUID|originGUID|'
+                         rb'representedGUID|sourceVertex|targetVertex|fromSyncPoint|toSyncPoint)="([^"]*)"')
+_EMPTY_SETS = re.compile(rb"<(\w+:)?Sets\s*/>|<(\w+:)?Sets\s*>\s*</(\w+:)?Sets\s*>")
+
+
+def repair(data: bytes, kind: str) -> tuple[bytes, list[str]]:
+    """What real tools write that the schema forbids, mended before validation, one note per kind.
+
+    Taguette ends every codebook with an empty `<Sets/>` (the schema wants at least one Set);
+    openqda and hand-made files use ids such as "code-1" where GUIDs belong — each gets a GUID
+    derived from it (the same id always the same GUID, so references stay linked), and the
+    mapping is reported; a codebook's own Description (openqda) has no place in the schema."""
+    from workbench.core.ids import stable_uuid
+
+    notes: list[str] = []
+    data, n = _EMPTY_SETS.subn(b"", data)
+    if n:
+        notes.append(f"read: an empty <Sets/> (Taguette writes one; the standard wants a Set inside it): {n}")
+    mapping: dict[bytes, str] = {}
+
+    def regid(m: re.Match[bytes]) -> bytes:
+        value = m.group(2)
+        if is_guid(value.decode("utf-8", "replace")):
+            return m.group(0)
+        if value not in mapping:
+            mapping[value] = stable_uuid("refi-foreign-id", value.decode("utf-8", "replace"))
+        return m.group(1) + b'="' + mapping[value].encode() + b'"'
+
+    data = _GUID_ATTRS.sub(regid, data)
+    if mapping:
+        pairs = [f"{k.decode('utf-8', 'replace')} → {v}" for k, v in mapping.items()]
+        shown = "; ".join(pairs[:10]) + (f"; … and {len(pairs) - 10} more" if len(pairs) > 10 else "")
+        notes.append(f"changed: ids that are not GUIDs given new GUIDs ({shown}): {len(pairs)}")
+    if kind == "codebook":
+        head = data[: data.find(b"<Codes")] if b"<Codes" in data else b""
+        m = re.search(rb"<Description>.*?</Description>|<Description\s*/>", head, re.S)
+        if m:
+            data = data[: m.start()] + data[m.end():]
+            notes.append("not carried: the codebook's own description (the standard has no place for it): 1")
+    return data, notes
 
 
 def sniff(stream: IO[bytes] | io.RawIOBase, kind: str, file: str) -> str | None:
