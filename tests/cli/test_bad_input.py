@@ -85,7 +85,7 @@ def test_cp1252_csv_is_read_with_a_note_naming_its_line(example_dir: Path, run, 
     assert result.stderr.splitlines() == [f"{file}: not UTF-8 (first at line 3); read as Windows-1252 — check "
                                           "accented letters, or save it as 'CSV UTF-8'"]
     with Project.open(example_dir) as p:
-        assert "café" in {c.note for c in p.codings()}
+        assert "café" in {c.note for c in p.records.codings()}
 
 
 def test_duplicate_excerpt_id(example_dir: Path, run, bad: Path) -> None:

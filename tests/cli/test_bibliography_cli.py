@@ -108,7 +108,7 @@ def test_real_exports_import_whole_whatever_their_names(tmp_path: Path, run) -> 
     assert counts["web_of_science_tagged.txt"] == "3 added, 0 already present"
     assert counts["ieee_xplore_lone_cr.ris"] == "4 added, 0 already present"
     with Project.open(target) as p:
-        labels = {s.ref for s in p.sources()}
+        labels = {s.ref for s in p.records.sources()}
     assert {"Liu and Adler 2014", "Kogge and Shalf 2013", "Sun and Russell 2017", "Phillips et al. 2005",
             "Aliev and Ismayilova 2022", "Trindade et al. 2019"} <= labels
     assert not any(re.search(r"\b[A-Z]\.", label) for label in labels)  # no "R. and D.G. 2014"

@@ -31,7 +31,7 @@ def test_excel_csv_in_any_locale_imports(example_dir: Path, run, tmp_path: Path,
     assert result.stdout.strip() == f"{f}: 2 added, 0 already present"
     assert (note in result.stderr) if note else result.stderr == ""
     with Project.open(example_dir) as p:
-        got = sorted((c.excerpt, c.valence, c.perspective, c.note) for c in p.codings() if c.coder == "carla")
+        got = sorted((c.excerpt, c.valence, c.perspective, c.note) for c in p.records.codings() if c.coder == "carla")
     assert got == [("e001", "benefit", "PSWs", "café"), ("e002", "challenge", "Service users", "naïve")]
 
 
@@ -57,7 +57,7 @@ def test_names_differing_in_case_or_spaces_are_matched_with_a_note(example_dir: 
         f"{f}: valence 'Challenge' read as 'challenge' (case or spaces differ) in row 2",
         f"{f}: perspective 'psws' read as 'PSWs' (case or spaces differ) in row 2"]
     with Project.open(example_dir) as p:
-        mine = sorted((c.excerpt, c.subtheme, c.valence, c.perspective) for c in p.codings() if c.coder == "carla")
+        mine = sorted((c.excerpt, c.subtheme, c.valence, c.perspective) for c in p.records.codings() if c.coder == "carla")
     assert mine[0] == ("e001", "Wellbeing and recovery", "challenge", "PSWs")
 
 

@@ -47,7 +47,7 @@ def test_openqda_codebook_with_non_guid_ids_gets_new_guids_and_says_which(tmp_pa
     assert result.exit_code == 0, result.output
     assert "code-2 → " in result.stderr
     with Project.open(target) as p:
-        assert {s.name for s in p.codebook().all_subthemes()} == {"Code 1", "Code 2.1"}
+        assert {s.name for s in p.codebook.get().all_subthemes()} == {"Code 1", "Code 2.1"}
 
 
 def _rewrite(src: Path, dst: Path, edit) -> None:  # type: ignore[no-untyped-def]
@@ -77,6 +77,6 @@ def test_a_qdpx_with_bare_source_paths_empty_sets_and_odd_ids_imports_every_codi
     assert "read: text paths without internal://, found in the archive's sources/:" in result.stderr
     assert "changed: ids that are not GUIDs given new GUIDs (coder-1 → " in result.stderr
     with Project.open(example_dir) as a, Project.open(tmp_path / "from-qc") as b:
-        want = sorted((c.excerpt, c.subtheme, c.coder, c.valence, c.perspective) for c in a.codings())
-        got = sorted((c.excerpt, c.subtheme, c.coder, c.valence, c.perspective) for c in b.codings())
+        want = sorted((c.excerpt, c.subtheme, c.coder, c.valence, c.perspective) for c in a.records.codings())
+        got = sorted((c.excerpt, c.subtheme, c.coder, c.valence, c.perspective) for c in b.records.codings())
     assert len(got) == len(want) > 200 and got == want

@@ -121,13 +121,13 @@ def _cell_of(root: Element) -> dict[str, tuple[str, str | None, str | None]]:
 def test_qualcoder_keeps_every_coding_every_note_and_names_every_user(example_dir: Path, tmp_path: Path, run) -> None:
     qdpx = tmp_path / "example.qdpx"
     with Project.open(example_dir) as p:
-        p.add_memo("source", p.sources()[0].uuid, "Check the quality rating.", "ben")
-        p.add_memo("excerpt", p.excerpts()[0].uuid, "Nice quote.", "amira")
+        p.interchange.add_memo("source", p.records.sources()[0].uuid, "Check the quality rating.", "ben")
+        p.interchange.add_memo("excerpt", p.records.excerpts()[0].uuid, "Nice quote.", "amira")
     assert run("-p", str(example_dir), "export", "qdpx", "-o", str(qdpx)).exit_code == 0
     got = qualcoder_import(qdpx)
     with Project.open(example_dir) as p:
-        codings = p.codings()
-        summaries, memos = p.summaries(), p.memos()
+        codings = p.records.codings()
+        summaries, memos = p.summaries.all(), p.interchange.memos()
         coders = {c.coder for c in codings} | {s.author for s in summaries if s.author} | {
             m.author for m in memos if m.author}
     assert got["offered"] == got["kept"] == len(codings)  # was 736 of 882: valence/perspective codes collided
@@ -147,7 +147,7 @@ def test_pyqdpx_sees_every_coding_with_its_valence_and_perspective(example_dir: 
     cell = _cell_of(root)
     seen = Counter((*cell[g], user) for g, user, _a, _b in pyqdpx_read(qdpx))
     with Project.open(example_dir) as p:
-        want = Counter((c.subtheme, c.valence, c.perspective, c.coder) for c in p.codings())
+        want = Counter((c.subtheme, c.valence, c.perspective, c.coder) for c in p.records.codings())
     assert seen == want  # pyqdpx used to see only the subtheme: valence and perspective were second and third
 
 
@@ -158,8 +158,8 @@ def test_notes_without_a_time_get_one_for_qualcoder_and_come_back_without(exampl
     from workbench.formats.refi.qdpx import project_qdpx, read_qdpx
 
     with Project.open(example_dir) as p:
-        p.add_memo("project", "", "Meeting on Friday.", "amira")
-        data = p.interchange_snapshot()
+        p.interchange.add_memo("project", "", "Meeting on Friday.", "amira")
+        data = p.interchange.bundle()
     data.memos = [replace(m, time="") for m in data.memos]
     data.summaries = [replace(s, time="") for s in data.summaries]
     qdpx = tmp_path / "untimed.qdpx"
