@@ -136,7 +136,7 @@ class Narrative:
         missing = sum(1 for th in self.themes for s in th.sections for f in s.findings if f.placeholder)
         if missing:
             out.append(f"{missing} finding{'s have' if missing != 1 else ' has'} no summary yet "
-                       "(marked \"[No summary yet: …]\"); write them on the Table screen or with `summary set`.")
+                       "(marked \"[No summary yet: …]\"); write them on the Table screen or with 'workbench summary set'.")
         return out
 
 

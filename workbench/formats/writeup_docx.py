@@ -48,13 +48,13 @@ def journal_document() -> Any:
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(11)
+    for el in list(doc.styles.element.iter(qn("w:color"), qn("w:shd"))):  # the template's blues, linked styles too
+        el.getparent().remove(el)
     for name in ("Normal", "Body Text", "Quote", *(f"Heading {i}" for i in HEADING_PT)):
         style = doc.styles[name]
         rpr = style.element.find(qn("w:rPr"))
-        if rpr is not None:  # the template's headings are theme-blue; journals want plain black
-            for tag in ("w:color", "w:rFonts"):
-                for el in rpr.findall(qn(tag)):
-                    rpr.remove(el)
+        for el in rpr.findall(qn("w:rFonts")) if rpr is not None else []:  # headings use the theme's font
+            rpr.remove(el)
         style.font.name = FONT
     for level, size in HEADING_PT.items():
         style = doc.styles[f"Heading {level}"]

@@ -16,30 +16,30 @@ from typing import IO
 from workbench.analysis.appendix import Appendix
 from workbench.analysis.checklist import Checklist
 from workbench.analysis.narrative import Narrative
-from workbench.formats.table_md import md_escape
 from workbench.formats.table_registry import write_text
 
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&lt;" typed in a summary must print as typed
 _MARKS = re.compile(r"([\\*_`\[\]])")
 _MARKSET = frozenset("\\*_`[]")
 _HTMLISH = frozenset("&<>|")
-_LEADING = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_LEADING = re.compile(r"^(\s*)(\d*)([#>+\-=]|(?<=\d)[.)])")  # "# …", "- …", "1. …" would start a block
 
 
 def md_text(text: str, cell: bool = False) -> str:
     """One line of plain text that renders as itself: no HTML, no emphasis, no block markup
     (`cell`: also no column break, for a pipe-table cell). Plain text skips the regular
     expressions: an appendix has a hundred thousand lines, nearly all of them plain."""
-    if not _HTMLISH.isdisjoint(text):
-        text = md_escape(text)
-        if not cell:
-            text = text.replace("\\|", "|")
-    elif "\n" in text or "\r" in text or text != text.strip():
+    if "\n" in text or "\r" in text or text != text.strip():
         text = " ".join(text.split())
     if not _MARKSET.isdisjoint(text):
         text = _MARKS.sub(r"\\\1", text)
-    head = text.lstrip()[:1]
+    if not _HTMLISH.isdisjoint(text):
+        text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+        if cell:
+            text = text.replace("|", "\\|")
+    head = text[:1]
     if head and (head in "#>+-=" or head.isdigit()):
-        text = _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+        text = _LEADING.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), text)
     return text
 
 

@@ -2,7 +2,8 @@
 
 Each perspective paragraph ("PSWs [23, 34]: summary…") is one entry of the list; Enter opens the
 editor with the excerpts behind that cell beside it. `x` exports to any format of the table
-registry into the project's exports/ folder and says which file it wrote.
+registry, or a write-up of the table (narrative, appendix, checklist), into the project's exports/
+folder and says which file it wrote.
 """
 
 from __future__ import annotations
@@ -31,16 +32,24 @@ if TYPE_CHECKING:
 
 
 def export_table(session: Session, model: TableModel, fmt: str) -> Path:
-    """Write the table into the project's exports/ folder (atomically) and return the path."""
+    """Write the table, or a write-up of it ("narrative:docx"), into the project's exports/ folder
+    (atomically) and return the path."""
     from workbench.formats.table_registry import write_table
 
+    what, _, fmt = fmt.rpartition(":")
     base = session.project.folder or Path.cwd()
     folder = base / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"table.{fmt}"
+    out = folder / f"{what or 'table'}.{fmt}"
     tmp = out.with_name(out.name + ".part")
     try:
-        write_table(model, fmt, tmp)
+        if what:
+            from workbench.analysis.writeups import writeup_from
+            from workbench.formats.writeup_registry import write_writeup
+
+            write_writeup(what, writeup_from(what, session.project, model), fmt, tmp)
+        else:
+            write_table(model, fmt, tmp)
         os.replace(tmp, out)
     finally:
         if tmp.exists():
@@ -58,7 +67,8 @@ its references, and a paragraph per perspective with the team's summary.
 Move to a paragraph and press Enter to write or edit its summary; the excerpts behind that cell are shown beside
 the editor. `ctrl+s` saves. If a colleague saved the same summary meanwhile, you see both texts and choose.
 A † marks a summary written when the cell cited other sources. `x` exports the table (Word, Excel, HTML,
-Markdown, CSV, JSON) to the project's exports/ folder. `c` chooses whose codings count.
+Markdown, CSV, JSON), the Results narrative, the appendix of detailed themes or the ENTREQ checklist to the
+project's exports/ folder. `c` chooses whose codings count.
 """
     BINDINGS = [
         Binding("enter", "edit", "Edit summary", show=False),
@@ -160,17 +170,19 @@ Markdown, CSV, JSON) to the project's exports/ folder. `c` chooses whose codings
 
     def action_export(self) -> None:
         from workbench.formats.table_registry import TABLE_FORMATS
+        from workbench.formats.writeup_registry import WRITEUPS
 
         if self.model is None:
             self.notify("nothing to export yet")
             return
         choices = [(f"{f.title} (.{f.name})", f.name) for f in TABLE_FORMATS.values()]
+        choices += [(f"{f.title} (.{f.name})", f"{what}:{f.name}") for what, fs in WRITEUPS.items() for f in fs.values()]
         s, model = self.session, self.model
 
         def chosen(fmt: str | None) -> None:
             if fmt:
                 self.wb.fetch(lambda: export_table(s, model, fmt),
-                              lambda path: self.notify(f"wrote {path}", title="Table exported", timeout=10),
+                              lambda path: self.notify(f"wrote {path}", title="Exported", timeout=10),
                               group="export")
 
         self.app.push_screen(Pick("Export the table as…", choices), chosen)
