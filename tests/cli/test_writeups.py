@@ -260,3 +260,11 @@ def test_html_is_standalone_and_escaped(example_dir: Path, run, what: str) -> No
     assert "<script" not in md and "<img" not in md
     if what == "narrative":
         assert "&lt;script&gt;" in html and "Peers &lt;script&gt;alert(1)&lt;/script&gt; & \\*stars\\* | pipes [64] (" in md
+
+
+def test_while_blind_a_coder_writes_up_only_their_own_codings(independent_dir: Path, run) -> None:
+    p = str(independent_dir)
+    appendix = run("--coder", "amira", "-p", p, "export", "appendix").output
+    assert "; coder: amira" in appendix and "coder: ben" not in appendix and "coders:" not in appendix
+    narrative = run("--coder", "ben", "-p", p, "export", "narrative").output
+    assert "Provenance: derived from the codings of ben, not from an agreed set." in narrative

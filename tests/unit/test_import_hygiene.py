@@ -33,7 +33,9 @@ def test_headless_layers_do_not_load_ui_or_heavy_libraries() -> None:
     code = ("import workbench.core.model, workbench.core.errors, workbench.core.refs, workbench.core.ids\n"
             "import workbench.store.api, workbench.analysis.cells, workbench.analysis.table\n"
             "import workbench.formats.records, workbench.formats.codebook_yaml\n"
-            "import workbench.services.build, workbench.services.merge, workbench.services.verify")
+            "import workbench.services.build, workbench.services.merge, workbench.services.verify\n"
+            "import workbench.analysis.narrative, workbench.analysis.appendix, workbench.analysis.checklist\n"
+            "import workbench.formats.writeup_md, workbench.formats.writeup_html, workbench.formats.writeup_docx")
     assert loaded_after(code) == []
 
 
