@@ -7,7 +7,9 @@ under each theme → subtheme → valence → perspective it quotes the excerpts
 that cell, with the source's label, the excerpt's location and the coder(s), plus counts per
 subtheme. So every reference in the table can be read back to its words.
 
-Usage: `appendix = build_appendix(project, coders)` or `appendix_from(project, build_table(project, coders))`.
+Usage: `appendix = build_appendix(view, coders)` or `appendix_from(view, build_table(view, coders))`, with
+`view = project.viewer(coder)`. The quotes are read for exactly the coders the table's derivation
+counted (its scope already obeys the blind rule).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from workbench.analysis.table import TableModel, build_table
 from workbench.core.refs import sort_refs
 from workbench.store import queries, writeup_queries
+from workbench.store.viewer import CoderView
 
 CellKey = tuple[str, str | None, str]
 
@@ -113,9 +116,9 @@ class Appendix:
         return self.table.notes()
 
 
-def _quotes(project, model: TableModel) -> dict[CellKey, list[Quote]]:  # type: ignore[no-untyped-def]
+def _quotes(view: CoderView, model: TableModel) -> dict[CellKey, list[Quote]]:
     """Cell → its quotes, ordered as the table orders references, then as the excerpts were imported."""
-    with project.read() as conn:
+    with view.project.read() as conn:
         look = queries.cell_lookups(conn)
         rows = writeup_queries.cell_excerpt_coders(conn, model.derivation.coders)
         coder = writeup_queries.coder_names(conn)
@@ -138,9 +141,9 @@ def _quotes(project, model: TableModel) -> dict[CellKey, list[Quote]]:  # type: 
     return {k: [q for *_order, q in sorted(v, key=lambda x: x[:3])] for k, v in found.items()}
 
 
-def appendix_from(project, model: TableModel) -> Appendix:  # type: ignore[no-untyped-def]
-    """The appendix of `model` (the table), with the excerpts read from `project`."""
-    quotes = _quotes(project, model)
+def appendix_from(view: CoderView, model: TableModel) -> Appendix:
+    """The appendix of `model` (the table, built for `view`), with the excerpts behind its cells."""
+    quotes = _quotes(view, model)
     themes = []
     for th in model.themes:
         tb = ThemeBlock(th.name)
@@ -162,6 +165,6 @@ def appendix_from(project, model: TableModel) -> Appendix:  # type: ignore[no-un
     return Appendix(model, themes)
 
 
-def build_appendix(project, coders: str | None = None) -> Appendix:  # type: ignore[no-untyped-def]
-    """The appendix for the chosen coders (see `build_table`)."""
-    return appendix_from(project, build_table(project, coders))
+def build_appendix(view: CoderView, coders: str | None = None) -> Appendix:
+    """The appendix for the chosen coders as `view` may see them (see `build_table`)."""
+    return appendix_from(view, build_table(view, coders))

@@ -22,6 +22,7 @@ from workbench import __version__
 from workbench.analysis.table import TableModel, build_table
 from workbench.core.errors import UserError
 from workbench.store import queries, writeup_queries
+from workbench.store.viewer import CoderView
 
 # (short name, what to report) — paraphrased, in the order of the ENTREQ statement.
 ITEMS: tuple[tuple[str, str], ...] = (
@@ -101,15 +102,15 @@ def _num(x: float | None, note: str = "") -> str:
     return f"{x:.3f}" if x is not None else ("undefined" if note else "–")
 
 
-def agreement_lines(project, by: str = "overall") -> tuple[list[str], dict[str, Any]]:  # type: ignore[no-untyped-def]
+def agreement_lines(view: CoderView, by: str = "overall") -> tuple[list[str], dict[str, Any]]:
     """The `agreement` command's figures (same coders, same unit) as sentences, at `by` and coarser levels."""
     from workbench.analysis.agreement import agreement, choose_coders
 
     try:
-        coders = choose_coders(project, None)
+        coders = choose_coders(view, None)
     except UserError as e:
         return [f"Agreement not measured: {e}."], {}
-    result = agreement(project, coders)
+    result = agreement(view.project, coders)
     lines = [f"Agreement between {', '.join(coders)}; unit: an excerpt coded (or marked 'nothing applies') by two "
              f"or more of them ({_n(result.units, 'unit')})."]
     figures: dict[str, Any] = {"coders": coders, "units": result.units, "rows": {}}
@@ -127,8 +128,9 @@ def agreement_lines(project, by: str = "overall") -> tuple[list[str], dict[str, 
     return lines, figures
 
 
-def checklist_from(project, model: TableModel, by: str = "overall") -> Checklist:  # type: ignore[no-untyped-def]
-    """The checklist for `model` (the table), counted from `project`."""
+def checklist_from(view: CoderView, model: TableModel, by: str = "overall") -> Checklist:
+    """The checklist for `model` (the table, built for `view`), counted from the project."""
+    project = view.project
     cb = model.codebook
     with project.read() as conn:
         status = queries.status_counts(conn, coverage=True)
@@ -175,11 +177,11 @@ def checklist_from(project, model: TableModel, by: str = "overall") -> Checklist
     if settled:
         lines.append("Disagreements settled by: " + ", ".join(f"{a} ({_n(n, 'decision')})"
                                                              for a, n in sorted(settled.items())) + ".")
-    authors = Counter(s.author or "unknown" for s in project.summaries() if s.text)
+    authors = Counter(s.author or "unknown" for s in view.summaries() if s.text)
     if authors:
         lines.append("Summaries written by: " + ", ".join(f"{a} ({n})" for a, n in sorted(authors.items())) + ".")
     known["Number of reviewers"] = lines
-    agree, agree_figures = agreement_lines(project, by)
+    agree, agree_figures = agreement_lines(view, by)
     valences = ", ".join(cb.valences) or "none"
     known["Coding"] = [f"{_n(status['codings'], 'coding')}: each applies one of the codebook's "
                        f"{_n(status['subthemes'], 'subtheme')} to an excerpt, with a valence ({valences}) and the "
@@ -217,6 +219,7 @@ def checklist_from(project, model: TableModel, by: str = "overall") -> Checklist
     return Checklist(title, items, figures, model.notes())
 
 
-def build_checklist(project, coders: str | None = None, by: str = "overall") -> Checklist:  # type: ignore[no-untyped-def]
-    """The checklist for the chosen coders (see `build_table`); agreement at `by` (overall|theme|subtheme)."""
-    return checklist_from(project, build_table(project, coders), by)
+def build_checklist(view: CoderView, coders: str | None = None, by: str = "overall") -> Checklist:
+    """The checklist for the chosen coders as `view` may see them (see `build_table`); agreement at
+    `by` (overall|theme|subtheme), which stays available while blind (it shows no one's codings)."""
+    return checklist_from(view, build_table(view, coders), by)

@@ -11,7 +11,8 @@ The model owns all wording (headings from the codebook's `labels:`, run-in label
 references go, placeholders, the closing line on single-source subthemes); the formats in
 `formats/writeup_*.py` only lay it out.
 
-Usage: `narrative = build_narrative(project, coders)` or `narrative_from(build_table(project, coders))`.
+Usage: `narrative = build_narrative(view, coders)` or `narrative_from(build_table(view, coders))`, with
+`view = project.viewer(coder)` (store/viewer.py: the blind rule).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from workbench.analysis.table import STALE_MARK, TableModel, build_table
 from workbench.core.refs import sort_refs
+from workbench.store.viewer import CoderView
 
 DEFAULT_HEADING = "{perspective_word} of {perspective}"  # "Perspective of service users"
 DEFAULT_SINGLE = "Resting on a single source"
@@ -82,6 +84,8 @@ class Narrative:
         """The summary with its references (and a mixed cell's groups) before the closing full stop,
         as a Results paragraph cites: '… social connections [23, 34, 61].' A stale summary ends in †."""
         suffix = self.refs_text(f.references) + (f" ({', '.join(f.groups)})" if f.groups else "")
+        if f.placeholder and f.stale:  # the table withholds it while blind: written for other codings
+            return f"[Summary not shown while coding blind (written for other codings): {self.run_in(f)}; references {suffix}]"
         if f.placeholder:
             return f"[No summary yet: {self.run_in(f)}; references {suffix}]"
         text = " ".join(f.summary.split())
@@ -179,6 +183,6 @@ def narrative_from(model: TableModel) -> Narrative:
     return narrative
 
 
-def build_narrative(project, coders: str | None = None) -> Narrative:  # type: ignore[no-untyped-def]
-    """The narrative for the chosen coders (see `build_table`)."""
-    return narrative_from(build_table(project, coders))
+def build_narrative(view: CoderView, coders: str | None = None) -> Narrative:
+    """The narrative for the chosen coders as `view` may see them (see `build_table`)."""
+    return narrative_from(build_table(view, coders))

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.analysis.table import TableModel
+from workbench.store.viewer import CoderView
 
 WRITEUP_KINDS = ("narrative", "appendix", "checklist")
 
 
-def writeup_from(what: str, project, model: TableModel) -> Any:  # type: ignore[no-untyped-def]
-    """The Narrative, Appendix or Checklist of `model` (the appendix and checklist read `project`)."""
+def writeup_from(what: str, view: CoderView, model: TableModel) -> Any:
+    """The Narrative, Appendix or Checklist of `model` (built for `view`; the appendix and the
+    checklist read more of the project through it)."""
     if what == "narrative":
         from workbench.analysis.narrative import narrative_from
 
@@ -22,9 +24,9 @@ def writeup_from(what: str, project, model: TableModel) -> Any:  # type: ignore[
     if what == "appendix":
         from workbench.analysis.appendix import appendix_from
 
-        return appendix_from(project, model)
+        return appendix_from(view, model)
     if what == "checklist":
         from workbench.analysis.checklist import checklist_from
 
-        return checklist_from(project, model)
+        return checklist_from(view, model)
     raise ValueError(f"unknown write-up {what!r} (known: {', '.join(WRITEUP_KINDS)})")

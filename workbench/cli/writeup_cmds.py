@@ -7,14 +7,9 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx
+from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx, tell_scope
 from workbench.cli.table_cmds import CODERS
 from workbench.formats.writeup_registry import WRITEUPS, write_writeup
-
-
-def _coders(ctx: Context, project, coders: str | None) -> str | None:  # type: ignore[no-untyped-def]
-    """While coding blind a coder's write-ups, like their table, come from their own codings only."""
-    return ",".join(project.visible_coders(ctx.coder(required=False)) or []) or coders
 
 
 @click.command("narrative")
@@ -34,7 +29,8 @@ def export_narrative(ctx: Context, output: Path | None, fmt: str | None, coders:
 
     chosen = choose_format(output, fmt, tuple(WRITEUPS["narrative"]), "md")
     with ctx.open() as project:
-        model = build_narrative(project, _coders(ctx, project, coders))
+        model = build_narrative(ctx.viewer(project), coders)
+        tell_scope(model.table.derivation.provenance)
         with output_target(ctx, output, chosen, "narrative") as out:
             write_writeup("narrative", model, chosen, out)
 
@@ -53,7 +49,8 @@ def export_appendix(ctx: Context, output: Path | None, fmt: str | None, coders: 
 
     chosen = choose_format(output, fmt, tuple(WRITEUPS["appendix"]), "md")
     with ctx.open() as project:
-        model = build_appendix(project, _coders(ctx, project, coders))
+        model = build_appendix(ctx.viewer(project), coders)
+        tell_scope(model.table.derivation.provenance)
         with output_target(ctx, output, chosen, "appendix") as out:
             write_writeup("appendix", model, chosen, out)
 
@@ -74,6 +71,8 @@ def export_checklist(ctx: Context, output: Path | None, fmt: str | None, coders:
 
     chosen = choose_format(output, fmt, tuple(WRITEUPS["checklist"]), "md")
     with ctx.open() as project:
-        model = build_checklist(project, _coders(ctx, project, coders), by)
+        view = ctx.viewer(project)
+        model = build_checklist(view, coders, by)
+        tell_scope({"blind": view.blind, "coders": view.coder})
         with output_target(ctx, output, chosen, "checklist") as out:
             write_writeup("checklist", model, chosen, out)

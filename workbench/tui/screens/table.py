@@ -47,7 +47,7 @@ def export_table(session: Session, model: TableModel, fmt: str) -> Path:
             from workbench.analysis.writeups import writeup_from
             from workbench.formats.writeup_registry import write_writeup
 
-            write_writeup(what, writeup_from(what, session.project, model), fmt, tmp)
+            write_writeup(what, writeup_from(what, session.view, model), fmt, tmp)
         else:
             write_table(model, fmt, tmp)
         os.replace(tmp, out)
