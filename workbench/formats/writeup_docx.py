@@ -79,7 +79,7 @@ def journal_document() -> Any:
 def _append(doc: Any, paragraphs: list[str]) -> None:
     """Parse the paragraphs once and put them at the end of the body, before the section properties
     (`addprevious` on that one element: inserting by index walks the body each time, O(n²))."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     holder = etree.fromstring(f'<w:body xmlns:w="{W_NS}">{"".join(paragraphs)}</w:body>')
     body = doc.element.body
@@ -101,7 +101,7 @@ def _notes(notes: list[str]) -> list[str]:
     return [_p("BodyText", _run(n, "<w:i/>")) for n in notes]
 
 
-def narrative_docx(model: Narrative, out: Path | IO[bytes]) -> None:  # type: ignore[override]
+def narrative_docx(model: Narrative, out: Path | IO[bytes]) -> None:
     n = model
     doc = journal_document()
     paras = [_p("Heading1", _run(n.title), True), _p("BodyText", _run(n.overview()))]
@@ -117,7 +117,7 @@ def narrative_docx(model: Narrative, out: Path | IO[bytes]) -> None:  # type: ig
     _save(doc, n.title, out)
 
 
-def appendix_docx(model: Appendix, out: Path | IO[bytes]) -> None:  # type: ignore[override]
+def appendix_docx(model: Appendix, out: Path | IO[bytes]) -> None:
     a = model
     doc = journal_document()
     paras = [_p("Heading1", _run(a.title), True)]
@@ -136,7 +136,7 @@ def appendix_docx(model: Appendix, out: Path | IO[bytes]) -> None:  # type: igno
     _save(doc, a.title, out)
 
 
-def checklist_docx(model: Checklist, out: Path | IO[bytes]) -> None:  # type: ignore[override]
+def checklist_docx(model: Checklist, out: Path | IO[bytes]) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn

@@ -33,7 +33,7 @@ def cell_excerpt_coders(conn: Connection, coders: Sequence[str] | None) -> list[
     if coders is not None:
         ids = [i for (i,) in conn.execute(select(t.coder.c.id).where(t.coder.c.name.in_(list(coders))))]
         q = q.where(t.coding.c.coder_id.in_(ids))
-    return conn.execute(q).all()
+    return list(conn.execute(q).all())
 
 
 def coder_names(conn: Connection) -> dict[int, str]:
