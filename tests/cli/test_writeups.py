@@ -179,17 +179,31 @@ def test_checklist_by_theme_lists_each_theme(example_dir: Path, run) -> None:
     assert "Theme 'Confusion over the PSW role', same valence: α -0.045" in out
 
 
-def test_labels_change_the_headings(example_dir: Path, run) -> None:
-    with Project.open(example_dir) as project:
-        project.set_setting("labels", json.dumps({"perspective_heading": "Views of {perspective}",
-                                                  "perspective.Mixed": "several groups at once"}), "lead")
-    out = run("-p", str(example_dir), "export", "narrative").output
+def test_a_codebook_with_labels_changes_the_headings(run, tmp_path: Path) -> None:
+    """`labels:` in the codebook file a project is made from words the narrative's headings."""
+    import yaml
+
+    from workbench.core.example import example_files
+
+    f = example_files()
+    book = yaml.safe_load(f["codebook"].read_text(encoding="utf-8"))
+    book["labels"] = {"perspective_heading": "Views of {perspective}", "perspective.Mixed": "several groups at once"}
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    folder = tmp_path / "labelled"
+    made = run("new", str(folder), "--codebook", str(codebook), "--sources", str(f["sources"]),
+               "--excerpts", str(f["excerpts"]), "--codings", str(f["codings"]))
+    assert made.exit_code == 0, made.output
+    out = run("-p", str(folder), "export", "narrative").output
     assert "### Views of PSWs" in out and "### Views of several groups at once" in out
-    assert "Perspective of" not in out
+    assert "Perspective of" not in out and "mixed samples" not in out
+
+
+def test_the_teams_word_for_perspective_changes_the_default_heading(example_dir: Path, run) -> None:
     with Project.open(example_dir) as project:
         project.set_setting("labels", json.dumps({"perspective": "sample"}), "lead")
     out = run("-p", str(example_dir), "export", "narrative").output
-    assert "### Sample of service users" in out
+    assert "### Sample of service users" in out and "### Perspective of" not in out
 
 
 def test_docx_uses_journal_headings_in_codebook_order(example_dir: Path, run, tmp_path: Path) -> None:
