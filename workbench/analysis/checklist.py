@@ -173,7 +173,7 @@ def checklist_from(view: CoderView, model: TableModel, by: str = "overall") -> C
     if consensus in per:
         lines.append(f"Agreed set (settled in meetings): {consensus} ({_n(per[consensus][0], 'coding')} on "
                      f"{_n(per[consensus][1] or 0, 'excerpt')}).")
-    settled = Counter(d.actor or "unknown" for d in project.decisions())
+    settled = Counter(d.actor or "unknown" for d in project.collab.decisions())
     if settled:
         lines.append("Disagreements settled by: " + ", ".join(f"{a} ({_n(n, 'decision')})"
                                                              for a, n in sorted(settled.items())) + ".")

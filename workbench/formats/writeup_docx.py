@@ -79,7 +79,7 @@ def journal_document() -> Any:
 def _append(doc: Any, paragraphs: list[str]) -> None:
     """Parse the paragraphs once and put them at the end of the body, before the section properties
     (`addprevious` on that one element: inserting by index walks the body each time, O(n²))."""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     holder = etree.fromstring(f'<w:body xmlns:w="{W_NS}">{"".join(paragraphs)}</w:body>')
     body = doc.element.body
