@@ -1,3 +1,21 @@
-"""workbench: a qualitative thematic synthesis workbench (codings in, Table 6 style tables out)."""
+"""workbench: a qualitative thematic synthesis workbench (codings in, Table 6 style tables out).
+
+`workbench.open(folder_or_url, coder=None)` is the analyst's door (workbench/analyst.py,
+docs/python-api.md). It is looked up on first use, so `import workbench` loads nothing heavy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+__all__ = ["Synthesis", "open"]
+
+
+def __getattr__(name: str) -> Any:
+    """`workbench.open` and `workbench.Synthesis`, imported when first asked for (PEP 562)."""
+    if name in ("open", "Synthesis"):
+        from workbench import analyst
+
+        return getattr(analyst, name)
+    raise AttributeError(f"module 'workbench' has no attribute {name!r}")

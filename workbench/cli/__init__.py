@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trace": (P + "table_cmds:trace", "List the excerpts and coders behind a cell of the table."),
     "summary": (P + "table_cmds:summary", "Show or write the summary of a table cell."),
     "verify-table": (P + "table_cmds:verify_table", "Compare a table typed by hand with the codings."),
-    "query": (P + "graph_cmds:query", "Ask the theme–source graph which sources carry which themes."),
+    "query": (P + "graph_cmds:query", "Ask which sources carry which themes, and which subthemes are coded together."),
     "evidence": (P + "graph_cmds:evidence", "Record CERQual judgements for a finding."),
     "open": (P + "tui_cmds:open_app", "Open the terminal app on the project."),
     "serve": (P + "tui_cmds:serve", "Serve the app to a browser on this machine."),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from workbench.cli.common import Context, choose_format, output_options, output_target, pass_ctx
+from workbench.cli.cooccurrence_cmds import query_cooccurrence
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,6 +28,9 @@ def query() -> None:
 
     Example: workbench -p review query low-quality
     """
+
+
+query.add_command(query_cooccurrence)
 
 
 def _graph(ctx: Context, coders: str | None) -> nx.DiGraph:

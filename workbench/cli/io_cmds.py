@@ -52,6 +52,7 @@ EXPORTS = {
     "graph": (P + "graph_cmds:export_graph", "The theme–source graph: graphml, gexf, json, png, svg."),
     "evidence": (P + "graph_cmds:export_evidence", "The evidence profile / CERQual SoQF table."),
     "report": (P + "graph_cmds:export_report", "One standalone HTML page to share."),
+    "cooccurrence": (P + "cooccurrence_cmds:export_cooccurrence", "Subthemes coded together: csv, xlsx, png."),
     "coding-sheet": (P + "collab_cmds:export_coding_sheet", "An Excel coding sheet for one coder."),
     "agreement": (P + "collab_cmds:export_disagreements", "The disagreements report for a meeting."),
     "archive": (P + "collab_cmds:export_archive", "The whole project as one zip, for 'workbench merge'."),

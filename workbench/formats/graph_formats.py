@@ -1,4 +1,5 @@
-"""One registry of the writers for the matrix, the graph, the evidence profile and the report.
+"""One registry of the writers for the matrix, the graph, the evidence profile, the report and the
+subthemes coded together (co-occurrence).
 
 The CLI, the TUI and the tests reach a format the same way — `writer("matrix", "png")` — and the
 heavy modules (matplotlib, python-docx, openpyxl) are imported only when that format is written.
@@ -23,6 +24,9 @@ WRITERS: dict[str, dict[str, str]] = {
     "evidence": {"md": M + "evidence_files:evidence_md", "csv": M + "evidence_files:evidence_csv",
                  "xlsx": M + "evidence_files:evidence_xlsx", "docx": M + "evidence_files:evidence_docx"},
     "report": {"html": M + "report_html:report_html"},
+    "cooccurrence": {"csv": M + "cooccurrence_files:cooccurrence_csv",
+                     "xlsx": M + "cooccurrence_files:cooccurrence_xlsx",
+                     "png": M + "cooccurrence_files:cooccurrence_png"},
 }
 
 

@@ -1,0 +1,96 @@
+"""Which subthemes are coded together: subtheme × subtheme counts per excerpt or per source.
+
+What a team looks at when it groups subthemes into themes: two subthemes that keep landing on the
+same excerpts (or the same sources) may be one idea, or belong under one theme. A unit (an excerpt
+or a source) counts once for a pair however many codings it has; the diagonal is the number of
+units coded with that subtheme. Codings come from the chosen coders as `view` may see them (the
+default coders and the blind rule of store/viewer.py), like every other view of codings.
+
+The counts are Xᵀ·X of the unit × subtheme incidence matrix, taken in blocks of units so a
+50,000-excerpt project never holds more than a few megabytes at once (numpy; BLAS does the work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workbench.core.errors import UserError
+from workbench.store import frames
+from workbench.store.viewer import CoderView
+
+UNITS = ("excerpt", "source")
+UNGROUPED = "(ungrouped)"
+BLOCK = 8192  # units per block of the incidence matrix
+
+
+@dataclass
+class Cooccurrence:
+    """Counts in codebook order (themes' subthemes, then the ungrouped); `counts[i, j]` is the number
+    of units coded with both subthemes i and j, `counts[i, i]` those coded with i."""
+
+    unit: str
+    subthemes: list[str]
+    themes: list[str | None]  # each subtheme's theme; None for an ungrouped one
+    counts: np.ndarray
+    coders: str  # the coder choice as printed in provenance ("consensus", "all", "amira,ben")
+    coder_names: list[str] = field(default_factory=list)
+    blind: bool = False
+    units: int = 0  # units with any coding of the chosen coders
+
+    def pairs(self) -> Iterator[tuple[str, str, int]]:
+        """(a, b, count) for every pair coded together at least once, most frequent first; ties in
+        codebook order. Each pair once (a before b in the codebook)."""
+        i, j = np.triu_indices(len(self.subthemes), k=1)
+        n = self.counts[i, j]
+        keep = n > 0
+        i, j, n = i[keep], j[keep], n[keep]
+        for k in np.lexsort((j, i, -n)):
+            yield self.subthemes[i[k]], self.subthemes[j[k]], int(n[k])
+
+    def provenance(self) -> dict[str, object]:
+        out: dict[str, object] = {"unit": self.unit, "coders": self.coders, "coder_names": self.coder_names}
+        if self.blind:
+            out["blind"] = True
+            out["note"] = f"blind coding: only the codings of {self.coders}, the coder who asked"
+        return out
+
+
+def count_pairs(unit_ids: np.ndarray, sub_index: np.ndarray, k: int) -> tuple[np.ndarray, int]:
+    """(K × K counts, number of units) from distinct (unit, subtheme index) pairs."""
+    counts = np.zeros((k, k), dtype=np.int64)
+    if not len(unit_ids):
+        return counts, 0
+    units, row = np.unique(unit_ids, return_inverse=True)
+    for lo in range(0, len(units), BLOCK):
+        take = (row >= lo) & (row < lo + BLOCK)
+        x = np.zeros((min(BLOCK, len(units) - lo), k), dtype=np.float32)
+        x[row[take] - lo, sub_index[take]] = 1.0
+        counts += np.rint(x.T @ x).astype(np.int64)  # a block's counts stay far below float32's 2**24
+    return counts, len(units)
+
+
+def cooccurrence(view: CoderView, unit: str = "excerpt", coders: str | None = None) -> Cooccurrence:
+    """Subthemes coded together on one `unit` ("excerpt" or "source") by the chosen coders."""
+    if unit not in UNITS:
+        raise UserError(f"unknown unit '{unit}' (units: {', '.join(UNITS)})")
+    scope = view.scope(coders)
+    project = view.project
+    cb = project.codebook()
+    order = [(st.name, th.name) for th in cb.themes for st in th.subthemes]
+    order += [(st.name, None) for st in cb.ungrouped]
+    with project.read() as conn:
+        names = frames.names_by_id(conn)["subtheme"]
+        pairs = frames.unit_subthemes(conn, unit, scope.names)
+    position = {name: i for i, (name, _theme) in enumerate(order)}
+    lookup = np.full(max(names, default=0) + 1, -1, dtype=np.int64)
+    for sid, name in names.items():
+        lookup[sid] = position.get(name, -1)
+    data = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    sub = lookup[data[:, 1]]
+    keep = sub >= 0
+    counts, n_units = count_pairs(data[keep, 0], sub[keep], len(order))
+    return Cooccurrence(unit, [n for n, _ in order], [th for _, th in order], counts, scope.choice,
+                        list(scope.names), scope.blind, n_units)
