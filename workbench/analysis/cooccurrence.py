@@ -6,8 +6,9 @@ or a source) counts once for a pair however many codings it has; the diagonal is
 units coded with that subtheme. Codings come from the chosen coders as `view` may see them (the
 default coders and the blind rule of store/viewer.py), like every other view of codings.
 
-The counts are Xᵀ·X of the unit × subtheme incidence matrix, taken in blocks of units so a
-50,000-excerpt project never holds more than a few megabytes at once (numpy; BLAS does the work).
+The counts are those of Xᵀ·X for the unit × subtheme incidence matrix X, but summed pair by pair
+within each unit (numpy bincount): X is almost empty, an excerpt carrying one or two subthemes.
+Where units carry many subthemes each (sources), the product itself is cheaper and is used.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from workbench.store.viewer import CoderView
 
 UNITS = ("excerpt", "source")
 UNGROUPED = "(ungrouped)"
-BLOCK = 8192  # units per block of the incidence matrix
+PAIRS_PER_BLOCK = 1_000_000  # ordered pairs counted at once (a few tens of MB)
+DENSE_BLOCK = 4096  # units per block of the incidence matrix
 
 
 @dataclass
@@ -59,17 +61,49 @@ class Cooccurrence:
 
 
 def count_pairs(unit_ids: np.ndarray, sub_index: np.ndarray, k: int) -> tuple[np.ndarray, int]:
-    """(K × K counts, number of units) from distinct (unit, subtheme index) pairs."""
-    counts = np.zeros((k, k), dtype=np.int64)
+    """(K × K counts, number of units) from distinct (unit, subtheme index) pairs.
+
+    Every unit with m subthemes adds its m² ordered pairs (the diagonal included) to one bincount
+    over K² slots, a block of units at a time so memory stays bounded when a source has hundreds of
+    subthemes. An excerpt has one or two, so this touches a few hundred thousand pairs where the
+    incidence matrix product Xᵀ·X would multiply 50,000 × 300 × 300 numbers.
+    """
+    counts = np.zeros(k * k, dtype=np.int64)
     if not len(unit_ids):
-        return counts, 0
-    units, row = np.unique(unit_ids, return_inverse=True)
-    for lo in range(0, len(units), BLOCK):
-        take = (row >= lo) & (row < lo + BLOCK)
-        x = np.zeros((min(BLOCK, len(units) - lo), k), dtype=np.float32)
-        x[row[take] - lo, sub_index[take]] = 1.0
+        return counts.reshape(k, k), 0
+    order = np.argsort(unit_ids, kind="stable")
+    units, subs = unit_ids[order], sub_index[order]
+    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]])
+    sizes = np.diff(np.r_[starts, len(units)])
+    cost = np.cumsum(sizes.astype(np.int64) ** 2)
+    if cost[-1] > 16 * len(starts) * k:  # dense: sources carrying hundreds of subthemes each
+        return _dense(np.repeat(np.arange(len(starts)), sizes), subs, len(starts), k), len(starts)
+    lo = 0
+    while lo < len(starts):
+        hi = int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + PAIRS_PER_BLOCK, side="right"))
+        hi = max(hi, lo + 1)
+        g_start, g_size = starts[lo:hi], sizes[lo:hi]
+        first, last = g_start[0], g_start[-1] + g_size[-1]
+        rows = np.arange(first, last)
+        per_row = np.repeat(g_size, g_size)  # each row pairs with every row of its unit
+        group_start = np.repeat(g_start, g_size)
+        left = np.repeat(rows, per_row)
+        step = np.arange(len(left)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        right = np.repeat(group_start, per_row) + step
+        counts += np.bincount(subs[left] * k + subs[right], minlength=k * k)
+        lo = hi
+    return counts.reshape(k, k), len(starts)
+
+
+def _dense(row: np.ndarray, sub: np.ndarray, n_units: int, k: int) -> np.ndarray:
+    """Xᵀ·X block by block (BLAS), for when most units carry many subthemes."""
+    counts = np.zeros((k, k), dtype=np.int64)
+    for lo in range(0, n_units, DENSE_BLOCK):
+        take = (row >= lo) & (row < lo + DENSE_BLOCK)
+        x = np.zeros((min(DENSE_BLOCK, n_units - lo), k), dtype=np.float32)
+        x[row[take] - lo, sub[take]] = 1.0
         counts += np.rint(x.T @ x).astype(np.int64)  # a block's counts stay far below float32's 2**24
-    return counts, len(units)
+    return counts
 
 
 def cooccurrence(view: CoderView, unit: str = "excerpt", coders: str | None = None) -> Cooccurrence:
