@@ -117,7 +117,8 @@ def cooccurrence(view: CoderView, unit: str = "excerpt", coders: str | None = No
     order += [(st.name, None) for st in cb.ungrouped]
     with project.read() as conn:
         names = frames.names_by_id(conn)["subtheme"]
-        pairs = frames.unit_subthemes(conn, unit, scope.names)
+        pairs = frames.excerpt_subthemes(conn, scope.names)
+        source_of = frames.excerpt_sources(conn) if unit == "source" else []
     position = {name: i for i, (name, _theme) in enumerate(order)}
     lookup = np.full(max(names, default=0) + 1, -1, dtype=np.int64)
     for sid, name in names.items():
@@ -125,6 +126,14 @@ def cooccurrence(view: CoderView, unit: str = "excerpt", coders: str | None = No
     data = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     sub = lookup[data[:, 1]]
     keep = sub >= 0
-    counts, n_units = count_pairs(data[keep, 0], sub[keep], len(order))
+    units, sub = data[keep, 0], sub[keep]
+    if unit == "source":  # excerpt → its source, then each (source, subtheme) once
+        links = np.asarray(source_of, dtype=np.int64).reshape(-1, 2)
+        to_source = np.zeros(int(links[:, 0].max(initial=0)) + 1, dtype=np.int64)
+        to_source[links[:, 0]] = links[:, 1]
+        k = len(order)
+        both = np.unique(to_source[units] * k + sub)
+        units, sub = both // k, both % k
+    counts, n_units = count_pairs(units, sub, len(order))
     return Cooccurrence(unit, [n for n, _ in order], [th for _, th in order], counts, scope.choice,
                         list(scope.names), scope.blind, n_units)

@@ -66,14 +66,18 @@ def names_by_id(conn: Connection) -> dict[str, dict[int, str]]:
                                 ("perspective", t.perspective))}
 
 
-def unit_subthemes(conn: Connection, unit: str, coders: Sequence[str] | None) -> list[tuple[int, int]]:
-    """Distinct (unit id, subtheme id) pairs coded by `coders`, the unit an excerpt or a source:
-    what co-occurrence counts. DISTINCT in SQL, so 500,000 codings arrive as the pairs that count."""
-    key = t.coding.c.excerpt_id if unit == "excerpt" else t.excerpt.c.source_id
-    q = select(key, t.coding.c.subtheme_id).distinct().select_from(t.coding)
-    if unit != "excerpt":
-        q = q.join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
+def excerpt_subthemes(conn: Connection, coders: Sequence[str] | None) -> list[tuple[int, int]]:
+    """Distinct (excerpt id, subtheme id) pairs coded by `coders` (None: anyone): what co-occurrence
+    counts. DISTINCT over the covering index, so 500,000 codings arrive as the pairs that count;
+    per source, the caller maps excerpts to sources (`excerpt_sources`), which is cheaper than a
+    DISTINCT over a join."""
+    q = select(t.coding.c.excerpt_id, t.coding.c.subtheme_id).distinct()
     ids = _coder_ids(conn, coders)
     if ids is not None:
         q = q.where(t.coding.c.coder_id.in_(ids))
     return [(a, b) for a, b in conn.execute(q)]
+
+
+def excerpt_sources(conn: Connection) -> list[tuple[int, int]]:
+    """(excerpt id, source id) of every excerpt."""
+    return [(a, b) for a, b in conn.execute(select(t.excerpt.c.id, t.excerpt.c.source_id))]
