@@ -57,3 +57,16 @@ def test_workbench_help_in_a_real_process() -> None:
     out = subprocess.run([sys.executable, "-m", "workbench", "--help"], capture_output=True, text=True, cwd=REPO,
                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
     assert out.returncode == 0 and "Example:" in out.stdout and out.stderr == ""
+
+
+def test_import_workbench_and_open_load_nothing_heavy(example_dir: Path) -> None:
+    """`import workbench` and `workbench.open(…)` cost a script nothing heavy: pandas, networkx and
+    spaCy come in with the first frame or graph that needs them."""
+    assert loaded_after("import workbench") == []
+    assert loaded_after(f"import workbench\nsyn = workbench.open({str(example_dir)!r})\nsyn.close()") == []
+
+
+def test_the_analysts_frames_load_only_what_they_use(example_dir: Path) -> None:
+    opened = f"import workbench\nsyn = workbench.open({str(example_dir)!r})\n"
+    assert loaded_after(opened + "syn.codings(); syn.cells(); syn.matrix(); syn.cooccurrence()") == ["pandas", "numpy"]
+    assert loaded_after(opened + "syn.graph()") == ["networkx"]
