@@ -172,11 +172,16 @@ class Synthesis:
 
         pd = _pandas()
         model = build_table(self._fresh_view(), _choice(coders))
-        rows = [(th, st, row.valence, e.perspective, e.references, e.summary, e.groups, e.stale)
-                for th, st, row, e in model.entries()]
-        df = pd.DataFrame.from_records(rows, columns=CELL_COLUMNS, nrows=len(rows))
-        df["stale"] = df["stale"].astype(bool)
-        return _Categories(model.codebook).apply(df)
+        entries = list(model.entries())
+        types = _Categories(model.codebook)
+        return pd.DataFrame({
+            "theme": types.categorical("theme", [th for th, _s, _r, _e in entries]),
+            "subtheme": types.categorical("subtheme", [st for _t, st, _r, _e in entries]),
+            "valence": types.categorical("valence", [row.valence for _t, _s, row, _e in entries]),
+            "perspective": types.categorical("perspective", [e.perspective for *_x, e in entries]),
+            "references": [e.references for *_x, e in entries], "summary": [e.summary for *_x, e in entries],
+            "groups": [e.groups for *_x, e in entries],
+            "stale": pd.array([e.stale for *_x, e in entries], dtype=bool)}, columns=CELL_COLUMNS)
 
     def matrix(self, coders: str | Sequence[str] | None = None) -> pd.DataFrame:
         """The perspective matrix of `export matrix`: index (theme, subtheme), columns (perspective,
