@@ -186,11 +186,13 @@ class Synthesis:
     def matrix(self, coders: str | Sequence[str] | None = None) -> pd.DataFrame:
         """The perspective matrix of `export matrix`: index (theme, subtheme), columns (perspective,
         valence), values the number of sources; 0 where none."""
-        from workbench.analysis.matrix import build_matrix
+        from workbench.analysis.cells import derive_cells
+        from workbench.analysis.matrix import matrix_from
 
         pd = _pandas()
-        m = build_matrix(self._fresh_view(), _choice(coders))
-        types = _Categories(self._codebook())
+        cb = self._codebook()  # read once for the matrix and its categories (build_matrix's two steps)
+        m = matrix_from(derive_cells(self._fresh_view(), _choice(coders)), cb)
+        types = _Categories(cb)
         pairs = [(p, v) for p in m.perspectives for v in m.valences]
         values = [[row.cell(p).count(v) for p, v in pairs] for row in m.rows]
         index = pd.MultiIndex.from_arrays([types.categorical("theme", [r.theme for r in m.rows]),

@@ -113,7 +113,7 @@ def cooccurrence(view: CoderView, unit: str = "excerpt", coders: str | None = No
     scope = view.scope(coders)
     project = view.project
     cb = project.codebook()
-    order = [(st.name, th.name) for th in cb.themes for st in th.subthemes]
+    order: list[tuple[str, str | None]] = [(st.name, th.name) for th in cb.themes for st in th.subthemes]
     order += [(st.name, None) for st in cb.ungrouped]
     with project.read() as conn:
         names = frames.names_by_id(conn)["subtheme"]
