@@ -19,3 +19,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(analyst, name)
     raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Tab completion in Jupyter offers `open` before it has been imported."""
+    return sorted([*globals(), *__all__])

@@ -85,7 +85,7 @@ class Synthesis:
     @property
     def blind(self) -> bool:
         """The project codes blind: codings, cells, matrix and graph show only `coder`'s codings."""
-        return self._view.blind
+        return self._fresh_view().blind
 
     def _fresh_view(self) -> CoderView:
         """A view per call (a view caches the blind setting, which a colleague may change meanwhile)."""
@@ -99,8 +99,8 @@ class Synthesis:
         pd = _pandas()
         view = self._fresh_view()
         own = view.own_only()
-        types = _Categories(self._codebook())
-        with self._project.read() as conn:
+        with self._project.read() as conn:  # one snapshot: the categories match the rows
+            types = _Categories(self._codebook(conn))
             rows = frames.coding_rows(conn, own)
             names = frames.names_by_id(conn)
         df = pd.DataFrame.from_records(rows, columns=list(frames.CODING_COLUMNS), nrows=len(rows))
@@ -252,8 +252,8 @@ class Synthesis:
                             columns=pd.CategoricalIndex(types.categorical("subtheme", co.subthemes), name="with"))
 
     # ----- the one place this module asks the store for more than rows -----------------------------
-    def _codebook(self) -> Any:
-        return self._project.codebook()
+    def _codebook(self, conn: Any = None) -> Any:
+        return self._project.codebook(conn)
 
 
 def _choice(coders: str | Sequence[str] | None) -> str | None:
