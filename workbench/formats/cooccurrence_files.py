@@ -87,6 +87,7 @@ def cooccurrence_xlsx(co: Cooccurrence, out: Path | IO[bytes]) -> None:
 def draw_cooccurrence(co: Cooccurrence) -> Any:
     """A matplotlib Figure (no pyplot state, so it is safe in threads and tests)."""
     import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -125,7 +126,10 @@ def draw_cooccurrence(co: Cooccurrence) -> Any:
     bar.ax.tick_params(labelsize=7)
     bar.set_label(f"{co.unit}s coded with both", fontsize=7)
     fig.text(0.01, 0.01, note(co), fontsize=6.5, color="0.25", va="bottom")
-    fig.text(0.01, 0.99, f"Subthemes coded together on one {co.unit}", fontsize=11, fontweight="bold", va="top")
+    # the title sits just above the column labels, whose height is known only once they are laid out
+    top = ax.get_tightbbox(FigureCanvasAgg(fig).get_renderer()).y1 / fig.dpi / fh
+    fig.text(0.01, min(top + 0.1 / fh, 0.995), f"Subthemes coded together on one {co.unit}", fontsize=11,
+             fontweight="bold", va="bottom")
     return fig
 
 
