@@ -26,7 +26,9 @@ from workbench.store import frames
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
+    from sqlalchemy import Connection
 
+    from workbench.core.model import Codebook
     from workbench.store.api import Project
     from workbench.store.viewer import CoderView
 
@@ -252,8 +254,8 @@ class Synthesis:
                             columns=pd.CategoricalIndex(types.categorical("subtheme", co.subthemes), name="with"))
 
     # ----- the one place this module asks the store for more than rows -----------------------------
-    def _codebook(self, conn: Any = None) -> Any:
-        return self._project.codebook(conn)
+    def _codebook(self, conn: Connection | None = None) -> Codebook:
+        return self._project.codebook.get(conn)
 
 
 def _choice(coders: str | Sequence[str] | None) -> str | None:
@@ -272,7 +274,7 @@ def _pandas() -> Any:
 class _Categories:
     """The codebook's order as pandas dtypes: theme, subtheme, valence, perspective."""
 
-    def __init__(self, cb: Any) -> None:
+    def __init__(self, cb: Codebook) -> None:
         pd = _pandas()
         self.order = {
             "theme": [th.name for th in cb.themes],

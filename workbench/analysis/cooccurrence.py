@@ -112,7 +112,7 @@ def cooccurrence(view: CoderView, unit: str = "excerpt", coders: str | None = No
         raise UserError(f"unknown unit '{unit}' (units: {', '.join(UNITS)})")
     scope = view.scope(coders)
     project = view.project
-    cb = project.codebook()
+    cb = project.codebook.get()
     order: list[tuple[str, str | None]] = [(st.name, th.name) for th in cb.themes for st in th.subthemes]
     order += [(st.name, None) for st in cb.ungrouped]
     with project.read() as conn:

@@ -127,7 +127,8 @@ def draw_cooccurrence(co: Cooccurrence) -> Any:
     bar.set_label(f"{co.unit}s coded with both", fontsize=7)
     fig.text(0.01, 0.01, note(co), fontsize=6.5, color="0.25", va="bottom")
     # the title sits just above the column labels, whose height is known only once they are laid out
-    top = ax.get_tightbbox(FigureCanvasAgg(fig).get_renderer()).y1 / fig.dpi / fh
+    box = ax.get_tightbbox(FigureCanvasAgg(fig).get_renderer())
+    top = (box.y1 / fig.dpi / fh) if box is not None else 1.0 - 0.4 / fh
     fig.text(0.01, min(top + 0.1 / fh, 0.995), f"Subthemes coded together on one {co.unit}", fontsize=11,
              fontweight="bold", va="bottom")
     return fig
