@@ -11,10 +11,10 @@ Usage: `model = build_table(project, coders)`, then `for item in model.lines(): 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from workbench.analysis.cells import Derivation, derive_cells
+from workbench.analysis.cells import Derivation, derive_cells, paused_gc
 from workbench.core.model import Codebook, Source
 from workbench.core.refs import sort_refs
 from workbench.store.viewer import CoderView
@@ -83,7 +83,16 @@ class TableModel:
     codebook: Codebook
     themes: list[ThemeRows]
     derivation: Derivation
-    sources: dict[str, Source]  # ref → Source, for the list of sources cited beneath the table
+    read_sources: Callable[[], list[Source]] = field(repr=False, compare=False)
+    _sources: dict[str, Source] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """ref → Source, for the list of sources cited beneath the table; read on first use, since
+        the cells alone (the Python API's `cells()`) do not need them."""
+        if self._sources is None:
+            self._sources = {s.ref: s for s in self.read_sources()}
+        return self._sources
 
     # ----- content -------------------------------------------------------------------------
     @property
@@ -205,6 +214,11 @@ class TableModel:
 def build_table(view: CoderView, coders: str | None = None) -> TableModel:
     """The table for the chosen coders as `view` may see them (see `derive_cells`): every cell with
     references, in codebook order."""
+    with paused_gc():
+        return _build(view, coders)
+
+
+def _build(view: CoderView, coders: str | None) -> TableModel:
     project = view.project
     cb = project.codebook.get()
     derivation = derive_cells(view, coders)
@@ -237,4 +251,4 @@ def build_table(view: CoderView, coders: str | None = None) -> TableModel:
                     srows.rows.append(Row(v, refs, entries))
             trows.subthemes.append(srows)
         themes.append(trows)
-    return TableModel(cb, themes, derivation, {s.ref: s for s in project.records.sources()})
+    return TableModel(cb, themes, derivation, project.records.sources)
