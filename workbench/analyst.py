@@ -218,7 +218,6 @@ class Synthesis:
         perspective): n (units), percent_agreement, alpha, one kappa column per pair, note. An
         undefined alpha or kappa is missing, and `note` says why."""
         from workbench.analysis.agreement import LEVELS, agreement, choose_coders
-        from workbench.formats.agreement_report import measure_notes, report_rows
 
         if by not in LEVELS:
             raise UserError(f"unknown level '{by}' (by: {', '.join(LEVELS)})")
@@ -227,11 +226,11 @@ class Synthesis:
         names = choose_coders(self._fresh_view(), None if chosen == "all" else chosen)  # all = the default here
         result = agreement(self._project, names)
         rows = []
-        for r in report_rows(result, by):
+        for r in result.down_to(by):
             m = r.measure
             rows.append({"level": r.level, "theme": r.theme, "name": r.name, "measure": r.field, "n": m.units,
                          "percent_agreement": None if m.percent is None else 100 * m.percent, "alpha": m.alpha,
-                         **{f"kappa {pair}": k.value for pair, k in m.kappa.items()}, "note": measure_notes(m)})
+                         **{f"kappa {pair}": k.value for pair, k in m.kappa.items()}, "note": m.notes()})
         columns = ["level", "theme", "name", "measure", "n", "percent_agreement", "alpha",
                    *(f"kappa {p}" for p in result.pairs), "note"]
         df = pd.DataFrame(rows, columns=columns)

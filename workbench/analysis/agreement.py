@@ -59,6 +59,12 @@ class Measure:
     alpha_note: str
     kappa: dict[str, Kappa] = field(default_factory=dict)
 
+    def notes(self) -> str:
+        """Why a figure is missing, in words: 'alpha undefined: …; kappa amira–ben …'."""
+        parts = [f"alpha {self.alpha_note}"] if self.alpha_note else []
+        parts += [f"kappa {pair} {k.note}" for pair, k in self.kappa.items() if k.note]
+        return "; ".join(parts)
+
 
 @dataclass
 class AgreementRow:
@@ -83,6 +89,12 @@ class Agreement:
 
     def overall(self, field_: str = "subtheme") -> Measure:
         return self.get("overall", "overall", field_).measure
+
+    def down_to(self, by: str) -> list[AgreementRow]:
+        """The rows a report `--by BY` shows: overall, then themes, then subthemes, down to `by`."""
+        wanted = LEVELS[LEVELS.index(by):]
+        order = {lv: i for i, lv in enumerate(reversed(LEVELS))}
+        return sorted((r for r in self.rows if r.level in wanted), key=lambda r: order[r.level])
 
 
 def pair_label(a: str, b: str) -> str:

@@ -33,12 +33,6 @@ def _levels(by: str) -> tuple[str, ...]:
     return LEVELS[LEVELS.index(by):]
 
 
-def report_rows(a: Agreement, by: str) -> list[AgreementRow]:
-    wanted = _levels(by)
-    order = {lv: i for i, lv in enumerate(reversed(LEVELS))}  # overall, then themes, then subthemes
-    return sorted((r for r in a.rows if r.level in wanted), key=lambda r: order[r.level])
-
-
 def _num(value: float | None, digits: int = 3) -> str:
     return "undefined" if value is None else f"{value:.{digits}f}"
 
@@ -47,15 +41,9 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
-def measure_notes(m: Measure) -> str:
-    parts = [f"alpha {m.alpha_note}"] if m.alpha_note else []
-    parts += [f"kappa {pair} {k.note}" for pair, k in m.kappa.items() if k.note]
-    return "; ".join(parts)
-
-
 def flat(a: Agreement, by: str = "subtheme") -> Iterator[dict[str, Any]]:
     """One dict per row with every figure, the shape CSV and XLSX write."""
-    for r in report_rows(a, by):
+    for r in a.down_to(by):
         m = r.measure
         row: dict[str, Any] = {"level": r.level, "theme": r.theme or "", "name": r.name, "measure": r.field,
                                "units": m.units,
@@ -63,7 +51,7 @@ def flat(a: Agreement, by: str = "subtheme") -> Iterator[dict[str, Any]]:
                                "alpha": None if m.alpha is None else round(m.alpha, 4)}
         for pair, k in m.kappa.items():
             row[f"kappa {pair}"] = None if k.value is None else round(k.value, 4)
-        row["note"] = measure_notes(m)
+        row["note"] = m.notes()
         yield row
 
 
@@ -83,7 +71,7 @@ def agreement_json(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> N
                   "units": r.measure.units, "percent_agreement": r.measure.percent,
                   "alpha": r.measure.alpha, "alpha_note": r.measure.alpha_note or None,
                   "kappa": {p: {"value": k.value, "note": k.note or None, "units": k.units}
-                            for p, k in r.measure.kappa.items()}} for r in report_rows(a, by)],
+                            for p, k in r.measure.kappa.items()}} for r in a.down_to(by)],
         "spans": [{"subtheme": s.subtheme, "items": s.items, "pairs": s.pairs, "mean_iou": s.mean_iou}
                   for s in a.spans],
     }
@@ -120,11 +108,11 @@ def agreement_md(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> Non
 
     def cells(r: AgreementRow) -> list[str]:
         m = r.measure
-        if measure_notes(m):
-            notes.append(f"{r.name} — {MEASURE_NAMES[r.field]}: {measure_notes(m)}.")
+        if m.notes():
+            notes.append(f"{r.name} — {MEASURE_NAMES[r.field]}: {m.notes()}.")
         return [f"{m.units:,}", _pct(m.percent), _num(m.alpha), *_kappa_cells(a, m)]
 
-    rows = report_rows(a, by)
+    rows = a.down_to(by)
     lines += ["## Overall", ""]
     lines += _table(["measure", *head], ([MEASURE_NAMES[r.field], *cells(r)] for r in rows if r.level == "overall"))
     if "theme" in _levels(by):
