@@ -257,3 +257,164 @@ def test_text_refs_in_a_numeric_project(run, tmp_path: Path, bad: Path) -> None:
                  "--excerpts", str(write(bad / "excerpts.csv", "id,source,text,perspective\nq1,1,Fine.,PSWs\n")))
     assert_refused(result, "sources.csv", "row 3", "'Walker 2013' is not a number", "citation: author-year")
     assert not list(work.iterdir())
+
+
+# ----- issue 16: what the fuzzing found, each fixed at the gate (core/gate.py) -------------------
+UUID_A = "11111111-2222-4333-8444-555555555555"
+
+
+@pytest.mark.parametrize(("kind", "text", "row"), [
+    ("excerpts", f"id,source,text,perspective,uuid\nn1,23,One.,PSWs,{UUID_A}\nn2,23,Two.,PSWs,{UUID_A}\n", "row 3"),
+    ("sources", f"ref,citation,year,design,quality,groups,uuid\n901,A,2020,r,low,PSWs,{UUID_A}\n"
+                f"902,B,2021,r,low,PSWs,{UUID_A}\n", "row 3"),
+    ("codings", f"{HEADER.strip()},uuid\ne001,Boundaries,zoe,benefit,PSWs,{UUID_A}\n"
+                f"e002,Boundaries,zoe,benefit,PSWs,{UUID_A}\n", "row 3"),
+])
+def test_the_same_uuid_on_two_rows(example_dir: Path, run, bad: Path, kind: str, text: str, row: str) -> None:
+    """Two records with one uuid: refused at the gate (it was an IntegrityError traceback)."""
+    file = write(bad / f"{kind}.csv", text)
+    before = digest(example_dir)
+    assert_refused(run("-p", str(example_dir), "import", kind, str(file)), f"{kind}.csv", row, UUID_A, "row 2")
+    assert digest(example_dir) == before
+
+
+def test_the_same_uuid_on_two_summaries_of_new(run, tmp_path: Path, bad: Path) -> None:
+    f = example_files()
+    summaries = write(bad / "summaries.csv", f"subtheme,valence,perspective,summary,uuid\n"
+                                             f"Boundaries,benefit,PSWs,One.,{UUID_A}\nBoundaries,challenge,PSWs,Two.,{UUID_A}\n")
+    result = run("new", str(tmp_path / "p"), "--codebook", str(f["codebook"]), "--sources", str(f["sources"]),
+                 "--excerpts", str(f["excerpts"]), "--codings", str(f["codings"]), "--summaries", str(summaries))
+    assert_refused(result, "summaries.csv", "row 3", UUID_A)
+    assert not (tmp_path / "p").exists()
+
+
+def test_the_same_record_twice_with_its_uuid_is_counted_not_refused(example_dir: Path, run, bad: Path) -> None:
+    """A row repeated whole (same natural key, same uuid) is a duplicate the import counts."""
+    file = write(bad / "codings.csv", f"{HEADER.strip()},uuid\ne001,Boundaries,zoe,benefit,PSWs,{UUID_A}\n"
+                                      f"e001,Boundaries,zoe,benefit,PSWs,{UUID_A}\n")
+    result = run("-p", str(example_dir), "import", "codings", str(file))
+    assert result.exit_code == 0, result.output
+    assert "1 added, 1 already present" in result.output
+
+
+def test_a_duplicate_subtheme_id_in_the_codebook(run, tmp_path: Path, bad: Path) -> None:
+    f = example_files()
+    text = f["codebook"].read_text(encoding="utf-8")
+    cb = write(bad / "codebook.yaml", text.replace("- name: Boundaries", f"- name: Boundaries\n        id: {UUID_A}", 1)
+               .replace("- name: Bridge", f"- name: Bridge\n        id: {UUID_A}", 1))
+    assert text.count("- name: Boundaries") and text.count("- name: Bridge")
+    result = _new(run, tmp_path / "p", cb, sources=f["sources"], excerpts=f["excerpts"])
+    assert_refused(result, "codebook.yaml", "same id", UUID_A)
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("bad_char", ["\x00", "\ud800"])
+def test_nul_and_lone_surrogates_are_refused_with_their_row(example_dir: Path, run, bad: Path,
+                                                             bad_char: str) -> None:
+    """JSON can spell both (\\u0000, \\ud800); no UTF-8 file, XML export or PostgreSQL text holds them."""
+    import json
+
+    row = {"id": "n1", "source": "23", "text": f"A finding{bad_char} here.", "perspective": "PSWs"}
+    file = write(bad / "excerpts.jsonl", json.dumps({**row, "id": "n0", "text": "fine"}) + "\n" + json.dumps(row) + "\n")
+    before = digest(example_dir)
+    line = assert_refused(run("-p", str(example_dir), "import", "excerpts", str(file)), "excerpts.jsonl", "line 2")
+    assert "NUL" in line or "surrogate" in line
+    assert digest(example_dir) == before
+
+
+def test_a_control_character_in_a_name_is_refused(example_dir: Path, run, bad: Path) -> None:
+    file = write(bad / "codings.csv", HEADER + "e001,Boundaries,zo\x0be,benefit,PSWs\n")
+    before = digest(example_dir)
+    assert_refused(run("-p", str(example_dir), "import", "codings", str(file)), "codings.csv", "row 2", "U+000B")
+    assert digest(example_dir) == before
+
+
+@pytest.mark.parametrize("value", [["a", "b"], {"x": 1}])
+def test_summaries_xlsx_whose_hidden_key_holds_a_list_or_mapping(example_dir: Path, run, value: object) -> None:
+    import json
+
+    from openpyxl import load_workbook
+
+    sheet = example_dir / "summaries.xlsx"
+    assert run("-p", str(example_dir), "export", "summaries", "-o", str(sheet)).exit_code == 0
+    wb = load_workbook(sheet)
+    ws = wb["Summaries"]
+    col = [c.value for c in ws[1]].index("key") + 1
+    key = json.loads(ws.cell(2, col).value.split(":", 1)[1])
+    ws.cell(2, col).value = "workbench-cell:" + json.dumps({**key, "subtheme": value})
+    ws.cell(2, [c.value for c in ws[1]].index("summary") + 1).value = "Edited."
+    wb.save(sheet)
+    before = digest(example_dir)
+    assert_refused(run("-p", str(example_dir), "import", "summaries", str(sheet)), "summaries.xlsx", "row 2",
+                   "subtheme")
+    assert digest(example_dir) == before
+
+
+def test_corrupt_xml_inside_an_xlsx(example_dir: Path, run, bad: Path) -> None:
+    import zipfile
+
+    good = bad / "good.xlsx"
+    wb = Workbook()
+    wb.active.append(["id", "source", "text", "perspective"])
+    wb.active.append(["n1", "23", "A finding.", "PSWs"])
+    wb.save(good)
+    broken = bad / "excerpts.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            zout.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    before = digest(example_dir)
+    assert_refused(run("-p", str(example_dir), "import", "excerpts", str(broken)), "excerpts.xlsx", "XLSX")
+    assert digest(example_dir) == before
+
+
+def test_a_damaged_pdf(example_dir: Path, run, bad: Path) -> None:
+    """A content stream with a filter pypdf does not implement (it raised NotImplementedError)."""
+    stream = b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
+               b"<< /Length %d /Filter /NoSuchDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    body, offsets = b"%PDF-1.4\n", []
+    for n, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    body += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    pdf = write(bad / "damaged.pdf", body)
+    before = digest(example_dir)
+    assert_refused(run("-p", str(example_dir), "import", "document", "--source", "23", str(pdf)), "damaged.pdf", "PDF")
+    assert digest(example_dir) == before
+
+
+def test_a_new_source_with_the_uuid_of_one_in_the_project(example_dir: Path, run, bad: Path) -> None:
+    """Found by tests/fuzz: a uuid copied from the project's own export onto a new ref."""
+    sheet = bad / "sources.csv"
+    assert run("-p", str(example_dir), "export", "sources", "-o", str(sheet)).exit_code == 0
+    taken = sheet.read_text(encoding="utf-8").splitlines()[1].rsplit(",", 1)[1]
+    write(sheet, f"ref,citation,year,design,quality,groups,uuid\n990,New,2024,review,low,PSWs,{taken}\n")
+    before = digest(example_dir)
+    assert_refused(run("-p", str(example_dir), "import", "sources", str(sheet)), "sources.csv", "row 2", taken,
+                   "already names another source")
+    assert digest(example_dir) == before
+
+
+def test_a_qdpx_whose_xml_declares_an_unknown_encoding(example_dir: Path, run, bad: Path) -> None:
+    """Found by tests/fuzz: encoding="e001" in the prolog of project.qde (a LookupError)."""
+    import zipfile
+
+    good = bad / "good.qdpx"
+    assert run("-p", str(example_dir), "export", "qdpx", "-o", str(good)).exit_code == 0
+    broken = bad / "broken.qdpx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.endswith(".qde"):
+                data = data.replace(b'encoding="utf-8"', b'encoding="e001"', 1).replace(
+                    b"encoding='utf-8'", b"encoding='e001'", 1)
+                assert b"e001" in data
+            zout.writestr(item, data)
+    before = digest(example_dir)
+    assert_refused(run("-p", str(example_dir), "import", "qdpx", str(broken)), "broken.qdpx", "encoding")
+    assert digest(example_dir) == before

@@ -19,6 +19,7 @@ from typing import Any
 
 from workbench.analysis.table import build_table
 from workbench.core.errors import UserError
+from workbench.core.gate import check_text, text_problem
 from workbench.core.ids import now
 from workbench.core.model import Summary
 from workbench.store.viewer import CoderView
@@ -103,7 +104,33 @@ def parse_key(raw: str, file: str, line: int) -> dict[str, Any]:
         raise UserError("the hidden cell key is damaged; export the summaries again", file, line, "row") from None
     if not isinstance(key, dict) or not {"subtheme", "valence", "perspective", "version"} <= set(key):
         raise UserError("the hidden cell key is incomplete; export the summaries again", file, line, "row")
+    problem = _key_problem(key)
+    if problem:
+        raise UserError(f"the hidden cell key was changed ({problem}); export the summaries again", file, line, "row")
     return key
+
+
+def _key_problem(key: dict[str, Any]) -> str | None:
+    """The gate for a key read back from a file: each field of the type `SheetCell.key` wrote, so a
+    list or mapping where a name belongs is refused here instead of failing as a dictionary key."""
+    for name in ("subtheme", "perspective"):
+        if not isinstance(key[name], str) or not key[name]:
+            return f"'{name}' is not a name"
+    if key["valence"] is not None and not isinstance(key["valence"], str):
+        return "'valence' is not a name"
+    version = key["version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        return "'version' is not a whole number"
+    refs = key.get("references", [])
+    if not isinstance(refs, list) or not all(isinstance(r, str | int) and not isinstance(r, bool) for r in refs):
+        return "'references' is not a list of labels"
+    for name in ("text", "coders"):
+        if key.get(name) is not None and not isinstance(key[name], str):
+            return f"'{name}' is not text"
+    for name in ("subtheme", "valence", "perspective", "coders"):
+        if isinstance(key.get(name), str) and text_problem(key[name]):
+            return f"'{name}' {text_problem(key[name])}"
+    return None
 
 
 @dataclass
@@ -132,6 +159,7 @@ def apply_edits(view: CoderView, rows: list[EditedRow], file: str, author: str) 
     known_val = set(cb.valences)
     known_per = {p.name for p in cb.perspectives}
     for r in rows:
+        check_text(r.text, file, r.line, "summary")
         if r.subtheme not in known_sub:
             raise UserError(f"unknown subtheme '{r.subtheme}'", file, r.line, "row")
         if r.valence is not None and r.valence not in known_val:

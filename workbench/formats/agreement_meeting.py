@@ -14,6 +14,7 @@ from typing import IO
 
 from workbench.analysis.disagreements import Coverage, Item, describe
 from workbench.core.errors import UserError
+from workbench.formats.cells_safe import md_cell, md_text
 
 FORMATS = ("md", "xlsx")
 
@@ -44,24 +45,25 @@ def _side(item: Item, coder: str) -> str:
 
 
 def disagreements_md(agenda: Agenda, out: Path | IO[str]) -> None:
-    lines = ["# Disagreements for the meeting", "", coverage_line(agenda.coverage), "",
-             f"Overall agreement on which subthemes apply (Krippendorff's α): {agenda.overall_alpha}.", ""]
+    m = md_text
+    lines = ["# Disagreements for the meeting", "", m(coverage_line(agenda.coverage)), "",
+             f"Overall agreement on which subthemes apply (Krippendorff's α): {m(agenda.overall_alpha)}.", ""]
     if not agenda.items:
         lines += ["Nothing left to settle.", ""]
     for n, item in enumerate(agenda.items, start=1):
         e = item.excerpt
-        lines += [f"## {n}. {e.key} · {item.subtheme}", "",
-                  f"Source {e.source}" + (f", sample: {e.perspective}" if e.perspective else "")
-                  + f". They differ on: {item.kind}. Status: {item.status}"
-                  + (f" ({item.note})" if item.note else "") + ".", ""]
-        lines += ["> " + line for line in textwrap.wrap(e.text, 96)] + [""]
+        lines += [f"## {n}. {m(e.key)} · {m(item.subtheme)}", "",
+                  m(f"Source {e.source}" + (f", sample: {e.perspective}" if e.perspective else "")
+                    + f". They differ on: {item.kind}. Status: {item.status}"
+                    + (f" ({item.note})" if item.note else "") + "."), ""]
+        lines += ["> " + line for line in textwrap.wrap(m(e.text), 96)] + [""]
         lines += ["| coder | codes it as (valence · perspective) |", "|---|---|"]
         for coder in item.views:
-            lines.append(f"| {coder} | {_side(item, coder).replace('|', '/')} |")
+            lines.append(f"| {md_cell(coder)} | {md_cell(_side(item, coder))} |")
         if item.agreed:
-            lines.append(f"| agreed set | {'; '.join(describe(c).split(' · ', 1)[1] for c in item.agreed)} |")
-        lines += ["", f"Settle with: `workbench compare accept {e.key} \"{item.subtheme}\" --from CODER`, "
-                      f"`… write …`, `… reject …` or `… open-note …`.", ""]
+            lines.append(f"| agreed set | {md_cell('; '.join(describe(c).split(' · ', 1)[1] for c in item.agreed))} |")
+        lines += ["", m(f"Settle with: `workbench compare accept {e.key} \"{item.subtheme}\" --from CODER`, "
+                        "`… write …`, `… reject …` or `… open-note …`."), ""]
     text = "\n".join(lines)
     if isinstance(out, Path):
         out.write_text(text, encoding="utf-8")
@@ -72,12 +74,12 @@ def disagreements_md(agenda: Agenda, out: Path | IO[str]) -> None:
 def disagreements_xlsx(agenda: Agenda, out: Path | IO[str]) -> None:
     if not isinstance(out, Path):
         raise UserError("an .xlsx file is binary: write it to a file (-o FILE.xlsx)")
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from workbench.formats.tabular import neutralise
+    from workbench.formats.cells_safe import SafeWorkbook
 
-    wb = Workbook()
+
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = "disagreements"
     head = ["#", "excerpt", "source", "subtheme", "differ on", "status", "note", "text", *agenda.coders,
@@ -85,10 +87,10 @@ def disagreements_xlsx(agenda: Agenda, out: Path | IO[str]) -> None:
     ws.append(head)
     for n, item in enumerate(agenda.items, start=1):
         e = item.excerpt
-        ws.append([n, *(neutralise(v) for v in (e.key, e.source, item.subtheme, item.kind, item.status,
+        ws.append([n, *(v for v in (e.key, e.source, item.subtheme, item.kind, item.status,
                                                  item.note, e.text)),
-                   *(neutralise(_side(item, c)) if c in item.views else "" for c in agenda.coders),
-                   neutralise("; ".join(describe(c).split(" · ", 1)[1] for c in item.agreed)), ""])
+                   *(_side(item, c) if c in item.views else "" for c in agenda.coders),
+                   "; ".join(describe(c).split(" · ", 1)[1] for c in item.agreed), ""])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=2):

@@ -13,6 +13,7 @@ from typing import IO, Any, Protocol
 
 from workbench.analysis.agreement import LEVELS, Agreement, AgreementRow, Measure
 from workbench.core.errors import UserError
+from workbench.formats.cells_safe import md_cell, md_text
 from workbench.formats.tabular import write_rows
 
 FORMATS = ("md", "csv", "json", "xlsx")
@@ -94,15 +95,15 @@ def _kappa_heads(a: Agreement) -> list[str]:
 
 
 def _table(head: list[str], body: Iterable[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
+    lines = ["| " + " | ".join(md_cell(h) for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in body]
     return lines
 
 
 def agreement_md(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> None:
     lines = ["# Inter-coder agreement", "",
-             f"Coders: {', '.join(a.coders)}. Units: {a.units} excerpts coded (or marked 'nothing applies') "
-             "by two or more of them (" + ", ".join(f"{c} {n}" for c, n in a.coded.items()) + ").", ""]
+             md_text(f"Coders: {', '.join(a.coders)}. Units: {a.units} excerpts coded (or marked 'nothing applies') "
+                     "by two or more of them (" + ", ".join(f"{c} {n}" for c, n in a.coded.items()) + ")."), ""]
     notes: list[str] = []
     head = ["units", "agreement", "Krippendorff's α", *_kappa_heads(a)]
 
@@ -135,7 +136,7 @@ def agreement_md(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> Non
         lines += _table(["subtheme", "items", "coder pairs", "mean overlap"],
                         ([s.subtheme, str(s.items), str(s.pairs), _num(s.mean_iou)] for s in a.spans))
     if notes:
-        lines += ["", "## Where a figure is undefined", ""] + [f"- {n}" for n in notes]
+        lines += ["", "## Where a figure is undefined", ""] + [f"- {md_text(n)}" for n in notes]
     lines += ["", "## How these are computed", "", DEFINITIONS, ""]
     text = "\n".join(lines)
     if isinstance(out, Path):
@@ -147,18 +148,18 @@ def agreement_md(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> Non
 def agreement_xlsx(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> None:
     if not isinstance(out, Path):
         raise UserError("an .xlsx file is binary: write it to a file (-o FILE.xlsx)")
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from workbench.formats.tabular import neutralise
+    from workbench.formats.cells_safe import SafeWorkbook
 
-    wb = Workbook()
+
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = "agreement"
     cols = columns(a)
     ws.append(cols)
     for row in flat(a, by):
-        ws.append([neutralise(row.get(c)) for c in cols])
+        ws.append([row.get(c) for c in cols])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -168,7 +169,7 @@ def agreement_xlsx(a: Agreement, out: Path | IO[str], by: str = "subtheme") -> N
         sp = wb.create_sheet("span overlap")
         sp.append(["subtheme", "items", "coder pairs", "mean overlap (IoU)"])
         for s in a.spans:
-            sp.append([neutralise(s.subtheme), s.items, s.pairs, s.mean_iou])
+            sp.append([s.subtheme, s.items, s.pairs, s.mean_iou])
     about = wb.create_sheet("about")
     about.append(["coders", ", ".join(a.coders)])
     about.append(["units (excerpts)", a.units])

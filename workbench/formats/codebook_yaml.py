@@ -11,6 +11,7 @@ from typing import IO, Any
 
 import yaml
 
+from workbench.core import gate
 from workbench.core.errors import UserError
 from workbench.core.model import Codebook, Perspective, Subtheme, Theme
 
@@ -48,7 +49,9 @@ def parse_codebook(text: str, file: str = "codebook") -> Codebook:
         raise UserError(f"malformed YAML: {e}", file) from None
     if not isinstance(doc, dict):
         raise UserError("a codebook is a mapping with 'themes:' (see 'workbench schema codebook')", file, 1)
-    return _codebook(doc, file)
+    cb = _codebook(doc, file)
+    gate.check_codebook(cb, file)
+    return cb
 
 
 def _text(value: Any, key: str, file: str, line: int) -> str:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import UserError
+from workbench.core.gate import check_codings, check_name
 from workbench.core.model import Codebook, Coding, Excerpt
-from workbench.formats.tabular import neutralise, unneutralise
+from workbench.formats.cells_safe import xlsx_text
 
 MARKER = "workbench coding sheet"
 VERSION = "1"
@@ -54,11 +55,12 @@ class SheetRows:
 
 
 def coding_sheet_xlsx(data: SheetData, out: Path) -> None:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
+    from workbench.formats.cells_safe import SafeWorkbook
+
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = SHEET
     ws.append(list(COLUMNS))
@@ -69,11 +71,11 @@ def coding_sheet_xlsx(data: SheetData, out: Path) -> None:
     for col, values in enumerate((subthemes, valences, perspectives, [YES]), start=1):
         lists.cell(1, col, ("subtheme", "valence", "perspective", "nothing applies")[col - 1])
         for i, v in enumerate(values, start=2):
-            lists.cell(i, col, neutralise(v))
+            lists.cell(i, col, v)
     meta = [("marker", MARKER), ("version", VERSION), ("coder", data.coder), ("project", data.project)]
     for i, (k, v) in enumerate(meta, start=1):
         lists.cell(i, 6, k)
-        lists.cell(i, 7, neutralise(v))
+        lists.cell(i, 7, v)
     mine: dict[str, list[Coding]] = {}
     for coding in data.codings:
         mine.setdefault(coding.excerpt, []).append(coding)
@@ -84,7 +86,7 @@ def coding_sheet_xlsx(data: SheetData, out: Path) -> None:
         n += 1
     lists.cell(1, 10, "prefilled nothing applies")
     for i, key in enumerate(sorted(data.marked), start=2):
-        lists.cell(i, 10, neutralise(key))
+        lists.cell(i, 10, key)
     lists.sheet_state = "hidden"
 
     shade = PatternFill("solid", fgColor="F2F2F2")
@@ -97,7 +99,7 @@ def coding_sheet_xlsx(data: SheetData, out: Path) -> None:
                       c.subtheme if c else "", (c.valence or "") if c else "", (c.perspective or "") if c else "",
                       c.note if c else "", YES if i == 0 and e.key in data.marked else "", c.uuid if c else ""]
             for col, v in enumerate(values, start=1):
-                cell = ws.cell(row, col, neutralise(v) if v != "" else None)
+                cell = ws.cell(row, col, v if v != "" else None)
                 if number % 2:
                     cell.fill = shade
                 if col == 4:
@@ -169,6 +171,11 @@ def read_coding_sheet(path: Path) -> SheetRows:
         prefilled = {_text(r[8]) for r in lists[1:] if len(r) > 8 and r[8]}
         prefilled_marks = {_text(r[9]) for r in lists[1:] if len(r) > 9 and r[9]}
         rows = list(wb[SHEET].iter_rows(values_only=True))
+    except UserError:
+        raise
+    except Exception as e:  # noqa: BLE001 — a damaged sheet fails only when its XML is parsed, here
+        raise UserError(f"not a readable XLSX workbook ({type(e).__name__}); open it in Excel and save it "
+                        "again as .xlsx", f) from None
     finally:
         wb.close()
     if not rows:
@@ -205,12 +212,10 @@ def read_coding_sheet(path: Path) -> SheetRows:
                                       uuid=get("uuid"), origin="coding sheet")))
         elif valence or perspective:
             raise UserError("a valence or perspective without a subtheme", f, n, where)
+    check_name(coder, f, None, "the sheet's coder")
+    check_codings(codings, f)
     return SheetRows(coder, codings, marks, prefilled, prefilled_marks, f)
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unneutralise(str(value).strip())
+    return xlsx_text(value).strip()

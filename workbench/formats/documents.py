@@ -99,5 +99,9 @@ def _read_pdf(path: Path) -> str:
     except UserError:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as e:
-        raise UserError(f"not a readable PDF ({type(e).__name__}: {e})", str(path)) from None
+        raise UserError(f"not a readable PDF ({type(e).__name__}: {str(e)[:80]})", str(path)) from None
+    except Exception as e:  # noqa: BLE001 — pypdf meets a damaged file with whatever fails first
+        # (NotImplementedError for an unknown filter, AssertionError, IndexError, zlib.error …)
+        raise UserError(f"not a readable PDF, it may be damaged ({type(e).__name__}); open it and save or "
+                        "print it again as PDF", str(path)) from None
     return "\n\n".join(p.strip("\n") for p in pages)

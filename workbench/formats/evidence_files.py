@@ -7,14 +7,13 @@ people who sort and filter. All four come from one list of rows, so they cannot 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import IO, Any
 
 from workbench.analysis.evidence import EvidenceProfile, Finding
 from workbench.core.cerqual import COMPONENTS
+from workbench.formats.cells_safe import SafeCsv, md_cell, md_text, xml_text
 from workbench.formats.table_docx import save_docx
-from workbench.formats.tabular import neutralise
 
 CONCERN_KEYS = [k for k in COMPONENTS if k != "overall"]
 
@@ -81,28 +80,29 @@ def evidence_csv(profile: EvidenceProfile, out: Path | IO[str]) -> None:
     columns, rows = flat_rows(profile)
     handle: IO[str] = out.open("w", encoding="utf-8", newline="") if isinstance(out, Path) else out
     try:
-        w = csv.writer(handle, lineterminator="\n")
+        w = SafeCsv(handle)
         w.writerow(columns)
         for r in rows:
-            w.writerow([neutralise(r[c]) for c in columns])
+            w.writerow([r[c] for c in columns])
     finally:
         if isinstance(out, Path):
             handle.close()
 
 
 def evidence_xlsx(profile: EvidenceProfile, out: Path | IO[bytes]) -> None:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from workbench.formats.cells_safe import SafeWorkbook
+
     columns, rows = flat_rows(profile)
-    wb = Workbook()
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = "Evidence profile"
     ws.append(columns)
     for c in ws[1]:
         c.font = Font(bold=True)
     for r in rows:
-        ws.append([neutralise(r[c]) for c in columns])
+        ws.append([r[c] for c in columns])
     wide = {"summary": 60, "sources": 24, "perspectives": 24, "quality": 24}
     for i, name in enumerate(columns, start=1):
         letter = ws.cell(1, i).column_letter
@@ -113,7 +113,7 @@ def evidence_xlsx(profile: EvidenceProfile, out: Path | IO[bytes]) -> None:
     ws.freeze_panes = "D2"
     ws.auto_filter.ref = ws.dimensions
     ws.append([])
-    ws.append([neutralise(note) for note in _notes(profile)])
+    ws.append([note for note in _notes(profile)])
     wb.save(out)
 
 
@@ -123,10 +123,6 @@ def _notes(profile: EvidenceProfile) -> list[str]:
     if profile.provenance.get("note"):
         notes.append(f"Note: {profile.provenance['note']}.")
     return notes
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 SOQF_HEADS = ["Summary of review finding", "Contributing sources", "Evidence", "CERQual components",
@@ -148,8 +144,8 @@ def soqf_rows(profile: EvidenceProfile) -> list[list[str]]:
 
 def evidence_md(profile: EvidenceProfile, out: Path | IO[str]) -> None:
     lines = ["| " + " | ".join(SOQF_HEADS) + " |", "|" + "---|" * len(SOQF_HEADS)]
-    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in soqf_rows(profile)]
-    lines += ["", " ".join(_notes(profile)), ""]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in soqf_rows(profile)]
+    lines += ["", md_text(" ".join(_notes(profile))), ""]
     text = "\n".join(lines)
     if isinstance(out, Path):
         out.write_text(text, encoding="utf-8")
@@ -188,15 +184,15 @@ def evidence_docx(profile: EvidenceProfile, out: Path | IO[bytes]) -> None:
         cells = table.add_row().cells
         cells[0].text = ""
         first = cells[0].paragraphs[0]
-        head = first.add_run(f"{f.theme} › {finding_name(f)}")
+        head = first.add_run(xml_text(f"{f.theme} › {finding_name(f)}"))
         head.bold = True
         head.font.size = Pt(8)
         if f.summary:
-            body = cells[0].add_paragraph().add_run(f.summary)
+            body = cells[0].add_paragraph().add_run(xml_text(f.summary))
             body.font.size = Pt(8)
         for i, text in enumerate(row[1:], start=1):
             cells[i].text = ""
-            run = cells[i].paragraphs[0].add_run(text)
+            run = cells[i].paragraphs[0].add_run(xml_text(text))
             run.font.size = Pt(8)
     table.autofit = False
     for i, w in enumerate(widths):  # LibreOffice reads the grid, Word the cells: set both
@@ -205,6 +201,6 @@ def evidence_docx(profile: EvidenceProfile, out: Path | IO[bytes]) -> None:
         for i, w in enumerate(widths):
             row.cells[i].width = w
     for note in _notes(profile):
-        p = doc.add_paragraph(note)
+        p = doc.add_paragraph(xml_text(note))
         p.runs[0].font.size = Pt(8)
     save_docx(doc, out)

@@ -15,6 +15,8 @@ from typing import IO, Any, TextIO
 
 import networkx as nx
 
+from workbench.formats.cells_safe import xml_text
+
 SEP = "; "
 NODE_KEYS = {"kind": "", "label": "", "order": 0, "theme": "", "ref": "", "citation": "", "year": "",
              "design": "", "quality": "", "quality_rank": 0, "groups": ""}
@@ -23,13 +25,16 @@ EDGE_KEYS = {"kind": "", "valence": "", "valences": "", "perspectives": "", "exc
 
 
 def _flat(value: Any) -> Any:
-    if isinstance(value, bool) or isinstance(value, int | float | str):
+    """A GraphML/GEXF attribute value; texts as XML can hold them (cells_safe: `_xHHHH_` escapes)."""
+    if isinstance(value, bool) or isinstance(value, int | float):
         return value
+    if isinstance(value, str):
+        return xml_text(value)
     if value is None:
         return ""
     if isinstance(value, list | tuple) and all(isinstance(v, str | int | float) or v is None for v in value):
-        return SEP.join("" if v is None else str(v) for v in value)
-    return json.dumps(value, ensure_ascii=False)
+        return xml_text(SEP.join("" if v is None else str(v) for v in value))
+    return xml_text(json.dumps(value, ensure_ascii=False))
 
 
 def flat_graph(g: nx.DiGraph) -> nx.DiGraph:

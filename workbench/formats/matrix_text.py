@@ -7,12 +7,11 @@ alone, and one row per subtheme × perspective × valence.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import IO
 
 from workbench.analysis.matrix import Matrix, MatrixCell
-from workbench.formats.tabular import neutralise
+from workbench.formats.cells_safe import SafeCsv, md_cell, md_text
 
 
 def cell_text(matrix: Matrix, cell: MatrixCell, sep: str = "; ") -> str:
@@ -38,20 +37,16 @@ def _write_text(out: Path | IO[str], text: str) -> None:
         out.write(text)
 
 
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def matrix_md(matrix: Matrix, out: Path | IO[str]) -> None:
     """A Markdown table: a bold row per overarching theme, then its subthemes × perspectives."""
     heads = [matrix.labels.get("subtheme", "Subtheme"), *(matrix.perspective_label(p) for p in matrix.perspectives)]
-    lines = ["| " + " | ".join(_md(h) for h in heads) + " |", "|" + "---|" * len(heads)]
+    lines = ["| " + " | ".join(md_cell(h) for h in heads) + " |", "|" + "---|" * len(heads)]
     for theme, rows in matrix.themes():
-        lines.append(f"| **{_md(theme)}** |" + " |" * len(matrix.perspectives))
+        lines.append(f"| **{md_cell(theme)}** |" + " |" * len(matrix.perspectives))
         for row in rows:
-            cells = [_md(cell_text(matrix, row.cell(p))) for p in matrix.perspectives]
-            lines.append("| " + " | ".join([_md(row.subtheme), *cells]) + " |")
-    lines += ["", "Each cell: valence (number of sources): references. " + provenance_note(matrix), ""]
+            cells = [md_cell(cell_text(matrix, row.cell(p))) for p in matrix.perspectives]
+            lines.append("| " + " | ".join([md_cell(row.subtheme), *cells]) + " |")
+    lines += ["", md_text("Each cell: valence (number of sources): references. " + provenance_note(matrix)), ""]
     _write_text(out, "\n".join(lines))
 
 
@@ -59,11 +54,11 @@ def matrix_csv(matrix: Matrix, out: Path | IO[str]) -> None:
     """One row per subtheme, one column per perspective, cells as in the Markdown table."""
     handle: IO[str] = out.open("w", encoding="utf-8", newline="") if isinstance(out, Path) else out
     try:
-        w = csv.writer(handle, lineterminator="\n")
+        w = SafeCsv(handle)
         w.writerow(["theme", "subtheme", *(matrix.perspective_label(p) for p in matrix.perspectives)])
         for row in matrix.rows:
-            w.writerow([neutralise(row.theme), neutralise(row.subtheme),
-                        *(neutralise(cell_text(matrix, row.cell(p))) for p in matrix.perspectives)])
+            w.writerow([row.theme, row.subtheme,
+                        *(cell_text(matrix, row.cell(p)) for p in matrix.perspectives)])
     finally:
         if isinstance(out, Path):
             handle.close()
@@ -71,10 +66,11 @@ def matrix_csv(matrix: Matrix, out: Path | IO[str]) -> None:
 
 def matrix_xlsx(matrix: Matrix, out: Path | IO[bytes]) -> None:
     """Sheets 'Matrix' (as the Markdown, shaded by number of sources), 'Counts' and 'Long'."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    wb = Workbook()
+    from workbench.formats.cells_safe import SafeWorkbook
+
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = "Matrix"
     persp = [matrix.perspective_label(p) for p in matrix.perspectives]
@@ -86,8 +82,8 @@ def matrix_xlsx(matrix: Matrix, out: Path | IO[bytes]) -> None:
     for theme, rows in matrix.themes():
         for row in rows:
             cells = [row.cell(p) for p in matrix.perspectives]
-            ws.append([neutralise(theme), neutralise(row.subtheme),
-                       *(neutralise(cell_text(matrix, c, "\n")) for c in cells)])
+            ws.append([theme, row.subtheme,
+                       *(cell_text(matrix, c, "\n") for c in cells)])
             for col, cell in enumerate(cells, start=3):
                 x = ws.cell(ws.max_row, col)
                 x.alignment = wrap
@@ -109,7 +105,7 @@ def matrix_xlsx(matrix: Matrix, out: Path | IO[bytes]) -> None:
     counts.append(["theme", "subtheme", *(f"{matrix.perspective_label(p)}: {matrix.valence_label(v)}"
                                           for p, v in pairs)])
     for row in matrix.rows:
-        counts.append([neutralise(row.theme), neutralise(row.subtheme), *(row.cell(p).count(v) for p, v in pairs)])
+        counts.append([row.theme, row.subtheme, *(row.cell(p).count(v) for p, v in pairs)])
 
     long = wb.create_sheet("Long")
     long.append(["theme", "subtheme", "perspective", "valence", "sources", "references"])
@@ -119,6 +115,6 @@ def matrix_xlsx(matrix: Matrix, out: Path | IO[bytes]) -> None:
             for v in matrix.valences:
                 refs = cell.refs.get(v)
                 if refs:
-                    long.append([neutralise(row.theme), neutralise(row.subtheme), neutralise(matrix.perspective_label(p)),
-                                 neutralise(matrix.valence_label(v)), len(refs), neutralise(", ".join(refs))])
+                    long.append([row.theme, row.subtheme, matrix.perspective_label(p),
+                                 matrix.valence_label(v), len(refs), ", ".join(refs)])
     wb.save(out)

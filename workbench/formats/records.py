@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from workbench.core import gate
 from workbench.core.errors import UserError
 from workbench.core.model import Codebook, Coding, Excerpt, Source, Summary
 from workbench.formats.tabular import Row, Rows, read_rows, write_rows
@@ -179,18 +180,22 @@ def _need(row: Row, key: str, file: str, line: int) -> str:
 
 def read_sources(path: Path, fmt: str | None = None) -> list[tuple[int, Source]]:
     f = str(path)
-    return _each(read_rows(path, REQUIRED["sources"], fmt), f, lambda line, r: Source(
+    out = _each(read_rows(path, REQUIRED["sources"], fmt), f, lambda line, r: Source(
         _need(r, "ref", f, line), r.get("citation", ""), r.get("year", "").strip(), r.get("design", ""),
         r.get("quality", "").strip(), r.get("groups", ""), r.get("doi", "").strip(), r.get("uuid", "").strip()))
+    gate.check_sources(out, f)
+    return out
 
 
 def read_excerpts(path: Path, fmt: str | None = None, codebook: Codebook | None = None,
                   sources: set[str] | None = None) -> Records[Excerpt]:
     f = str(path)
-    return _each(read_rows(path, REQUIRED["excerpts"], fmt), f, lambda line, r: Excerpt(
+    out = _each(read_rows(path, REQUIRED["excerpts"], fmt), f, lambda line, r: Excerpt(
         _need(r, "id", f, line), _need(r, "source", f, line), r.get("text", ""), r.get("perspective", "").strip(),
         r.get("location", ""), r.get("uuid", "").strip(), _int(r, "start", f, line), _int(r, "end", f, line)),
         codebook, ("source", sources) if sources is not None else None)
+    gate.check_excerpts(out, f)
+    return out
 
 
 def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None = None,
@@ -219,15 +224,19 @@ def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None =
                 get("note", ""), get("uuid", "").strip(), get("time", "").strip(), get("origin", "").strip())))
         except UserError as e:
             problems.add(e)
-    return _matched(out, codebook, f, problems, ("excerpt", excerpts) if excerpts is not None else None)
+    out = _matched(out, codebook, f, problems, ("excerpt", excerpts) if excerpts is not None else None)
+    gate.check_codings(out, f)
+    return out
 
 
 def read_summaries(path: Path, fmt: str | None = None) -> list[tuple[int, Summary]]:
     f = str(path)
-    return _each(read_rows(path, REQUIRED["summaries"], fmt), f, lambda line, r: Summary(
+    out = _each(read_rows(path, REQUIRED["summaries"], fmt), f, lambda line, r: Summary(
         _need(r, "subtheme", f, line), r.get("valence", "").strip() or None, _need(r, "perspective", f, line),
         r.get("summary", ""), r.get("uuid", "").strip(), r.get("time", "").strip(), r.get("author", "").strip(),
         _int(r, "version", f, line) or 1, r.get("references", "").strip()))
+    gate.check_summaries(out, f)
+    return out
 
 
 READERS = {"sources": read_sources, "excerpts": read_excerpts, "codings": read_codings,

@@ -12,7 +12,6 @@ them in on first opening, so a large project does not repeat each excerpt in eve
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import re
@@ -30,6 +29,7 @@ from workbench.analysis.table import MIXED_MARK, STALE_MARK, TableModel, build_t
 from workbench.core.cerqual import COMPONENTS
 from workbench.core.ids import now
 from workbench.core.model import Source
+from workbench.formats.cells_safe import html_text
 from workbench.store.viewer import CoderView
 
 
@@ -67,7 +67,7 @@ def _build_report(view: CoderView, coders: str | None, title: str | None) -> Rep
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html_text(text)
 
 
 class _Refs:

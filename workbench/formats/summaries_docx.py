@@ -13,6 +13,8 @@ from typing import IO, Any
 
 from workbench.analysis.summary_sheet import KEY_PREFIX, EditedRow, SummarySheet, parse_key
 from workbench.core.errors import UserError
+from workbench.formats.cells_safe import xml_text as _x
+from workbench.formats.cells_safe import xml_unescape
 from workbench.formats.table_docx import _el, _row_flag, _shade, save_docx, usable_width
 
 INSTRUCTIONS = ("Write or edit the summaries in the shaded right-hand column only, one cell per summary, "
@@ -37,7 +39,7 @@ def summaries_docx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
     widths = [int(usable * 0.22), int(usable * 0.43)]
     widths.append(usable - sum(widths))
     head = doc.add_paragraph()
-    head.add_run(f"Summaries: {sheet.title}").bold = True
+    head.add_run(_x(f"Summaries: {sheet.title}")).bold = True
     doc.add_paragraph(INSTRUCTIONS).runs[0].italic = True
     doc.add_paragraph(f"Exported {sheet.exported[:16].replace('T', ' ')} UTC; references from the codings of: "
                       f"{sheet.coders}.").runs[0].font.size = Pt(8)
@@ -51,7 +53,7 @@ def summaries_docx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
     for cell, title, width in zip(table.rows[0].cells, ("Cell", "Excerpts behind it", "Summary (edit here)"),
                                   widths, strict=True):
         cell.width = width
-        cell.paragraphs[0].add_run(title).bold = True
+        cell.paragraphs[0].add_run(_x(title)).bold = True
         _shade(cell, "D9D9D9")
     grey = RGBColor(0x55, 0x55, 0x55)
     for c in sheet.cells:
@@ -59,13 +61,13 @@ def summaries_docx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
         for cell, width in zip(cells, widths, strict=True):
             cell.width = width
         left = cells[0].paragraphs[0]
-        left.add_run(c.subtheme).bold = True
-        left.add_run(f"\n{(c.valence or '(no valence)').capitalize()} · {c.perspective} {sheet.refs_text(c.references)}")
-        theme = cells[0].add_paragraph().add_run(c.theme)
+        left.add_run(_x(c.subtheme)).bold = True
+        left.add_run(_x(f"\n{(c.valence or '(no valence)').capitalize()} · {c.perspective} {sheet.refs_text(c.references)}"))
+        theme = cells[0].add_paragraph().add_run(_x(c.theme))
         theme.font.size, theme.font.color.rgb = Pt(8), grey
         if c.stale:
-            cells[0].add_paragraph().add_run("The references changed since this summary was written.").italic = True
-        hidden = cells[0].add_paragraph().add_run(c.key(sheet.coders))
+            cells[0].add_paragraph().add_run(_x("The references changed since this summary was written.")).italic = True
+        hidden = cells[0].add_paragraph().add_run(_x(c.key(sheet.coders)))
         hidden.font.hidden = True
         hidden.font.size = Pt(1)
         first = True
@@ -73,13 +75,13 @@ def summaries_docx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
             p = cells[1].paragraphs[0] if first else cells[1].add_paragraph()
             first = False
             p.paragraph_format.space_after = Pt(3)
-            p.add_run(f"[{ref}] {key}: ").bold = True
-            p.add_run(text)
+            p.add_run(_x(f"[{ref}] {key}: ")).bold = True
+            p.add_run(_x(text))
         if c.more_excerpts:
-            cells[1].add_paragraph().add_run(f"… and {c.more_excerpts} more (workbench trace shows all)").italic = True
-        cells[2].paragraphs[0].add_run(c.summary)
+            cells[1].add_paragraph().add_run(_x(f"… and {c.more_excerpts} more (workbench trace shows all)")).italic = True
+        cells[2].paragraphs[0].add_run(_x(c.summary))
         _shade(cells[2], "FFF8DC")
-    doc.core_properties.title = f"Summaries: {sheet.title}"
+    doc.core_properties.title = _x(f"Summaries: {sheet.title}")
     doc.core_properties.comments = "workbench summaries sheet: edit the right-hand column, then import summaries."
     save_docx(doc, out)
 
@@ -103,8 +105,8 @@ def read_summaries_docx(path: Path) -> list[EditedRow]:
             raise UserError("a row lost its columns; export the summaries again", file, n, "row")
         raw = _xml_text(tcs[0])
         at = raw.find(KEY_PREFIX)
-        key = parse_key(raw[at:] if at >= 0 else "", file, n)
-        text = "\n".join(p.text for p in row.cells[2].paragraphs).strip()
+        key = parse_key(xml_unescape(raw[at:]) if at >= 0 else "", file, n)
+        text = xml_unescape("\n".join(p.text for p in row.cells[2].paragraphs).strip())
         out.append(EditedRow(n, key["subtheme"], key["valence"], key["perspective"], text, key))
     return out
 

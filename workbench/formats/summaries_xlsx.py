@@ -13,17 +13,18 @@ from typing import IO
 
 from workbench.analysis.summary_sheet import EditedRow, SummarySheet, parse_key
 from workbench.core.errors import UserError
-from workbench.formats.tabular import neutralise, unneutralise
+from workbench.formats.cells_safe import xlsx_text
 
 COLUMNS = ("theme", "subtheme", "valence", "perspective", "references", "excerpts", "summary", "key")
 WIDTHS = (22, 28, 12, 18, 16, 70, 70, 10)
 
 
 def summaries_xlsx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
-    wb = Workbook()
+    from workbench.formats.cells_safe import SafeWorkbook
+
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = "Summaries"
     ws.append(list(COLUMNS))
@@ -36,7 +37,7 @@ def summaries_xlsx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
         excerpts = "\n\n".join(f"[{ref}] {key}: {text}" for ref, key, text in c.excerpts)
         if c.more_excerpts:
             excerpts += f"\n\n… and {c.more_excerpts} more (workbench trace shows all)"
-        ws.append([neutralise(x) for x in (c.theme, c.subtheme, c.valence or "", c.perspective,
+        ws.append([x for x in (c.theme, c.subtheme, c.valence or "", c.perspective,
                                            sheet.refs_text(c.references), excerpts, c.summary,
                                            c.key(sheet.coders))])
         r = ws.max_row
@@ -56,7 +57,7 @@ def summaries_xlsx(sheet: SummarySheet, out: Path | IO[bytes]) -> None:
                  "Edit the 'summary' column only, save as .xlsx and send the file back.",
                  "Sorting and filtering are fine; do not edit the other columns or delete the hidden 'key' column.",
                  f"Exported {sheet.exported[:16].replace('T', ' ')} UTC; references from the codings of: {sheet.coders}."):
-        about.append([neutralise(line)])
+        about.append([line])
     about.column_dimensions["A"].width = 110
     wb.properties.title = f"Summaries: {sheet.title}"
     wb.save(out)
@@ -70,9 +71,14 @@ def read_summaries_xlsx(path: Path) -> list[EditedRow]:
         wb = load_workbook(path, read_only=True)  # formulas as typed: '=…' in a summary is text to us
     except Exception as e:  # noqa: BLE001 — openpyxl raises many types for a file that is not XLSX
         raise UserError(f"not a readable XLSX workbook ({type(e).__name__})", file) from None
-    ws = wb["Summaries"] if "Summaries" in wb.sheetnames else wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
+    try:
+        ws = wb["Summaries"] if "Summaries" in wb.sheetnames else wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+    except Exception as e:  # noqa: BLE001 — a damaged sheet fails only when its XML is parsed, here
+        raise UserError(f"not a readable XLSX workbook ({type(e).__name__}); open it in Excel and save it "
+                        "again as .xlsx", file) from None
+    finally:
+        wb.close()
     header = [str(h or "").strip().lower() for h in (rows[0] if rows else [])]
     missing = [c for c in ("summary", "key") if c not in header]
     if missing:
@@ -82,7 +88,7 @@ def read_summaries_xlsx(path: Path) -> list[EditedRow]:
     for n, record in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") for v in record):
             continue
-        key = parse_key(str(record[at_key] or "") if at_key < len(record) else "", file, n)
-        text = unneutralise(str(record[at_summary] or "")) if at_summary < len(record) else ""
+        key = parse_key(xlsx_text(record[at_key]) if at_key < len(record) else "", file, n)
+        text = xlsx_text(record[at_summary]) if at_summary < len(record) else ""
         out.append(EditedRow(n, key["subtheme"], key["valence"], key["perspective"], text.strip(), key))
     return out

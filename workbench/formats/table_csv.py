@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO
 
 from workbench.analysis.table import TableModel
+from workbench.formats.cells_safe import SafeCsv, restore
 from workbench.formats.table_registry import write_text
-from workbench.formats.tabular import neutralise, unneutralise
 
 COLUMNS = ("theme", "subtheme", "valence", "perspective", "references", "row_references", "groups",
            "summary", "stale")
@@ -23,10 +23,10 @@ COLUMNS = ("theme", "subtheme", "valence", "perspective", "references", "row_ref
 
 def table_csv_text(model: TableModel) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = SafeCsv(buf)
     w.writerow(COLUMNS)
     for theme, subtheme, row, e in model.entries():
-        w.writerow([neutralise(x) for x in (
+        w.writerow([x for x in (
             theme, subtheme, row.valence or "", e.perspective, "; ".join(e.references),
             "; ".join(row.references), "; ".join(e.groups), e.summary, "yes" if e.stale else "")])
     for note in model.notes():
@@ -55,7 +55,7 @@ def read_table_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         for record in reader:
             if not record or not any(c.strip() for c in record) or record[0].startswith("#"):
                 continue
-            cells = [unneutralise(c) for c in record]
+            cells = [restore(c) for c in record]
             if not header:
                 header = [c.strip().lower() for c in cells]
                 continue

@@ -10,12 +10,12 @@ portrait page would squeeze the summaries into a narrow strip.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from workbench.analysis.table import MIXED_MARK, STALE_MARK, PerspectiveEntry, TableModel
+from workbench.formats.cells_safe import xml_text
 
 FONT = "Calibri"
 WIDE_REFS = 34  # characters in the widest "Benefit [23, 34, …]" beyond which the page turns landscape
@@ -47,15 +47,12 @@ def _shade(cell: Any, fill: str) -> None:
 
 SMALL = '<w:sz w:val="17"/>'  # 8.5 pt
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _run(text: str, *props: str) -> str:
     """One w:r; `props` are run properties such as "<w:b/>" (in schema order)."""
     if not text:
         return ""
     rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(_BAD_XML.sub("", text))}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(xml_text(text))}</w:t></w:r>'
 
 
 def _p(runs: str, keep_next: bool = False, after: int | None = None) -> str:
@@ -150,7 +147,7 @@ def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:
     widths.append(usable - sum(widths))
 
     caption = doc.add_paragraph()
-    caption.add_run(model.title).bold = True
+    caption.add_run(xml_text(model.title)).bold = True
     caption.paragraph_format.keep_with_next = True
 
     from lxml import etree
@@ -164,10 +161,10 @@ def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:
         r = p.add_run(mark)
         r.font.superscript = mark == MIXED_MARK
         r.font.size = Pt(8.5)
-        p.add_run(" " + text).font.size = Pt(8.5)
+        p.add_run(xml_text(" " + text)).font.size = Pt(8.5)
     for note in model.notes():
         p = doc.add_paragraph()
-        run = p.add_run(note)
+        run = p.add_run(xml_text(note))
         run.italic = True
         run.font.size = Pt(8.5)
     sources = model.cited_sources()
@@ -175,7 +172,7 @@ def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:
         head = doc.add_paragraph()
         head.paragraph_format.space_before = Pt(10)
         head.paragraph_format.keep_with_next = True
-        head.add_run(model.label("sources_cited", "Sources cited")).bold = True
+        head.add_run(xml_text(model.label("sources_cited", "Sources cited"))).bold = True
         body = doc.element.body
         at = body.index(head._p) + 1
         for s in sources:  # 1,000 sources through python-docx's API would take a second
@@ -184,7 +181,7 @@ def table_docx(model: TableModel, out: Path | IO[bytes]) -> None:
                    f'{_run(" " + s.citation if s.citation else "", SMALL)}</w:p>')
             body.insert(at, etree.fromstring(xml))
             at += 1
-    doc.core_properties.title = model.title
+    doc.core_properties.title = xml_text(model.title)
     doc.core_properties.comments = "Written by workbench from the project's codings."
     save_docx(doc, out)
 

@@ -7,11 +7,11 @@ neither run nor phone home. The header row repeats on every printed page (thead)
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import IO
 
 from workbench.analysis.table import MIXED_MARK, STALE_MARK, PerspectiveEntry, TableModel
+from workbench.formats.cells_safe import html_text
 from workbench.formats.table_registry import write_text
 
 CSS = """
@@ -36,8 +36,8 @@ tr { page-break-inside: avoid; }
 """
 
 
-def _e(text: str) -> str:
-    return escape(text, quote=True)
+def _e(text: object) -> str:
+    return html_text(text)
 
 
 def _entry(model: TableModel, e: PerspectiveEntry) -> str:

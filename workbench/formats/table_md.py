@@ -13,16 +13,10 @@ from pathlib import Path
 from typing import IO
 
 from workbench.analysis.table import MIXED_MARK, STALE_MARK, PerspectiveEntry, TableModel
+from workbench.formats.cells_safe import md_cell, md_unescape_cell
 from workbench.formats.table_registry import write_text
 
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-
-
-def md_escape(text: str) -> str:
-    """Plain text safe inside a pipe-table cell: no column breaks, no HTML, one line."""
-    text = _ENTITY.sub("&amp;", text)
-    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+md_escape = md_cell  # the one Markdown cell rule (cells_safe)
 
 
 def entry_md(model: TableModel, e: PerspectiveEntry) -> str:
@@ -101,5 +95,5 @@ def md_unescape(cell: str) -> str:
     cell = re.sub(r"<sup>\s*[a-z*†]\s*</sup>", "", cell, flags=re.I)
     cell = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", cell, flags=re.I)
     cell = re.sub(r"</?p>", "", cell, flags=re.I)
-    cell = cell.replace("\\|", "|").replace("**", "").replace("__", "")
+    cell = md_unescape_cell(cell.replace("**", "").replace("__", ""))
     return html.unescape(cell).strip()

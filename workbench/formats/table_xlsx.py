@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from workbench.analysis.table import MIXED_MARK, STALE_MARK, PerspectiveEntry, TableModel
-from workbench.formats.tabular import neutralise
 
 WIDTHS = (30, 26, 100)  # characters
 LINE_PT = 13.0  # points per wrapped line at 10 pt
@@ -36,7 +35,7 @@ def _rich_summary(model: TableModel, entries: list[PerspectiveEntry]) -> tuple[A
     for n, e in enumerate(entries):
         if n:
             parts.append("\n\n")
-        name = neutralise(e.perspective) if n == 0 else e.perspective
+        name = e.perspective if n == 0 else e.perspective
         parts.append(TextBlock(bold, name))
         if e.mixed:
             parts.append(TextBlock(sup, MIXED_MARK))
@@ -54,11 +53,12 @@ def _rich_summary(model: TableModel, entries: list[PerspectiveEntry]) -> tuple[A
 
 
 def table_xlsx(model: TableModel, out: Path | IO[bytes]) -> None:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    from workbench.formats.cells_safe import SafeWorkbook
+
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = "Table"
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -68,7 +68,7 @@ def table_xlsx(model: TableModel, out: Path | IO[bytes]) -> None:
     theme_fill = PatternFill("solid", fgColor="EDEDED")
     for i, w in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.append([neutralise(h) for h in model.headers])
+    ws.append([h for h in model.headers])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = header_fill
@@ -79,7 +79,7 @@ def table_xlsx(model: TableModel, out: Path | IO[bytes]) -> None:
     for line in model.lines():
         r += 1
         if line.row is None:
-            ws.cell(r, 1, neutralise(line.theme)).font = Font(bold=True)
+            ws.cell(r, 1, line.theme).font = Font(bold=True)
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
             for c in range(1, 4):
                 ws.cell(r, c).fill = theme_fill
@@ -88,9 +88,9 @@ def table_xlsx(model: TableModel, out: Path | IO[bytes]) -> None:
             continue
         rich, plain = _rich_summary(model, line.row.perspectives)
         label = model.row_label(line.row)
-        ws.cell(r, 1, neutralise(line.subtheme or "") if line.first else None)
-        ws.cell(r, 2, neutralise(label))
-        ws.cell(r, 3).value = rich
+        ws.cell(r, 1, line.subtheme or "" if line.first else None)
+        ws.cell(r, 2, label)
+        ws.cell(r, 3, rich)
         for c in range(1, 4):
             ws.cell(r, c).alignment = wrap
             ws.cell(r, c).border = border
@@ -99,16 +99,16 @@ def table_xlsx(model: TableModel, out: Path | IO[bytes]) -> None:
     r += 1
     for mark, text in model.footnotes():
         r += 1
-        ws.cell(r, 1, neutralise(f"{mark} {text}")).font = Font(size=9, italic=True)
+        ws.cell(r, 1, f"{mark} {text}").font = Font(size=9, italic=True)
     for note in model.notes():
         r += 1
-        ws.cell(r, 1, neutralise(note)).font = Font(size=9, italic=True)
+        ws.cell(r, 1, note).font = Font(size=9, italic=True)
     src = wb.create_sheet("Sources")
     src.append(["ref", "citation", "year", "design", "quality", "groups"])
     for cell in src[1]:
         cell.font = Font(bold=True)
     for s in model.cited_sources():
-        src.append([neutralise(x) for x in (s.ref, s.citation, s.year, s.design, s.quality, s.groups)])
+        src.append([x for x in (s.ref, s.citation, s.year, s.design, s.quality, s.groups)])
     src.freeze_panes = "A2"
     for col, w in zip("ABCDEF", (14, 90, 8, 24, 16, 40), strict=True):
         src.column_dimensions[col].width = w

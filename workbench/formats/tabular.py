@@ -1,8 +1,9 @@
 """Rows in and out of CSV, XLSX and JSON Lines — the forms review teams keep their extraction in.
 
 Reading names the file and the row of every problem (a wrong encoding, a missing column, an empty
-sheet). Writing neutralises spreadsheet formulas: a cell that starts with = + - @ gets a leading
-apostrophe, which reading strips again, so exports are safe to open and still round-trip.
+sheet, a damaged workbook). Writing goes through formats/cells_safe.py, the one cell rule (formulas
+neutralised reversibly, CR-safe CSV, XLSX escapes, texts too long for a cell continued in the next
+columns), so exports are safe to open and still round-trip byte for byte.
 """
 
 from __future__ import annotations
@@ -14,9 +15,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from workbench.core import gate
 from workbench.core.errors import UserError
+from workbench.formats.cells_safe import (
+    SafeCsv,
+    SafeWorkbook,
+    neutralise,
+    xlsx_raw,
+    xlsx_records,
+)
+from workbench.formats.cells_safe import restore as unneutralise
 
-FORMULA_START = ("=", "+", "-", "@")
+__all__ = ["FORMATS", "Row", "Rows", "format_of", "neutralise", "read_header", "read_rows", "unneutralise",
+           "write_rows"]
+
 FORMATS = ("csv", "xlsx", "jsonl")
 
 Row = dict[str, str]
@@ -29,18 +41,6 @@ def format_of(path: Path, given: str | None = None) -> str:
     if fmt not in FORMATS:
         raise UserError(f"unknown format '{fmt or path.suffix}' (use .csv, .xlsx or .jsonl)", str(path))
     return fmt
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def unneutralise(value: str) -> str:
-    if value.startswith("'") and value[1:2] in FORMULA_START and value[1:2] != "":
-        return value[1:]
-    return value
 
 
 class Rows(list[tuple[int, Row]]):
@@ -137,6 +137,7 @@ def _read_csv(path: Path, notes: list[str] | None = None) -> tuple[list[str], li
     text, note = decode_text(path.read_bytes(), str(path))
     if note and notes is not None:
         notes.append(note)
+    gate.check_file_text(text, str(path))
     if not text.strip():
         raise UserError("the file is empty", str(path))
     delimiter = sniff_delimiter(text)
@@ -171,36 +172,51 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 — openpyxl raises many types for a file that is not XLSX
-        raise UserError(f"not a readable XLSX workbook ({type(e).__name__})", str(path)) from None
-    ws = wb.worksheets[0] if wb.worksheets else None
-    rows = list(ws.iter_rows(values_only=True)) if ws is not None else []
-    wb.close()
+        ws = wb.worksheets[0] if wb.worksheets else None
+        # read_only parses the sheet's XML only here: a damaged member fails now, not at load time
+        rows = list(ws.iter_rows(values_only=True)) if ws is not None else []
+        wb.close()
+    except Exception as e:  # noqa: BLE001 — openpyxl, zipfile and the XML parser raise many types
+        raise UserError(f"not a readable XLSX workbook ({type(e).__name__}); open it in Excel and "
+                        "save it again as .xlsx", str(path)) from None
     if not rows or not any(c not in (None, "") for c in rows[0]):
         raise UserError("the first sheet is empty (no header row)", str(path), 1, "row")
     header = _clean_header(rows[0])
+    continued = _continuations(header)
+    skip = {i for i, _ in continued}
     body = []
     for n, record in enumerate(rows[1:], start=2):
         if not any(c not in (None, "") for c in record):
             continue
-        body.append((n, {h: unneutralise(_cell(record[i])) if i < len(record) else ""
-                         for i, h in enumerate(header) if h}))
-    return header, body
+        row = {h: xlsx_raw(record[i]) if i < len(record) else "" for i, h in enumerate(header)
+               if h and i not in skip}
+        for i, base in continued:
+            if i < len(record) and record[i] not in (None, ""):
+                row[base] += xlsx_raw(record[i])
+        for h, v in row.items():
+            if "\x00" in v:  # an _x0000_ escape
+                gate.check_text(v, str(path), n, h)
+        body.append((n, {h: unneutralise(v) for h, v in row.items()}))
+    return [h for i, h in enumerate(header) if i not in skip], body
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _continuations(header: list[str]) -> list[tuple[int, str]]:
+    """(column, base name) of the `text+2`, `text+3` … columns a record export continues long texts in."""
+    out = []
+    for i, h in enumerate(header):
+        base, plus, k = h.rpartition("+")
+        if plus and k.isdigit() and base in header:
+            out.append((i, base))
+    return out
 
 
 def _read_jsonl(path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
     body: list[tuple[int, Row]] = []
     header: list[str] = []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        # "\n" only: U+2028, U+2029, U+0085 and a lone CR are text inside a JSON string, where
+        # str.splitlines() would cut a record in two
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
     except UnicodeDecodeError:
         raise UserError("not UTF-8 text", str(path)) from None
     for n, line in enumerate(lines, start=1):
@@ -213,6 +229,8 @@ def _read_jsonl(path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
         if not isinstance(obj, dict):
             raise UserError("each line must be a JSON object", str(path), n, "line")
         row = {str(k).lower(): "" if v is None else str(v) for k, v in obj.items()}
+        for k, v in row.items():
+            gate.check_text(v, str(path), n, k, "line")
         for k in row:
             if k not in header:
                 header.append(k)
@@ -226,13 +244,12 @@ def write_rows(out: Path | IO[str], columns: Sequence[str], rows: Iterable[dict[
                fmt: str, sheet: str = "data") -> None:
     """Write rows as CSV, XLSX or JSON Lines; `out` is a path or (for text formats) a file object."""
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
+        header, body = xlsx_records(columns, ([_plain(r.get(c)) for c in columns] for r in rows))
+        wb = SafeWorkbook(write_only=True)
         ws = wb.create_sheet(sheet)
-        ws.append(list(columns))
-        for r in rows:
-            ws.append([neutralise(_plain(r.get(c))) for c in columns])
+        ws.append(header)
+        for cells in body:
+            ws.append_prepared(cells)
         assert isinstance(out, Path)
         wb.save(out)
         return
@@ -245,13 +262,13 @@ def write_rows(out: Path | IO[str], columns: Sequence[str], rows: Iterable[dict[
         handle = out
     try:
         if fmt == "csv":
-            w = csv.writer(handle, lineterminator="\n")
+            w = SafeCsv(handle)
             w.writerow(columns)
             for r in rows:
-                w.writerow([neutralise(_plain(r.get(c))) for c in columns])
+                w.writerow([_plain(r.get(c)) for c in columns])
         else:
             for r in rows:
-                handle.write(json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n")
+                handle.write(json.dumps({c: _no_nul(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
     finally:
         if close:
             handle.close()
@@ -259,3 +276,8 @@ def write_rows(out: Path | IO[str], columns: Sequence[str], rows: Iterable[dict[
 
 def _plain(value: Any) -> Any:
     return "" if value is None else value
+
+
+def _no_nul(value: Any) -> Any:
+    """NUL is never written (cells_safe): imports refuse it, so export → new stays byte-identical."""
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value

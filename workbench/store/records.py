@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, and_, delete, func, insert, select
 
+from workbench.core import gate
 from workbench.core.errors import UserError
 from workbench.core.ids import new_uuid, now, stable_uuid, uuid5_text
 from workbench.core.model import Coding, Excerpt, Source
@@ -103,6 +104,8 @@ class RecordStore:
                                     "(use numbers, or 'citation: author-year')", file, line, "row")
             position = conn.execute(select(func.coalesce(func.max(t.source.c.position), 0))).scalar_one()
             new = [s for _, s in rows if s.ref not in known]
+            gate.check_taken(((line, s.uuid or stable_uuid("source", s.ref), s.ref) for line, s in rows
+                              if s.ref not in known), self._uuid_keys(conn, t.source, "ref"), file, "source")
             values = []
             for i, s in enumerate(new, start=1):
                 values.append(dict(uuid=s.uuid or stable_uuid("source", s.ref), ref=s.ref, citation=s.citation,
@@ -112,6 +115,11 @@ class RecordStore:
                 conn.execute(insert(t.source), values)
             self.core.log(conn, actor, "import sources", "source", "", added=len(values), file=file)
             return ImportResult(len(values), len(rows) - len(values))
+
+    @staticmethod
+    def _uuid_keys(conn: Connection, table: Any, key: str) -> dict[str, Any]:
+        """uuid → natural key of a table's rows (for the gate's `check_taken`)."""
+        return {uuid: value for uuid, value in conn.execute(select(table.c.uuid, table.c[key]))}
 
     # ----- excerpts ------------------------------------------------------------------------
     def excerpts(self, conn: Connection | None = None) -> list[Excerpt]:
@@ -139,6 +147,8 @@ class RecordStore:
                     raise UserError(f"unknown perspective '{e.perspective}'", file, line, "row")
                 if not e.text.strip():
                     raise UserError("empty excerpt text", file, line, "row")
+            gate.check_taken(((line, e.uuid or stable_uuid("excerpt", e.key), e.key) for line, e in rows
+                              if e.key not in known), self._uuid_keys(conn, t.excerpt, "key"), file, "excerpt")
             position = conn.execute(select(func.coalesce(func.max(t.excerpt.c.position), 0))).scalar_one()
             values = []
             for _, e in rows:

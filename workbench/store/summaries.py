@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
+from workbench.core import gate
 from workbench.core.errors import UserError
 from workbench.core.ids import now, stable_uuid
 from workbench.core.model import Summary
@@ -130,11 +131,14 @@ class SummaryStore:
             resolved = [(line, s, self.cell_ids(conn, s.subtheme, s.valence, s.perspective, file, line))
                         for line, s in rows]
             written = 0
-            for _line, s, ids in resolved:
+            taken = {r[0]: tuple(r[1:]) for r in conn.execute(
+                select(t.summary.c.uuid, t.summary.c.subtheme_id, t.summary.c.valence_id, t.summary.c.perspective_id))}
+            for line, s, ids in resolved:
                 old = self._existing(conn, ids)
                 if old is not None and old.text == s.text:
                     continue
                 if old is None:
+                    gate.check_taken([(line, s.uuid, tuple(ids))], taken, file, "summary")
                     conn.execute(insert(t.summary).values(
                         uuid=s.uuid or stable_uuid("summary", s.subtheme, s.valence or "", s.perspective),
                         subtheme_id=ids[0], valence_id=ids[1], perspective_id=ids[2], text=s.text,

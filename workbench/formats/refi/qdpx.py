@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.core.gate import check_bundle
 from workbench.core.interchange import ProjectBundle
 from workbench.formats.refi.qdpx_map import POSITIONS, to_bundle
 from workbench.formats.refi.qdpx_read import read_archive
@@ -18,8 +19,11 @@ from workbench.formats.refi.qdpx_write import project_qdpx
 
 def read_qdpx(path: Path, positions: str = "auto", dots: bool | None = None) -> ProjectBundle:
     """A project from a .qdpx (ours or another tool's); `bundle.losses` says what did not come across.
-    `dots`: code names 'parent.child' read as a hierarchy (None: for Taguette's files only)."""
-    return to_bundle(read_archive(path), positions, dots)
+    `dots`: code names 'parent.child' read as a hierarchy (None: for Taguette's files only). The
+    bundle passes the import gate (core/gate.py) before the store sees it."""
+    bundle = to_bundle(read_archive(path), positions, dots)
+    check_bundle(bundle, str(path))
+    return bundle
 
 
 __all__ = ["POSITIONS", "project_qdpx", "read_qdpx"]

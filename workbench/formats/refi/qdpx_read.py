@@ -234,11 +234,20 @@ def _text_source(el: Element, name: str, sguid: str, variables: dict[str, str], 
     for sel in el.findall(f"{N}PlainTextSelection"):
         desc = sel.find(f"{N}Description")
         src.selections.append(RSelection(
-            guid(sel.get("guid")), sel.get("name") or "", int(sel.get("startPosition", "0")),
-            int(sel.get("endPosition", "0")), guid(sel.get("creatingUser")), sel.get("creationDateTime") or "",
+            guid(sel.get("guid")), sel.get("name") or "", _position(sel, "startPosition"),
+            _position(sel, "endPosition"), guid(sel.get("creatingUser")), sel.get("creationDateTime") or "",
             desc.text or "" if desc is not None else "", _codings(sel), _notes(sel)))
     src.variables = _variables(el, variables)
     return src
+
+
+def _position(sel: Element, attr: str) -> int:
+    """A selection's character position: a whole number ≥ 0, else one line naming the selection."""
+    raw = (sel.get(attr) or "0").strip()
+    if not raw.isdigit() or not raw.isascii():
+        raise UserError(f"selection {sel.get('guid') or '(no guid)'}: {attr} '{raw[:20]}' is not a whole number "
+                        "≥ 0; the file is damaged — export it again from the tool that made it")
+    return int(raw)
 
 
 def _project(fh: IO[bytes] | io.RawIOBase, archive: SafeArchive, base: str) -> RProject:
@@ -283,7 +292,10 @@ def _project(fh: IO[bytes] | io.RawIOBase, archive: SafeArchive, base: str) -> R
         elif local in ("Set", "Link", "Graph"):
             unsupported[f"not carried: {local.lower()}s"] += 1
         else:
-            _source(el, local, variables, archive, base, unsupported, sources)
+            try:
+                _source(el, local, variables, archive, base, unsupported, sources)
+            except UserError as e:  # a selection's position (see _position): name the file
+                raise e.located(str(archive.path)) from None
         drop(el)
     root = context.root
     by_guid = {s.guid: s for s in sources}

@@ -135,6 +135,8 @@ def sniff(stream: IO[bytes] | io.RawIOBase, kind: str, file: str) -> str | None:
     except ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else None
         raise UserError(f"malformed XML: {e}", file, line) from None
+    except LookupError as e:  # expat meets the XML declaration's encoding="…" it does not know
+        raise UserError(f"malformed XML: {e} in the XML declaration (REFI-QDA files are UTF-8)", file, 1) from None
     raise UserError("malformed XML: no root element", file)
 
 
