@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from workbench.cli.project_cmds import build_project
+from workbench.services.build import build_project
 from workbench.core.example import example_files
 
 # No shrinking: a failing case of a whole import can take minutes to shrink; it is printed as drawn,
