@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from workbench.services.build import build_project
 from workbench.core.example import example_files
+from workbench.services.build import build_project
 
 # No shrinking: a failing case of a whole import can take minutes to shrink; it is printed as drawn,
 # with the blob that replays it.
