@@ -418,3 +418,21 @@ def test_a_qdpx_whose_xml_declares_an_unknown_encoding(example_dir: Path, run, b
     before = digest(example_dir)
     assert_refused(run("-p", str(example_dir), "import", "qdpx", str(broken)), "broken.qdpx", "encoding")
     assert digest(example_dir) == before
+
+
+def test_a_coding_sheet_whose_hidden_sheet_is_damaged(example_dir: Path, run, bad: Path) -> None:
+    """Found by tests/fuzz: bytes inserted into the XML of the 'lists' sheet (a ParseError)."""
+    import zipfile
+
+    good = bad / "good.xlsx"
+    assert run("-p", str(example_dir), "export", "coding-sheet", "--coder", "amira", "-o", str(good)).exit_code == 0
+    broken = bad / "amira.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            zout.writestr(item, data[:200] + b"\xd3\xd4<\x11" + data[200:] if item.filename.endswith("sheet2.xml")
+                          else data)
+    before = digest(example_dir)
+    result = run("--coder", "amira", "-p", str(example_dir), "import", "codings", str(broken))
+    assert_refused(result, "amira.xlsx")
+    assert digest(example_dir) == before

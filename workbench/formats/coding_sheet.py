@@ -147,6 +147,8 @@ def is_coding_sheet(path: Path) -> bool:
         return False
     try:
         return LISTS in wb.sheetnames and wb[LISTS].cell(1, 7).value == MARKER
+    except Exception:  # noqa: BLE001 — a damaged 'lists' sheet (read only now): not one we can read, and
+        return False  # the generic reader, or read_coding_sheet, says why in one line
     finally:
         wb.close()
 
