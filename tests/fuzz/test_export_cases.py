@@ -80,6 +80,7 @@ def test_export_new_export_keeps_apostrophes_cr_and_tabs(hostile: Path, tmp_path
 
 @pytest.mark.parametrize(("args", "name"), [(("export", "matrix", "--format", "xlsx"), "=cmd"),
                                             (("export", "matrix", "--format", "csv"), "=cmd"),
+                                            (("export", "cooccurrence", "--format", "csv"), "+sum"),
                                             (("export", "agreement", "--format", "xlsx"), "@evil"),
                                             (("agreement", "--format", "xlsx"), "=ben")])
 def test_names_starting_with_formula_characters_are_neutralised(hostile: Path, args: tuple[str, ...],

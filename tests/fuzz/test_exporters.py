@@ -118,7 +118,7 @@ OTHER_EXPORTS = [("table", f) for f in ("md", "csv", "json", "html", "xlsx", "do
     [("matrix", f) for f in ("md", "csv", "xlsx")] + [("evidence", f) for f in ("md", "csv", "xlsx", "docx")] + \
     [("agreement", f) for f in ("md", "xlsx")] + [("summaries", f) for f in ("xlsx", "docx", "csv")] + \
     [("figures", f) for f in ("md", "csv", "json", "xlsx")] + \
-    [("graph", f) for f in ("graphml", "gexf", "json")] + [("report", "html"), ("coding-sheet", "xlsx"), ("qdpx", "qdpx")]
+    [("graph", f) for f in ("graphml", "gexf", "json")] + [("cooccurrence", f) for f in ("csv", "xlsx")] + [("report", "html"), ("coding-sheet", "xlsx"), ("qdpx", "qdpx")]
 
 
 @given(data=st.data())

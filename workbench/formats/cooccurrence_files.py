@@ -4,17 +4,16 @@ CSV is the square matrix (theme and subtheme, then one column per subtheme). XLS
 one row per pair, most frequent first, for filtering. The picture shades each off-diagonal cell by
 its count (the diagonal, each subtheme's own count, would swamp the scale, so it is printed grey) and
 rules a line between themes, so a block of dark cells across a line is a grouping to discuss.
-Every name written to a spreadsheet is neutralised (DESIGN.md: cells starting = + - @).
+Every cell goes through formats/cells_safe.py (formulas neutralised, CR-safe CSV, XML escapes).
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import IO, Any
 
 from workbench.analysis.cooccurrence import UNGROUPED, Cooccurrence
-from workbench.formats.tabular import neutralise
+from workbench.formats.cells_safe import SafeCsv, SafeWorkbook
 
 
 def _theme(th: str | None) -> str:
@@ -31,17 +30,17 @@ def note(co: Cooccurrence) -> str:
 
 
 def matrix_rows(co: Cooccurrence) -> list[list[Any]]:
-    """Header and one row per subtheme, names neutralised."""
-    rows: list[list[Any]] = [["theme", "subtheme", *(neutralise(s) for s in co.subthemes)]]
+    """Header and one row per subtheme (the writers make the cells safe)."""
+    rows: list[list[Any]] = [["theme", "subtheme", *co.subthemes]]
     for i, (name, th) in enumerate(zip(co.subthemes, co.themes, strict=True)):
-        rows.append([neutralise(_theme(th)), neutralise(name), *(int(n) for n in co.counts[i])])
+        rows.append([_theme(th), name, *(int(n) for n in co.counts[i])])
     return rows
 
 
 def cooccurrence_csv(co: Cooccurrence, out: Path | IO[str]) -> None:
     handle: IO[str] = out.open("w", encoding="utf-8", newline="") if isinstance(out, Path) else out
     try:
-        csv.writer(handle, lineterminator="\n").writerows(matrix_rows(co))
+        SafeCsv(handle).writerows(matrix_rows(co))
     finally:
         if isinstance(out, Path):
             handle.close()
@@ -49,10 +48,9 @@ def cooccurrence_csv(co: Cooccurrence, out: Path | IO[str]) -> None:
 
 def cooccurrence_xlsx(co: Cooccurrence, out: Path | IO[bytes]) -> None:
     """Sheets 'Co-occurrence' (the matrix, shaded) and 'Pairs' (one row per pair coded together)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    wb = Workbook()
+    wb = SafeWorkbook()
     ws = wb.active
     ws.title = "Co-occurrence"
     for row in matrix_rows(co):
@@ -79,8 +77,7 @@ def cooccurrence_xlsx(co: Cooccurrence, out: Path | IO[bytes]) -> None:
     pairs.append(["subtheme", "theme", "with subtheme", "with theme", co.unit + "s"])
     theme_of = dict(zip(co.subthemes, co.themes, strict=True))
     for a, b, n in co.pairs():
-        pairs.append([neutralise(a), neutralise(_theme(theme_of[a])), neutralise(b),
-                      neutralise(_theme(theme_of[b])), n])
+        pairs.append([a, _theme(theme_of[a]), b, _theme(theme_of[b]), n])
     wb.save(out)
 
 
