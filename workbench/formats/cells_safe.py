@@ -1,7 +1,7 @@
 """The one rule for what a cell may hold when workbench writes CSV, XLSX, Markdown or HTML.
 
 Every writer in formats/ gets its CSV writer, its workbook and its Markdown/HTML escaping from
-here (tests/unit/test_cells_safe.py fails if a module builds a `csv.writer` or an openpyxl
+here (tests/fuzz/test_cells_safe.py fails if a module builds a `csv.writer` or an openpyxl
 `Workbook` itself), so one rule protects every export:
 
 - **Formulas.** A text that starts with = + - @, TAB, CR or LF — or with apostrophes followed by
