@@ -17,7 +17,9 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
@@ -26,6 +28,7 @@ from textual.worker import get_current_worker
 
 from workbench.core.errors import UserError
 from workbench.tui.actions import NothingToDo
+from workbench.tui.keys import KeyQueue
 from workbench.tui.messages import DataChanged, OpenExcerpt
 from workbench.tui.screens import SCREENS
 from workbench.tui.session import Change, Session
@@ -79,6 +82,23 @@ class WorkbenchApp(App[None]):
         self._gc_timer: Timer | None = None
         self._screen_up = False
         self._page: Any = False  # the first page of excerpts (None if unread), until the screen shows it
+        self.keys = KeyQueue(self)
+        self._start_hold = False
+        self.acknowledged: list[Change] = []  # every save the status bar has shown, in order
+
+    # ----- keys ----------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Typed keys wait in `self.keys` for their turn (tui/keys.py says why)."""
+        if self.keys.take(event):
+            return
+        await super().on_event(event)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Never pop the last screen: whatever asks for it (a stale dismiss) gets nothing done."""
+        if len(self.screen_stack) <= 1:
+            self.log.warning("pop_screen with one screen left: ignored")
+            return AwaitComplete.nothing()
+        return super().pop_screen()
 
     # ----- start-up ------------------------------------------------------------------------
     def on_load(self) -> None:
@@ -115,13 +135,19 @@ class WorkbenchApp(App[None]):
         self.start_session(name)
 
     def start_session(self, coder: str) -> None:
+        """Read the project; keys typed meanwhile wait until it is read (and are then applied)."""
         self.coder = coder
+        self.keys.hold()  # handed over to the full read's own hold in `_start_load`
+        self._start_hold = True
         self.session = Session(self.project, coder, self.clock)
         session = self.session
         self.fetch(lambda: self._read_first_page(session), self._first_page, group="first-page")
 
     def _start_load(self) -> None:
-        self.fetch(self._load, self._loaded, group="load")
+        self.fetch(self._load, self._loaded, group="load", hold_keys=True)
+        if self._start_hold:
+            self._start_hold = False
+            self.keys.release()
 
     @staticmethod
     def _read_first_page(session: Session) -> Any:
@@ -203,11 +229,23 @@ class WorkbenchApp(App[None]):
             self.notify_screens(DataChanged(frozenset({"all"})))
 
     # ----- reading and writing -------------------------------------------------------------
-    def fetch(self, job: Callable[[], T], then: Callable[[T], object], group: str = "fetch") -> None:
+    def fetch(self, job: Callable[[], T], then: Callable[[T], object], group: str = "fetch",
+              hold_keys: bool = False) -> None:
         """Run `job` in a worker thread and hand its result to `then` on the main thread.
 
         A newer fetch in the same group supersedes an older one (its result is dropped).
+        `hold_keys` keeps the keys typed meanwhile queued until `then` has run (or the read failed):
+        for an action that needs what is read, so the keys after it are applied after it.
         """
+        if hold_keys:
+            self.keys.hold()
+
+        def finish(result: T) -> None:
+            try:
+                then(result)
+            finally:
+                if hold_keys:
+                    self.keys.release()
 
         def run() -> None:
             worker = get_current_worker()
@@ -215,30 +253,49 @@ class WorkbenchApp(App[None]):
                 result = job()
             except UserError as e:
                 self._from_thread(self.notify, str(e), severity="error")
+                if hold_keys:
+                    self._from_thread(self.keys.release)
                 return
             except Exception as e:  # noqa: BLE001 — shown to the user, never a crash
                 self._from_thread(self._failed, "Could not read the project", e)
+                if hold_keys:
+                    self._from_thread(self.keys.release)
                 return
             if not worker.is_cancelled:
-                self._from_thread(then, result)
+                self._from_thread(finish, result)
+            elif hold_keys:
+                self._from_thread(self.keys.release)
 
         self.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
 
     def save(self, job: Callable[[Session], Change], failed: Callable[[Exception], bool] | None = None,
-             done: Callable[[Change], object] | None = None) -> None:
+             done: Callable[[Change], object] | None = None, hold_keys: bool = False) -> None:
         """Queue a write; one worker drains the queue in order, each job one transaction.
 
         `failed` may take an error first (on the main thread); returning True means it was handled.
-        `done` runs on the main thread after a successful save.
+        `done` runs on the main thread after a successful save. `hold_keys` keeps the keys typed
+        meanwhile queued until then (a dialog that closes once its text is saved).
         """
         if self.session is None:
             return
+        if hold_keys:
+            self.keys.hold()
+            failed, done = self._releasing(failed), self._releasing(done)
         with self._jobs_lock:
             self._jobs.append((job, failed, done))
             if self._writer_busy:
                 return
             self._writer_busy = True
         self.run_worker(self._drain, thread=True, group="writer", exit_on_error=False)
+
+    def _releasing(self, fn: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+        def run(arg: Any) -> Any:
+            try:
+                return fn(arg) if fn is not None else None
+            finally:
+                self.keys.release()
+
+        return run
 
     def _drain(self) -> None:
         while True:
@@ -311,6 +368,7 @@ class WorkbenchApp(App[None]):
 
     def _saved(self, change: Change, done: Callable[[Change], None] | None = None) -> None:
         self.collect_when_idle()
+        self.acknowledged.append(change)
         self._data_version = None  # our own write moved the counter: re-baseline on the next poll
         for kind in change.kinds:
             self.versions[kind] += 1
@@ -346,9 +404,13 @@ class WorkbenchApp(App[None]):
             screen.query_one(StatusBar).update("loading the project…", layout=False)
             return
         c = s.counts()
-        screen.query_one(StatusBar).update(
-            f"{c.excerpts} {s.word('excerpts')} · {c.coded_by_me} coded by me · {c.sources} {s.word('sources')}"
-            f" · last saved: {s.last_saved or 'nothing yet this session'}", layout=False)
+        counts = f"{c.excerpts} {s.word('excerpts')} · {c.coded_by_me} coded by me · {c.sources} {s.word('sources')}"
+        if not s.last_saved:
+            text = f"{counts} · nothing saved yet this session"
+        else:  # what the last key did comes first (a narrow terminal cuts the end), and how to take it back
+            back = "ctrl+y redoes" if s.last_saved.split(" ", 1)[-1].startswith("undone") else "ctrl+z undoes"
+            text = f"✓ {s.last_saved} · {back} · {counts}"
+        screen.query_one(StatusBar).update(text, layout=False)
 
     def _title(self, title: str) -> str:
         s = self.session

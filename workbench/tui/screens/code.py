@@ -8,6 +8,7 @@ app's save queue (one transaction each, undoable); this screen only renders what
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -299,49 +300,58 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         i = self.query_one("#codings", OptionList).highlighted
         return self.detail.codings[i] if i is not None and 0 <= i < len(self.detail.codings) else None
 
-    def _need_excerpt(self) -> ExcerptDetail | None:
-        """The excerpt on show — never one the list has already moved away from."""
-        if self.detail is None:
+    def with_excerpt(self, then: Callable[[ExcerptDetail], None]) -> None:
+        """Run `then` on the excerpt the list is on. If its text is still being read (the key came
+        right after a move), the keys typed after this one wait, and `then` runs once it is shown:
+        a key is applied, never dropped, and always to the excerpt it was typed for."""
+        key = self.excerpt_list.current_key
+        if key is None or self.session.index is None:
             self.notify("no excerpt selected", severity="warning")
-            return None
-        if self.detail.key != self.excerpt_list.current_key:
-            self._show_current()
-            self.notify("showing the excerpt first — press the key again", severity="warning")
-            return None
-        return self.detail
+            return
+        if self.detail is not None and self.detail.key == key:
+            then(self.detail)
+            return
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+
+        def shown(d: ExcerptDetail) -> None:
+            self.show_detail(d)
+            then(d)
+
+        self.wb.fetch(lambda: self.session.detail(key), shown, group="detail-for-key", hold_keys=True)
 
     def apply(self, subtheme: str) -> None:
-        d = self._need_excerpt()
-        if d is None:
-            return
+        self.with_excerpt(lambda d: self._apply(d, subtheme))
+
+    def _apply(self, d: ExcerptDetail, subtheme: str) -> None:
         span = self.query_one(ExcerptText).selected_span
         valence, perspective = self.valence, self.perspective
         self.wb.save(lambda s: s.apply(d.key, subtheme, valence, perspective, span))
 
     def action_apply(self) -> None:
-        d = self._need_excerpt()
-        if d is None:
-            return
-        s = self.session
-        self.app.push_screen(SubthemeFinder(s.codebook, f"Apply a {s.word('subtheme')} to {d.key}",
-                                            s.words()), self._finder_done)
+        def open_finder(d: ExcerptDetail) -> None:
+            s = self.session
+            self.app.push_screen(SubthemeFinder(s.codebook, f"Apply a {s.word('subtheme')} to {d.key}", s.words()),
+                                 lambda result: self._finder_done(d, result))
 
-    def _finder_done(self, result: tuple[str, str] | None) -> None:
+        self.with_excerpt(open_finder)
+
+    def _finder_done(self, d: ExcerptDetail, result: tuple[str, str] | None) -> None:
         if result is None:
             return
         what, name = result
         if what == "apply":
-            self.apply(name)
+            self._apply(d, name)  # the excerpt the finder was opened for, whatever moved since
         else:
-            self.app.push_screen(NewSubtheme(name, self.session.words()), self._new_subtheme_done)
+            self.app.push_screen(NewSubtheme(name, self.session.words()), lambda r: self._new_subtheme_done(d, r))
 
     def action_new_subtheme(self) -> None:
-        if self._need_excerpt() is not None:
-            self.app.push_screen(NewSubtheme("", self.session.words()), self._new_subtheme_done)
+        self.with_excerpt(lambda d: self.app.push_screen(NewSubtheme("", self.session.words()),
+                                                         lambda r: self._new_subtheme_done(d, r)))
 
-    def _new_subtheme_done(self, result: tuple[str, str] | None) -> None:
-        d = self.detail
-        if result is None or d is None:
+    def _new_subtheme_done(self, d: ExcerptDetail, result: tuple[str, str] | None) -> None:
+        if result is None:
             return
         name, definition = result
         s = self.session
@@ -358,9 +368,9 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.show_pickers()
 
     def action_perspective(self) -> None:
-        d = self._need_excerpt()
-        if d is None:
-            return
+        self.with_excerpt(self._pick_perspective)
+
+    def _pick_perspective(self, d: ExcerptDetail) -> None:
         s = self.session
         choices: list[tuple[str, str | None]] = []
         for p in s.codebook.perspectives:
@@ -382,11 +392,12 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.show_pickers()
 
     def action_nothing(self) -> None:
-        d = self._need_excerpt()
-        if d is not None:
-            self.wb.save(lambda s: s.toggle_nothing_applies(d.key))
+        self.with_excerpt(lambda d: self.wb.save(lambda s: s.toggle_nothing_applies(d.key)))
 
     def action_remove(self) -> None:
+        self.with_excerpt(lambda _d: self._remove())
+
+    def _remove(self) -> None:
         c = self._highlighted_coding()
         if c is None:
             self.notify("no coding to remove: highlight one in the codings list", severity="warning")
@@ -394,6 +405,9 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.wb.save(lambda s: s.remove(c))
 
     def action_note(self) -> None:
+        self.with_excerpt(lambda _d: self._note())
+
+    def _note(self) -> None:
         c = self._highlighted_coding()
         if c is None:
             self.notify("highlight a coding in the codings list first", severity="warning")
@@ -411,10 +425,9 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.app.push_screen(Ask(f"Note on {c.subtheme} ({c.excerpt})", c.note), done)
 
     def action_memo(self) -> None:
-        d = self._need_excerpt()
-        if d is None:
-            return
+        self.with_excerpt(self._memo)
 
+    def _memo(self, d: ExcerptDetail) -> None:
         def done(text: str | None) -> None:
             if text and text.strip():
                 from workbench.tui.actions import Memo
@@ -472,7 +485,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         """Apply a filter; a subtheme filter first loads which excerpts carry it (in a worker)."""
         s = self.session
         if f.subtheme and s.index is not None and f.subtheme not in s.index.subtheme_keys:
-            self.wb.fetch(lambda: s.load_subtheme_filter(f.subtheme), lambda _keys: self.set_filter(f), group="filter")
+            self.wb.fetch(lambda: s.load_subtheme_filter(f.subtheme), lambda _keys: self.set_filter(f), group="filter",
+                          hold_keys=True)
             return
         self.filter = f
         self.refilter()

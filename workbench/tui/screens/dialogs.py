@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -17,7 +18,20 @@ from textual.widgets.option_list import Option
 T = TypeVar("T")
 
 
-class Dialog(ModalScreen[T]):
+class Modal(ModalScreen[T]):
+    """A modal screen that answers once: a dismiss after it has left the top of the stack is ignored.
+
+    Without this a late second Enter reached a dialog already dismissed, ran its callback again (a
+    second coding) and popped the screen below it (the app crashed with an empty stack).
+    """
+
+    def dismiss(self, result: T | None = None) -> AwaitComplete:
+        if not self.is_attached or self.app.screen is not self:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+
+class Dialog(Modal[T]):
     """A centred box; Escape cancels (dismisses with None, or False for a confirmation)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Markdown, Static
+
+from workbench.tui.screens.dialogs import Modal
 
 GENERAL = """\
 **Everywhere:** `1`–`5` switch screens (or click the tabs on top) · `ctrl+p` command palette (every action
@@ -15,7 +17,7 @@ is there, searchable) · `ctrl+z` undo · `ctrl+y` redo · `tab` next pane · `F
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close help")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

@@ -106,7 +106,7 @@ Enter on a cell lists the excerpts behind it; Enter on an excerpt opens it on th
         s = self.session
         valences = list(view.matrix.valences)
         self.wb.fetch(lambda: views.cell_excerpts(s, view.derivation, subtheme, perspective, valences),
-                      lambda found: self._list(subtheme, perspective, found), group="matrix-cell")
+                      lambda found: self._list(subtheme, perspective, found), group="matrix-cell", hold_keys=True)
 
     def _list(self, subtheme: str, perspective: str | None, found: list[tuple[str, str, str | None, str]]) -> None:
         if not found:

@@ -276,15 +276,15 @@ def open_search(screen: Any) -> None:
         screen.app.push_screen(SearchCode(index, s.codebook, s.coder, screen.valence, s.words()), done)
 
     screen.notify("loading the search index…", timeout=2)
-    screen.wb.fetch(lambda: load_index(s.project), show, group="search-index")
+    screen.wb.fetch(lambda: load_index(s.project), show, group="search-index", hold_keys=True)
 
 
 def open_suggestions(screen: Any) -> None:
     """g on the Code screen: the top three subthemes for the excerpt on show."""
-    d = screen.detail
-    if d is None:
-        screen.notify("no excerpt selected", severity="warning")
-        return
+    screen.with_excerpt(lambda d: _suggest(screen, d))
+
+
+def _suggest(screen: Any, d: Any) -> None:
     s = screen.session
 
     def show(ranking: list[tuple[str, float]] | None) -> None:
@@ -303,4 +303,4 @@ def open_suggestions(screen: Any) -> None:
 
         screen.app.push_screen(Suggestions(d.key, ranking, s.words(), screen.valence, screen.perspective), done)
 
-    screen.wb.fetch(lambda: load_suggestions(s.project, d.text), show, group="suggest")
+    screen.wb.fetch(lambda: load_suggestions(s.project, d.text), show, group="suggest", hold_keys=True)

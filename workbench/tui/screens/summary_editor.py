@@ -14,11 +14,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from workbench.store.summaries import SummaryConflict
-from workbench.tui.screens.dialogs import Confirm
+from workbench.tui.screens.dialogs import Confirm, Modal
 from workbench.tui.views import Evidence
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ class CellRef:
     version: int  # 0: no summary yet
 
 
-class ConflictScreen(ModalScreen[str | None]):
+class ConflictScreen(Modal[str | None]):
     """Both texts side by side: keep mine, take theirs, or go back and merge them by hand."""
 
     BINDINGS = [Binding("escape", "dismiss_edit", "Back to editing")]
@@ -76,7 +75,7 @@ class ConflictScreen(ModalScreen[str | None]):
         self.dismiss(event.button.id)
 
 
-class SummaryEditor(ModalScreen[bool]):
+class SummaryEditor(Modal[bool]):
     """Dismisses True when a summary was saved."""
 
     BINDINGS = [
@@ -137,7 +136,7 @@ class SummaryEditor(ModalScreen[bool]):
         refs = ",".join(c.references)
         cast("WorkbenchApp", self.app).save(lambda s: s.run(WriteSummary(c.subtheme, c.valence, c.perspective, text, s.coder, refs,
                                                    expected)), failed=self._failed,
-                      done=lambda _change: self.dismiss(True))
+                      done=lambda _change: self.dismiss(True), hold_keys=True)
 
     def _failed(self, error: Exception) -> bool:
         if not isinstance(error, SummaryConflict):

@@ -166,7 +166,7 @@ project's exports/ folder. `c` chooses whose codings count.
             return cell, views.summary_evidence(s, model, subtheme, row.valence, e.perspective)
 
         self.wb.fetch(load, lambda got: self.app.push_screen(SummaryEditor(got[0], got[1], s.words())),
-                      group="summary")
+                      group="summary", hold_keys=True)
 
     def action_export(self) -> None:
         from workbench.formats.table_registry import TABLE_FORMATS

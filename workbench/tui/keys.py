@@ -1,0 +1,119 @@
+"""Keys applied one at a time, in order, each to the screen it was typed for.
+
+Textual hands a key to the focused widget's queue and takes the next key at once. A key that
+opens a dialog (`a`) therefore runs its binding only after the keys typed behind it have gone to
+the old screen's widgets (where `e` wrote a note and `u` moved the list), and an Enter that
+dismisses a dialog can reach that dialog again after it was popped (which popped the screen
+below it: the app ended with "Can't pop screen"). Coders type bursts by muscle memory, so every
+key waits here until everything the previous key set off has settled — its handlers, the
+messages they posted, a screen it pushed or popped (composed, mounted, focused) — and until no
+action has asked to hold the keys (an action waiting for the excerpt it acts on). Then it is
+handed to Textual as if it had just been typed, to whatever now has focus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+SETTLE_CAP = 2.0  # seconds: a key is never kept longer than this by a widget that does not settle
+HOLD_CAP = 10.0  # seconds: nor by a hold whose release was lost (a failed read)
+
+
+class KeyQueue:
+    """The app's queue of typed keys (see the module docstring for why)."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.keys: deque[events.Key] = deque()
+        self._released: set[int] = set()
+        self._held = 0
+        self._held_since = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    # ----- the app's side ---------------------------------------------------------------------
+    def take(self, event: events.Event) -> bool:
+        """True when the app must not handle `event` now: a typed key, queued for its turn."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            return False
+        if id(event) in self._released:
+            self._released.discard(id(event))
+            return False
+        self.keys.append(events.Key(event.key, event.character))
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._feed())
+        return True
+
+    @property
+    def pending(self) -> int:
+        """Keys typed but not yet handed on (tests and the benchmark wait for 0)."""
+        return len(self.keys) + (0 if self._task is None or self._task.done() else 1)
+
+    def hold(self) -> None:
+        """Keep the following keys back until `release` (an action is waiting for data it needs)."""
+        if self._held == 0:
+            self._held_since = monotonic()
+        self._held += 1
+
+    def release(self) -> None:
+        self._held = max(0, self._held - 1)
+
+    # ----- feeding ----------------------------------------------------------------------------
+    async def _feed(self) -> None:
+        try:
+            await self._feed_keys()
+        except Exception as e:  # noqa: BLE001 — a fault here must not strand the keys behind it
+            self.app.log.error("key queue", e)
+            while self.keys:
+                self.app.post_message(self.keys.popleft())
+
+    async def _feed_keys(self) -> None:
+        while self.keys:
+            await self._settle()
+            if not self.keys:
+                break
+            key = self.keys.popleft()
+            self._released.add(id(key))
+            key.set_sender(self.app)
+            self.app.post_message(key)
+            await asyncio.sleep(0)
+        await self._settle()
+
+    async def _settle(self) -> None:
+        start = monotonic()
+        spins = 0
+        while True:
+            held = self._held and monotonic() - self._held_since < HOLD_CAP
+            if not held and not self._busy():
+                return
+            if not held and monotonic() - start > SETTLE_CAP:
+                self.app.log.warning("key queue: the app did not settle; handing the key on")
+                return
+            spins += 1
+            await asyncio.sleep(0 if spins < 20 else 0.002)
+
+    def _busy(self) -> bool:
+        """True while any live message pump has messages queued, is still being mounted, or has
+        callbacks due. A pump handles its whole queue without yielding to the event loop unless a
+        handler waits on something (a mount: seen here as a pump not yet mounted), so "every queue
+        empty" means that everything the last key set off has run."""
+        app = self.app
+        if app._message_queue.values or app._next_callbacks:  # (the app's loop is not a task of its own)
+            return True
+        for pump in app._registry:
+            if pump._closed or pump._closing or pump._task is None:
+                continue
+            if not pump._is_mounted or pump._message_queue.values or pump._next_callbacks:
+                return True
+        try:
+            screen = app.screen
+        except Exception:  # noqa: BLE001 — no screen yet: nothing to wait for
+            return False
+        return bool(getattr(screen, "_callbacks", None))
