@@ -84,8 +84,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         Binding("e", "note", "Note on coding", show=False),
         Binding("m", "memo", "Memo on excerpt", show=False),
         Binding("w", "whole", "Whole excerpt (clear selection)", show=False),
-        Binding("t", "toggle_codebook", "Show/hide codebook", show=False),
-        Binding("escape", "leave_search", "Back to list", show=False),
+        Binding("t", "toggle_codebook", "Codebook (show / back to list)", show=False),
+        Binding("escape", "back", "Back one step (to the list)", show=False),
         Binding("ctrl+f", "search_code", "Search & code hits", show=False),  # issue 9: tui/screens/search.py
         Binding("g", "suggest", "Suggestions", show=False),
     ]
@@ -224,7 +224,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         else:
             text.show(d.text, spans)
         codings = self.query_one("#codings", OptionList)
-        keep = codings.highlighted
+        keep = codings.highlighted if same else 0  # a new excerpt starts at its first coding
         codings.clear_options()
         if d.codings:
             codings.add_options([Option(coding_label(i, c, d.text, s.coder, s.blind), id=c.uuid)
@@ -460,17 +460,27 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
 
         open_suggestions(self)
 
-    def action_leave_search(self) -> None:
+    def action_back(self) -> None:
+        """Escape: one step out — from the search box, the text, the codings or the codebook back to
+        the list (hiding the codebook again where it had replaced the list)."""
         if self.query_one("#search", Input).has_focus:
-            self.excerpt_list.focus()
             self._show_current()
+        if self.has_class("-show-codebook"):
+            self.remove_class("-show-codebook")
+        self.excerpt_list.focus()
 
     def action_whole(self) -> None:
         self.query_one(ExcerptText).clear_selection()
         self.show_pickers()
 
     def action_toggle_codebook(self) -> None:
+        """t: to the codebook and back. At 80 columns the codebook takes the list's place, so focus
+        goes with it (it must never stay in a pane that is no longer shown)."""
         self.toggle_class("-show-codebook")
+        if self.has_class("-show-codebook"):
+            self.query_one(CodebookTree).focus()
+        else:
+            self.excerpt_list.focus()
 
     def action_toggle_uncoded(self) -> None:
         from dataclasses import replace

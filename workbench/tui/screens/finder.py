@@ -1,6 +1,14 @@
-"""Fuzzy finder for subthemes: type a few letters, Enter applies; or make a new subtheme from them."""
+"""Finder for subthemes: type a few letters, Enter applies the top match; or make a new subtheme.
+
+Coders type the start of the words they have in mind ("role amb", "lack sup") and press Enter
+without looking, so the ranking is predictable before it is clever: the exact name, then names
+that start with the query, then names whose words start with the query's words in order, then
+names containing it, and only then fuzzy matches (rapidfuzz, for typos). Ties keep codebook order.
+"""
 
 from __future__ import annotations
+
+import re
 
 from rich.text import Text
 from textual import on
@@ -14,6 +22,53 @@ from workbench.core.model import Codebook
 from workbench.tui.screens.dialogs import Dialog
 
 NEW = "\x00new"
+FUZZY_CUTOFF = 60
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _word_starts_in_order(query: list[str], words: list[str]) -> bool:
+    """Each query word starts a word of the name, in order ("lack sup" → Lack of support…)."""
+    i = 0
+    for q in query:
+        while i < len(words) and not words[i].startswith(q):
+            i += 1
+        if i == len(words):
+            return False
+        i += 1
+    return True
+
+
+def rank(query: str, names: list[str]) -> list[str]:
+    """`names` (in codebook order) that match `query`, best first (see the module docstring)."""
+    q = " ".join(_words(query))
+    if not q:
+        return list(names)
+    tiers: list[list[str]] = [[], [], [], []]
+    rest: list[str] = []
+    q_words = q.split()
+    for name in names:
+        words = _words(name)
+        flat = " ".join(words)
+        if flat == q:
+            tiers[0].append(name)
+        elif flat.startswith(q):
+            tiers[1].append(name)
+        elif _word_starts_in_order(q_words, words):
+            tiers[2].append(name)
+        elif q in flat:
+            tiers[3].append(name)
+        else:
+            rest.append(name)
+    from rapidfuzz import fuzz, process, utils
+
+    order = {n: i for i, n in enumerate(names)}
+    fuzzy = process.extract(q, rest, scorer=fuzz.WRatio, processor=utils.default_process, limit=None,
+                            score_cutoff=FUZZY_CUTOFF)
+    fuzzy.sort(key=lambda found: (-found[1], order[found[0]]))
+    return [n for tier in tiers for n in tier] + [n for n, _score, _i in fuzzy]
 
 
 class SubthemeFinder(Dialog[tuple[str, str] | None]):
@@ -52,13 +107,7 @@ class SubthemeFinder(Dialog[tuple[str, str] | None]):
         ol.clear_options()
         names = [n for n, _ in self.entries]
         where = dict(self.entries)
-        if query.strip():
-            from rapidfuzz import fuzz, process
-
-            found = process.extract(query, names, scorer=fuzz.WRatio, limit=30, score_cutoff=40)
-            ordered = [n for n, _score, _i in found]
-        else:
-            ordered = names
+        ordered = rank(query, names)[:30] if query.strip() else names
         options = [Option(Text.assemble(n, (f"  — {where[n]}", "dim")), id=n) for n in ordered]
         exact = any(n.casefold() == query.strip().casefold() for n in names)
         if self.allow_new and query.strip() and not exact:

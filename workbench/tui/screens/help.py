@@ -11,10 +11,19 @@ from textual.widgets import Markdown, Static
 from workbench.tui.screens.dialogs import Modal
 
 GENERAL = """\
-**Everywhere:** `1`–`5` switch screens (or click the tabs on top) · `ctrl+p` command palette (every action
-is there, searchable) · `ctrl+z` undo · `ctrl+y` redo · `tab` next pane · `F6` high contrast · `?` this help ·
-`ctrl+q` quit. Everything is saved the moment you do it.
+**Everywhere:** `1`–`{last}` switch screens ({names}; or click the tabs on top) · `ctrl+p` command palette
+(every action is there, searchable) · `ctrl+z` undo · `ctrl+y` redo (both from any pane, the excerpt text
+included) · `tab` next pane · `escape` one step back (a dialog closes; a pane returns to the list) ·
+`F6` high contrast · `?` this help · `ctrl+q` quit. Keys typed quickly are applied in the order typed, even
+while a dialog is still opening. Everything is saved the moment you do it.
 """
+
+
+def general_help() -> str:
+    """The part every screen's help shares; the screen count comes from the registry, never by hand."""
+    from workbench.tui.screens import SCREENS
+
+    return GENERAL.format(last=SCREENS[-1].key, names=", ".join(f"{e.key} {e.title}" for e in SCREENS))
 
 
 class HelpScreen(Modal[None]):
@@ -42,7 +51,7 @@ class HelpScreen(Modal[None]):
             keys.append(f"| {shown} | {binding.description} |")
         with Vertical():
             with VerticalScroll():
-                yield Markdown(help_text + "\n\n**Keys on this screen**\n\n" + "\n".join(keys) + "\n\n" + GENERAL)
+                yield Markdown(help_text + "\n\n**Keys on this screen**\n\n" + "\n".join(keys) + "\n\n" + general_help())
             yield Static("Escape or ? closes this help", classes="hint")
 
     def action_close(self) -> None:

@@ -88,11 +88,12 @@ class CodebookTree(Tree[Node]):
                      and not n.is_expanded}
         self.clear()
         target: TreeNode[Node] | None = None
-        width = max((len(s.name) for s in cb.all_subthemes()), default=10)
-        width = min(width, 40)
+        self._shown = (cb, words, counts)
+        width = self._name_width(cb, counts)
 
         def label(name: str, n: Node) -> Text:
-            text = Text(name if counts is None else f"{name[:width]:<{width}}")
+            shown = name if len(name) <= width else name[:width - 1] + "…"
+            text = Text(name if counts is None else f"{shown:<{width}}")
             if counts is not None:
                 text.append(counts_text(counts.get(name)), style="dim")
             return text
@@ -130,6 +131,20 @@ class CodebookTree(Tree[Node]):
             pass
         elif self.cursor_line < 0 and self.last_line >= 0:
             self.cursor_line = 0
+
+    def _name_width(self, cb: Codebook, counts: dict[str, tuple[int, int, int]] | None) -> int:
+        """The names' column: as wide as the longest name, or as the tree leaves room for beside the
+        counts (a wide terminal shows whole names; 80 columns cut the longest with "…")."""
+        longest = max((len(s.name) for s in cb.all_subthemes()), default=10)
+        if counts is None or self.size.width <= 0:
+            return longest
+        room = self.size.width - 2 * self.guide_depth - 6 - max(len(counts_text(c)) for c in [*counts.values(), None])
+        return max(16, min(longest, room))
+
+    def on_resize(self) -> None:
+        shown = getattr(self, "_shown", None)
+        if shown is not None and shown[2] is not None:
+            self.show_codebook(*shown)
 
     def select_subtheme(self, name: str) -> bool:
         for node in self._tree_nodes.values():

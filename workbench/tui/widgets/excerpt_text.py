@@ -9,6 +9,7 @@ shown reversed as well.
 from __future__ import annotations
 
 from rich.style import Style
+from textual.binding import Binding
 from textual.widgets import TextArea
 from textual.widgets.text_area import Document, TextAreaTheme
 
@@ -24,6 +25,9 @@ THEME = TextAreaTheme(
 class ExcerptText(TextArea):
     """Shows one excerpt; `selected_span` is the selection as character offsets into its text."""
 
+    # The text is read-only, so TextArea's own undo/redo would do nothing here; the keys mean what
+    # they mean everywhere else (undo the last change to the project), and the footer says so.
+    BINDINGS = [Binding("ctrl+z", "app.undo", "Undo"), Binding("ctrl+y", "app.redo", "Redo")]
     DEFAULT_CSS = """
     ExcerptText { height: auto; max-height: 12; min-height: 3; border: none; padding: 0 1; }
     ExcerptText:focus { border: none; }
