@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.worker import get_current_worker
+from textual.worker import WorkerState, get_current_worker
 
 from workbench.core.errors import UserError
 from workbench.tui.actions import NothingToDo
@@ -83,7 +83,7 @@ class WorkbenchApp(App[None]):
         self._screen_up = False
         self._page: Any = False  # the first page of excerpts (None if unread), until the screen shows it
         self.keys = KeyQueue(self)
-        self._start_hold = False
+        self._load_failed = False
         self.acknowledged: list[Change] = []  # every save the status bar has shown, in order
 
     # ----- keys ----------------------------------------------------------------------------
@@ -137,17 +137,13 @@ class WorkbenchApp(App[None]):
     def start_session(self, coder: str) -> None:
         """Read the project; keys typed meanwhile wait until it is read (and are then applied)."""
         self.coder = coder
-        self.keys.hold()  # handed over to the full read's own hold in `_start_load`
-        self._start_hold = True
+        self.keys.hold_while(lambda: not self.ready and not self._load_failed)
         self.session = Session(self.project, coder, self.clock)
         session = self.session
         self.fetch(lambda: self._read_first_page(session), self._first_page, group="first-page")
 
     def _start_load(self) -> None:
-        self.fetch(self._load, self._loaded, group="load", hold_keys=True)
-        if self._start_hold:
-            self._start_hold = False
-            self.keys.release()
+        self.fetch(self._load, self._loaded, group="load")
 
     @staticmethod
     def _read_first_page(session: Session) -> Any:
@@ -234,39 +230,28 @@ class WorkbenchApp(App[None]):
         """Run `job` in a worker thread and hand its result to `then` on the main thread.
 
         A newer fetch in the same group supersedes an older one (its result is dropped).
-        `hold_keys` keeps the keys typed meanwhile queued until `then` has run (or the read failed):
-        for an action that needs what is read, so the keys after it are applied after it.
+        `hold_keys` keeps the keys typed meanwhile queued until `then` has run (or the read failed
+        or was superseded): for an action that needs what is read, so the keys after it act after it.
         """
-        if hold_keys:
-            self.keys.hold()
-
-        def finish(result: T) -> None:
-            try:
-                then(result)
-            finally:
-                if hold_keys:
-                    self.keys.release()
 
         def run() -> None:
             worker = get_current_worker()
             try:
                 result = job()
             except UserError as e:
+                self._load_failed = self._load_failed or group == "load"
                 self._from_thread(self.notify, str(e), severity="error")
-                if hold_keys:
-                    self._from_thread(self.keys.release)
                 return
             except Exception as e:  # noqa: BLE001 — shown to the user, never a crash
+                self._load_failed = self._load_failed or group == "load"
                 self._from_thread(self._failed, "Could not read the project", e)
-                if hold_keys:
-                    self._from_thread(self.keys.release)
                 return
             if not worker.is_cancelled:
-                self._from_thread(finish, result)
-            elif hold_keys:
-                self._from_thread(self.keys.release)
+                self._from_thread(then, result)  # the worker runs until `then` has returned
 
-        self.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
+        worker = self.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
+        if hold_keys:
+            self.keys.hold_while(lambda: worker.state in (WorkerState.PENDING, WorkerState.RUNNING))
 
     def save(self, job: Callable[[Session], Change], failed: Callable[[Exception], bool] | None = None,
              done: Callable[[Change], object] | None = None, hold_keys: bool = False) -> None:
@@ -279,8 +264,9 @@ class WorkbenchApp(App[None]):
         if self.session is None:
             return
         if hold_keys:
-            self.keys.hold()
-            failed, done = self._releasing(failed), self._releasing(done)
+            finished: list[bool] = []
+            self.keys.hold_while(lambda: not finished)
+            failed, done = self._releasing(failed, finished), self._releasing(done, finished)
         with self._jobs_lock:
             self._jobs.append((job, failed, done))
             if self._writer_busy:
@@ -288,12 +274,13 @@ class WorkbenchApp(App[None]):
             self._writer_busy = True
         self.run_worker(self._drain, thread=True, group="writer", exit_on_error=False)
 
-    def _releasing(self, fn: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    @staticmethod
+    def _releasing(fn: Callable[[Any], Any] | None, finished: list[bool]) -> Callable[[Any], Any]:
         def run(arg: Any) -> Any:
             try:
                 return fn(arg) if fn is not None else None
             finally:
-                self.keys.release()
+                finished.append(True)
 
         return run
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +35,7 @@ class KeyQueue:
         self.app = app
         self.keys: deque[events.Key] = deque()
         self._released: set[int] = set()
-        self._held = 0
-        self._held_since = 0.0
+        self._holds: list[tuple[float, Callable[[], bool]]] = []
         self._task: asyncio.Task[None] | None = None
 
     # ----- the app's side ---------------------------------------------------------------------
@@ -56,14 +56,16 @@ class KeyQueue:
         """Keys typed but not yet handed on (tests and the benchmark wait for 0)."""
         return len(self.keys) + (0 if self._task is None or self._task.done() else 1)
 
-    def hold(self) -> None:
-        """Keep the following keys back until `release` (an action is waiting for data it needs)."""
-        if self._held == 0:
-            self._held_since = monotonic()
-        self._held += 1
+    def hold_while(self, holding: Callable[[], bool]) -> None:
+        """Keep the following keys back while `holding()` is true: an action is waiting for data
+        it needs (a read in a worker, a save before its dialog closes). A condition rather than a
+        count, so a worker cancelled before it ever ran cannot leave the keys held."""
+        self._holds.append((monotonic(), holding))
 
-    def release(self) -> None:
-        self._held = max(0, self._held - 1)
+    def held(self) -> bool:
+        now = monotonic()
+        self._holds = [(t, h) for t, h in self._holds if now - t < HOLD_CAP and h()]
+        return bool(self._holds)
 
     # ----- feeding ----------------------------------------------------------------------------
     async def _feed(self) -> None:
@@ -90,7 +92,7 @@ class KeyQueue:
         start = monotonic()
         spins = 0
         while True:
-            held = self._held and monotonic() - self._held_since < HOLD_CAP
+            held = self.held()
             if not held and not self._busy():
                 return
             if not held and monotonic() - start > SETTLE_CAP:

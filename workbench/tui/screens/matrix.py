@@ -54,7 +54,7 @@ Enter on a cell lists the excerpts behind it; Enter on an excerpt opens it on th
         s = self.session
         choice = self.sync_coder_choice()
         self.query_one("#matrix-legend", Static).update("computing…")
-        self.wb.fetch(lambda: views.matrix_view(s, choice), self._show, group="matrix")
+        self.wb.fetch(lambda: views.matrix_view(s, choice), self._show, group="matrix", hold_keys=True)
 
     def _show(self, view: views.MatrixView | None) -> None:
         s = self.session

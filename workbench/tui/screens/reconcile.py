@@ -123,7 +123,7 @@ when the team is ready to compare.
     def reload(self, change: DataChanged | None = None) -> None:
         session, settled = self.session, self.include_settled
         self.wb.fetch(lambda: load_view(session.project.viewer(session.coder), settled), self._show,
-                      group="reconcile")
+                      group="reconcile", hold_keys=True)
 
     def _show(self, view: ReconcileView) -> None:
         self.view = view

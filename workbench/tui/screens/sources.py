@@ -58,7 +58,7 @@ with its sources, their quality, the perspectives and warnings such as "single s
     def reload(self, change: DataChanged | None = None) -> None:
         s = self.session
         choice = self.sync_coder_choice()
-        self.wb.fetch(lambda: views.sources_view(s, choice), self._show, group="sources")
+        self.wb.fetch(lambda: views.sources_view(s, choice), self._show, group="sources", hold_keys=True)
 
     def _show(self, view: views.SourcesView) -> None:
         s = self.session

@@ -91,7 +91,7 @@ project's exports/ folder. `c` chooses whose codings count.
     def reload(self, change: DataChanged | None = None) -> None:
         s = self.session
         choice = self.sync_coder_choice()
-        self.wb.fetch(lambda: views.table_view(s, choice), self._show, group="table")
+        self.wb.fetch(lambda: views.table_view(s, choice), self._show, group="table", hold_keys=True)
 
     def _show(self, model: Any) -> None:
         preview = self.query_one(OptionList)
