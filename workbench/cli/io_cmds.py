@@ -25,7 +25,7 @@ from workbench.cli.common import (
 from workbench.cli.lazy import LazyGroup
 
 if TYPE_CHECKING:
-    pass
+    from workbench.store.api import Project
 
 P = "workbench.cli."
 IMPORTS = {
@@ -122,6 +122,13 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
         else:
             with progress(len(rows) * 2, f"importing {kind}") as advance:
                 result = project.records.add_codings(rows, actor, str(file), advance)
+            marks = getattr(rows, "nothing_applies", [])  # checked by the reader with the codings
+            if marks:
+                known = set(project.records.nothing_applies())
+                for _line, mark in marks:
+                    project.records.mark_nothing_applies(mark.excerpt, mark.coder)
+                new = len({(m.excerpt, m.coder) for _l, m in marks} - known)
+                extra = f"; nothing applies: {new} marked, {len(marks) - new} already present"
         changed = project.interchange.renumber_sources(actor) if renumber else {}
     click.echo(f"{file}: {result}")
     if renumber:
@@ -183,11 +190,17 @@ def _export(ctx: Context, kind: str, output: Path | None, fmt: str | None) -> No
     chosen = choose_format(output, fmt, RECORD_FORMATS, "csv")
     with ctx.open() as project:
         if kind == "codings":  # while blind, a coder sees only their own codings (store/viewer.py)
+            from workbench.core.ids import stable_uuid
+            from workbench.formats.records import NothingApplies
+
             view = ctx.viewer(project)
             own = view.own_only()
             if own is not None:
                 tell_scope({"blind": True, "coders": view.coder})
-            items: Sequence[object] = project.records.codings(own)
+            codings: list[object] = [*project.records.codings(own)]
+            codings += [NothingApplies(key, coder, stable_uuid("nothing_applies", key, coder))
+                        for key, coder in project.records.nothing_applies() if own is None or coder in own]
+            items: Sequence[object] = codings
         elif kind == "sources":
             items = project.records.sources()
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -27,7 +27,7 @@ COLUMNS = {
     "sources": ("ref", "citation", "year", "design", "quality", "groups", "doi", "uuid"),
     "excerpts": ("id", "source", "text", "perspective", "location", "start", "end", "uuid"),
     "codings": ("excerpt", "subtheme", "coder", "valence", "perspective", "start", "end", "note", "origin",
-                "uuid", "time"),
+                "nothing_applies", "uuid", "time"),
     "summaries": ("subtheme", "valence", "perspective", "summary", "author", "version", "references", "uuid",
                   "time"),
 }
@@ -70,6 +70,7 @@ class Records(list[tuple[int, T]]):
     def __init__(self, rows: Iterable[tuple[int, T]] = (), notes: Sequence[str] = ()) -> None:
         super().__init__(rows)
         self.notes = list(notes)
+        self.nothing_applies: list[tuple[int, NothingApplies]] = []  # codings files only
 
 
 def _each(rows: Rows, file: str, build: Callable[[int, Row], T], cb: Codebook | None = None,
@@ -198,14 +199,28 @@ def read_excerpts(path: Path, fmt: str | None = None, codebook: Codebook | None 
     return out
 
 
+@dataclass(frozen=True)
+class NothingApplies:
+    """A coder read the excerpt and found no subtheme fits: in a codings file, a row with no
+    subtheme and `nothing_applies` set, so export → import keeps it (agreement counts it)."""
+
+    excerpt: str
+    coder: str
+    uuid: str = ""
+
+
+YES = frozenset({"yes", "y", "true", "1", "x"})
+
+
 def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None = None,
                  excerpts: set[str] | None = None) -> Records[Coding]:
     """The codings of a file; with `codebook`, names are matched to it (see `match_names`), with
     `excerpts` (their keys) excerpts are checked too, and every bad row, unreadable or unknown, is
-    reported in one UserError."""
+    reported in one UserError. Its "nothing applies" rows come as `.nothing_applies`."""
     f = str(path)
     rows = read_rows(path, REQUIRED["codings"], fmt)
     out: Records[Coding] = Records(notes=rows.notes)
+    nothing: list[tuple[int, NothingApplies]] = []
     append = out.append
     problems = RowProblems(f)
     # Written for speed (an import of 500,000 codings spends its Python time here): the common row,
@@ -214,6 +229,14 @@ def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None =
         get = r.get
         excerpt, subtheme, coder = get("excerpt", "").strip(), get("subtheme", "").strip(), get("coder", "").strip()
         try:
+            if not subtheme and get("nothing_applies", "").strip().casefold() in YES:
+                _need(r, "excerpt", f, line)
+                _need(r, "coder", f, line)
+                if excerpts is not None and excerpt not in excerpts:
+                    raise UserError(f"unknown excerpt '{excerpt}' in a 'nothing applies' row (not in the project)",
+                                    f, line, "row")
+                nothing.append((line, NothingApplies(excerpt, coder, get("uuid", "").strip())))
+                continue
             if not (excerpt and subtheme and coder):
                 for key in ("excerpt", "subtheme", "coder"):
                     _need(r, key, f, line)
@@ -226,6 +249,7 @@ def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None =
             problems.add(e)
     out = _matched(out, codebook, f, problems, ("excerpt", excerpts) if excerpts is not None else None)
     gate.check_codings(out, f)
+    out.nothing_applies = nothing
     return out
 
 
@@ -251,6 +275,8 @@ def _rows(kind: str, items: Iterable[Any]) -> Iterable[dict[str, Any]]:
         elif kind == "excerpts":
             yield {"id": x.key, "source": x.source, "text": x.text, "perspective": x.perspective,
                    "location": x.location, "start": x.start, "end": x.end, "uuid": x.uuid}
+        elif kind == "codings" and isinstance(x, NothingApplies):
+            yield dict(excerpt=x.excerpt, subtheme="", coder=x.coder, nothing_applies="yes", uuid=x.uuid)
         elif kind == "codings":
             yield dict(excerpt=x.excerpt, subtheme=x.subtheme, coder=x.coder, valence=x.valence,
                        perspective=x.perspective, start=x.start, end=x.end, note=x.note, origin=x.origin,

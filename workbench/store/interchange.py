@@ -46,6 +46,18 @@ def _free_uuid(conn: Connection, table: Any, wanted: str, *fallback_key: object)
     return new_uuid()
 
 
+def memo_target_names(conn: Connection, kind: str, uuid: str) -> dict[str, str]:
+    """What a memo is about, by the name people use (an excerpt's key, a subtheme's name), for the
+    audit log: an entry that gives only a uuid cannot be read without a second lookup."""
+    tables = {"excerpt": (t.excerpt, "key"), "subtheme": (t.subtheme, "name"), "theme": (t.theme, "name"),
+              "source": (t.source, "ref")}
+    if kind not in tables:
+        return {}
+    table, column = tables[kind]
+    name = conn.execute(select(table.c[column]).where(table.c.uuid == uuid)).scalar()
+    return {kind: str(name)} if name is not None else {}
+
+
 class InterchangeStore:
     """`project.interchange`: documents, memos, source labels, and whole projects in and out (a
     `ProjectBundle`, read by `formats/refi/`). A whole project is read through the stores that own
@@ -156,7 +168,8 @@ class InterchangeStore:
         with self.core.write() as conn:
             conn.execute(insert(t.memo).values(uuid=uuid, target_kind=target_kind, target_uuid=target_uuid,
                                                author=author, text=text, time=now()))
-            self.core.log(conn, author, "memo", target_kind, target_uuid, memo=uuid)
+            self.core.log(conn, author, "memo", target_kind, target_uuid, memo=uuid,
+                          **memo_target_names(conn, target_kind, target_uuid))
         return uuid
 
     # ----- reference labels ----------------------------------------------------------------

@@ -31,8 +31,9 @@ SQL = {
               "(SELECT count(*) FROM theme), (SELECT count(*) FROM subtheme), (SELECT count(*) FROM summary)",
     "coders": "SELECT id, name FROM coder",
     "codings_per_coder": "SELECT coder_id, count(*) FROM coding GROUP BY coder_id",
-    "excerpts_per_coder": "SELECT coder_id, count(*) FROM (SELECT DISTINCT excerpt_id, coder_id FROM coding) AS pairs "
-                          "GROUP BY coder_id",
+    # an excerpt marked "nothing applies" has been coded too: the app counts it so ("coded by me")
+    "excerpts_per_coder": "SELECT coder_id, count(*) FROM (SELECT excerpt_id, coder_id FROM coding UNION "
+                          "SELECT excerpt_id, coder_id FROM nothing_applies) AS pairs GROUP BY coder_id",
     "unused_subthemes": "SELECT name FROM subtheme WHERE NOT EXISTS (SELECT 1 FROM coding WHERE coding.coder_id IN "
                         "(SELECT id FROM coder) AND coding.subtheme_id = subtheme.id) ORDER BY position, id",
     "uncoded": "SELECT excerpt.key FROM excerpt WHERE NOT EXISTS (SELECT 1 FROM coding WHERE coding.excerpt_id = "

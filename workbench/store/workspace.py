@@ -20,6 +20,7 @@ from workbench.core.model import Coding
 from workbench.store import schema as t
 from workbench.store.codebook_ops import CodebookStore
 from workbench.store.core import ProjectCore, insert_id
+from workbench.store.interchange import memo_target_names
 
 
 @dataclass(frozen=True)
@@ -194,11 +195,17 @@ class WorkspaceStore:
     def set_coding_note(self, uuid: str, note: str, actor: str) -> str:
         """Change a coding's note; returns the old note so the change can be undone."""
         with self.core.write() as conn:
-            old = conn.execute(select(t.coding.c.note).where(t.coding.c.uuid == uuid)).scalar()
-            if old is None:
+            row = conn.execute(select(t.coding.c.note, t.excerpt.c.key, t.subtheme.c.name)
+                               .join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
+                               .join(t.subtheme, t.subtheme.c.id == t.coding.c.subtheme_id)
+                               .where(t.coding.c.uuid == uuid)).first()
+            if row is None:
                 raise UserError("that coding no longer exists")
+            old = row.note
             conn.execute(update(t.coding).where(t.coding.c.uuid == uuid).values(note=note))
-            self.core.log(conn, actor, "note", "coding", uuid, old=old, new=note)
+            # the excerpt and subtheme are named, so the log reads without looking the uuid up
+            self.core.log(conn, actor, "note", "coding", uuid, excerpt=row.key, subtheme=row.name,
+                          old=old, new=note)
             return old
 
     def delete_memo(self, uuid: str, actor: str) -> None:
@@ -208,8 +215,9 @@ class WorkspaceStore:
             if row is None:
                 return
             conn.execute(delete(t.memo).where(t.memo.c.uuid == uuid))
+            where = memo_target_names(conn, row.target_kind, row.target_uuid)
             self.core.log(conn, actor, "delete memo", row.target_kind, row.target_uuid, memo=uuid,
-                     text=row.text)
+                          text=row.text, **where)
 
     # ----- snapshots that make merges and deletes undoable ---------------------------------
     def subtheme_snapshot(self, name: str, into: str | None = None) -> SubthemeSnapshot:

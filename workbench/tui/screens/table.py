@@ -33,14 +33,26 @@ if TYPE_CHECKING:
 
 def export_table(session: Session, model: TableModel, fmt: str) -> Path:
     """Write the table, or a write-up of it ("narrative:docx"), into the project's exports/ folder
-    (atomically) and return the path."""
+    (atomically) and return the path.
+
+    Never over an earlier export: someone may have edited table.docx by hand since, so the next
+    one is table-2.docx, table-3.docx … (the name is claimed with O_EXCL, so two exports at once
+    cannot pick the same one either)."""
     from workbench.formats.table_registry import write_table
 
     what, _, fmt = fmt.rpartition(":")
     base = session.project.folder or Path.cwd()
     folder = base / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"{what or 'table'}.{fmt}"
+    n = 1
+    while True:
+        stem = what or "table"
+        out = folder / (f"{stem}.{fmt}" if n == 1 else f"{stem}-{n}.{fmt}")
+        try:
+            os.close(os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
+            n += 1
     tmp = out.with_name(out.name + ".part")
     try:
         if what:
@@ -51,6 +63,9 @@ def export_table(session: Session, model: TableModel, fmt: str) -> Path:
         else:
             write_table(model, fmt, tmp)
         os.replace(tmp, out)
+    except BaseException:
+        out.unlink(missing_ok=True)  # the claimed name stays free for the next try
+        raise
     finally:
         if tmp.exists():
             tmp.unlink()
