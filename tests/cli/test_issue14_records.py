@@ -82,7 +82,7 @@ def test_the_apps_table_export_never_replaces_an_earlier_file(example_dir: Path)
 
     with Project.open(example_dir) as project:
         session = SimpleNamespace(project=project)
-        model = build_table(project, None)
+        model = build_table(project.viewer(None), None)
         first = export_table(session, model, "md")
         first.write_text("edited by hand", encoding="utf-8")
         second = export_table(session, model, "md")
@@ -104,3 +104,16 @@ def test_audit_entries_for_a_note_and_a_memo_name_the_excerpt(example_project: P
     assert details["note"]["excerpt"] == "e002" and details["note"]["subtheme"] == coding.subtheme
     assert details["memo"]["excerpt"] == "e002"
     assert details["delete memo"]["excerpt"] == "e002"
+
+
+def test_one_coders_view_marks_summaries_written_for_the_agreed_set(example_project: Project, run, example_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The example's summaries were written for the agreed set; in amira's view a cell whose
+    references differ shows the summary with † and what it was written for."""
+    from workbench.analysis.table import build_table
+
+    view = example_project.viewer(None)
+    assert not any(e.stale for *_x, e in build_table(view, None).entries())
+    marked = [(st, e) for _t, st, _r, e in build_table(view, "amira").entries() if e.stale]
+    assert marked and all(e.written_for and e.written_for != e.references for _st, e in marked)
+    out = run("-p", str(example_dir), "export", "table", "--coders", "amira").output
+    assert "†" in out and "Stale summary" in out
