@@ -195,3 +195,21 @@ def test_keys_typed_while_the_project_loads_are_applied(example_dir) -> None:
                 assert mine(project) == [("e001", "Boundaries", "benefit", "PSWs", "")]
 
         asyncio.run(main())
+
+
+def test_a_superseded_read_does_not_hold_the_keys(example_project) -> None:
+    """Reads in one group supersede each other; one cancelled before it ran must not keep the keys
+    waiting (in the real terminal, 4 after 3 did nothing for ten seconds)."""
+    import time
+
+    app = make(example_project)
+
+    async def script(pilot: Any) -> None:
+        for _ in range(4):
+            app.fetch(lambda: time.sleep(0.05), lambda _none: None, group="same", hold_keys=True)
+        start = time.monotonic()
+        await burst(pilot, app, "down")
+        assert current(app) == "e002" and time.monotonic() - start < 3
+        assert not app.keys.held()
+
+    drive(app, script)

@@ -251,7 +251,9 @@ class WorkbenchApp(App[None]):
 
         worker = self.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
         if hold_keys:
-            self.keys.hold_while(lambda: worker.state in (WorkerState.PENDING, WorkerState.RUNNING))
+            # (a worker superseded before it started stays PENDING for good: cancelled ends the hold)
+            self.keys.hold_while(lambda: not worker.is_cancelled
+                                 and worker.state in (WorkerState.PENDING, WorkerState.RUNNING))
 
     def save(self, job: Callable[[Session], Change], failed: Callable[[Exception], bool] | None = None,
              done: Callable[[Change], object] | None = None, hold_keys: bool = False) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Select
 
@@ -23,6 +24,11 @@ class WorkbenchScreen(Screen[None]):
     screen must reload; a screen that is not showing reloads when it is next shown.
     """
 
+    # "? Help" first in every footer: at 80 columns the footer is cut at its right end, and the key
+    # that explains all the others must be the one that always shows (the app's own binding came last).
+    BINDINGS = [Binding("question_mark", "app.help", "Help"),
+                Binding("escape", "back", "Back to the main pane", show=False)]
+    MAIN: ClassVar[str] = ""  # the pane the screen starts in and Escape returns to
     MODE: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
     WATCHES: ClassVar[frozenset[str]] = frozenset()
@@ -49,8 +55,18 @@ class WorkbenchScreen(Screen[None]):
     def body(self) -> ComposeResult:
         yield from ()
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.MAIN and "AUTO_FOCUS" not in cls.__dict__:
+            cls.AUTO_FOCUS = cls.MAIN  # never a toolbar's Select, which would swallow the digit keys
+
     def on_mount(self) -> None:
         self.wb.refresh_chrome(self)
+
+    def action_back(self) -> None:
+        """Escape: one step out — from a toolbar or side pane back to the screen's main pane."""
+        if self.MAIN:
+            self.query_one(self.MAIN).focus()
 
     def on_screen_resume(self) -> None:
         self.wb.refresh_chrome(self)
@@ -103,6 +119,7 @@ class CoderChoiceScreen(WorkbenchScreen):
         if event.select.id == "coders" and event.value is not Select.NULL and event.value != self.choice:
             self.choice = str(event.value)
             self.reload()
+            self.action_back()  # chosen: back to the grid, where the keys mean what the footer says
 
     def action_coders(self) -> None:
         from textual.widgets import Select

@@ -24,6 +24,7 @@ from workbench.tui.screens.dialogs import Pick
 
 class MatrixScreen(CoderChoiceScreen):
     MODE = "matrix"
+    MAIN = "#matrix-grid"
     WATCHES = frozenset({"codings", "codebook"})
     HELP = """\
 **Matrix** — which perspective supports which subtheme, and in which direction.

@@ -77,6 +77,7 @@ def _side(item: Any, coder: str) -> str:
 
 class ReconcileScreen(WorkbenchScreen):
     MODE = "reconcile"
+    MAIN = "#reconcile-grid"
     WATCHES = frozenset({"codings", "codebook"})
     HELP = """\
 **Reconcile** — the meeting: settle each disagreement between the coders into the agreed set.

@@ -24,6 +24,7 @@ def _clip(text: str, width: int) -> str:
 
 class SourcesScreen(CoderChoiceScreen):
     MODE = "sources"
+    MAIN = "#sources-grid"
     WATCHES = frozenset({"codings", "codebook", "summaries"})
     HELP = """\
 **Sources** — the included studies or reviews: their quality rating, the groups in their samples and how many

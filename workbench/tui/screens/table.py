@@ -74,6 +74,7 @@ def export_table(session: Session, model: TableModel, fmt: str) -> Path:
 
 class TableScreen(CoderChoiceScreen):
     MODE = "table"
+    MAIN = "#table-preview"
     WATCHES = frozenset({"codings", "codebook", "summaries"})
     HELP = """\
 **Table** — the theme table (Table 6 style) exactly as it will export: themes, subthemes, a row per valence with

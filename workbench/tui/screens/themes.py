@@ -28,6 +28,7 @@ UNGROUPED = "\x00ungrouped"
 
 class ThemesScreen(WorkbenchScreen):
     MODE = "themes"
+    MAIN = "#themes-tree"
     WATCHES = frozenset({"codings", "codebook"})
     HELP = """\
 **Themes** — group the subthemes under a few overarching themes, as the team settles them in meetings.
