@@ -19,11 +19,16 @@ from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, messages
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel
 
 if TYPE_CHECKING:
     from textual.app import App
 
+_COSMETIC = (Footer, FooterKey, FooterLabel)
+_DRAWING = (messages.Update, messages.Layout, messages.UpdateScroll, messages.Prompt, events.Resize)
 SETTLE_CAP = 2.0  # seconds: a key is never kept longer than this by a widget that does not settle
 HOLD_CAP = 10.0  # seconds: nor by a hold whose release was lost (a failed read)
 
@@ -102,20 +107,35 @@ class KeyQueue:
             await asyncio.sleep(0 if spins < 20 else 0.002)
 
     def _busy(self) -> bool:
-        """True while any live message pump has messages queued, is still being mounted, or has
-        callbacks due. A pump handles its whole queue without yielding to the event loop unless a
-        handler waits on something (a mount: seen here as a pump not yet mounted), so "every queue
-        empty" means that everything the last key set off has run."""
+        """True while the app, or a widget of the screen the next key goes to, has messages queued,
+        is still being mounted, or has callbacks due. A pump handles its whole queue without
+        yielding to the event loop unless a handler waits on something (a mount: seen here as a
+        pump not yet mounted), so "every queue empty" means that everything the last key set off has
+        run. Screens below the top one, and the footer's keys (rebuilt on every focus change, only
+        drawing), cannot change where the next key goes, so they are not waited for; nor are
+        repaints (a key need not wait for the frame of the one before: frames coalesce)."""
         app = self.app
         if app._message_queue.values or app._next_callbacks:  # (the app's loop is not a task of its own)
             return True
-        for pump in app._registry:
-            if pump._closed or pump._closing or pump._task is None:
-                continue
-            if not pump._is_mounted or pump._message_queue.values or pump._next_callbacks:
-                return True
         try:
             screen = app.screen
         except Exception:  # noqa: BLE001 — no screen yet: nothing to wait for
             return False
-        return bool(getattr(screen, "_callbacks", None))
+        if getattr(screen, "_callbacks", None):
+            return True
+        for pump in app._registry:
+            if pump._closed or pump._closing or pump._task is None or isinstance(pump, _COSMETIC):
+                continue
+            if pump is not screen and _screen_of(pump) is not screen:
+                continue
+            if not pump._is_mounted or pump._next_callbacks:
+                return True
+            if any(not isinstance(m, _DRAWING) for m in pump._message_queue.values):
+                return True
+        return False
+
+
+def _screen_of(node: Any) -> Any:
+    while node is not None and not isinstance(node, Screen):
+        node = node._parent
+    return node

@@ -23,6 +23,7 @@ from workbench.tui.screens.dialogs import Dialog
 
 NEW = "\x00new"
 FUZZY_CUTOFF = 60
+SHOWN = 30  # options listed at once: a dialog of 300 options took ~0.5 s to open on a large codebook
 
 
 def _words(text: str) -> list[str]:
@@ -107,11 +108,15 @@ class SubthemeFinder(Dialog[tuple[str, str] | None]):
         ol.clear_options()
         names = [n for n, _ in self.entries]
         where = dict(self.entries)
-        ordered = rank(query, names)[:30] if query.strip() else names
+        ordered = rank(query, names) if query.strip() else names
+        more = len(ordered) - SHOWN
+        ordered = ordered[:SHOWN]
         options = [Option(Text.assemble(n, (f"  — {where[n]}", "dim")), id=n) for n in ordered]
         exact = any(n.casefold() == query.strip().casefold() for n in names)
         if self.allow_new and query.strip() and not exact:
             options.append(Option(Text(f"+ new {self.words.get('subtheme', 'subtheme')} “{query.strip()}”"), id=NEW))
+        if more > 0:
+            options.append(Option(Text(f"… {more} more: type to narrow", style="dim italic"), disabled=True))
         ol.add_options(options)
         if options:
             ol.highlighted = 0
