@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 _COSMETIC = (Footer, FooterKey, FooterLabel)
 _DRAWING = (messages.Update, messages.Layout, messages.UpdateScroll, messages.Prompt, events.Resize)
-SETTLE_CAP = 2.0  # seconds: a key is never kept longer than this by a widget that does not settle
-HOLD_CAP = 10.0  # seconds: nor by a hold whose release was lost (a failed read)
+SETTLE_CAP = 10.0  # seconds: a key is never kept longer by a widget that does not settle (a safety valve
+#   only: on a machine so busy that a dialog takes seconds to open, releasing early would lose keys)
+HOLD_CAP = 30.0  # seconds: nor by a hold whose condition never turns (a read that hangs)
 
 
 class KeyQueue:
