@@ -263,7 +263,8 @@ def read_summaries(path: Path, fmt: str | None = None) -> list[tuple[int, Summar
     return out
 
 
-READERS = {"sources": read_sources, "excerpts": read_excerpts, "codings": read_codings,
+READERS: dict[str, Callable[[Path, str | None], Any]] = {"sources": read_sources, "excerpts": read_excerpts,
+           "codings": read_codings,
            "summaries": read_summaries}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,7 +55,7 @@ class WorkbenchScreen(Screen[None]):
     def body(self) -> ComposeResult:
         yield from ()
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.MAIN and "AUTO_FOCUS" not in cls.__dict__:
             cls.AUTO_FOCUS = cls.MAIN  # never a toolbar's Select, which would swallow the digit keys

@@ -300,7 +300,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         i = self.query_one("#codings", OptionList).highlighted
         return self.detail.codings[i] if i is not None and 0 <= i < len(self.detail.codings) else None
 
-    def with_excerpt(self, then: Callable[[ExcerptDetail], None]) -> None:
+    def with_excerpt(self, then: Callable[[ExcerptDetail], object]) -> None:
         """Run `then` on the excerpt the list is on. If its text is still being read (the key came
         right after a move), the keys typed after this one wait, and `then` runs once it is shown:
         a key is applied, never dropped, and always to the excerpt it was typed for."""
