@@ -129,3 +129,21 @@ def test_t_at_80_columns_takes_focus_with_the_codebook(example_project) -> None:
         assert isinstance(app.focused, ExcerptList) and app.focused.region.width > 0
 
     drive(app, script, size=(80, 24))
+
+
+@pytest.mark.parametrize(("size", "whole"), [((160, 48), True), ((80, 24), False)])
+def test_themes_names_use_the_width(example_project, size: tuple[int, int], whole: bool) -> None:
+    """At 160 columns the longest subthemes are shown whole (they were cut at 40 characters); at
+    80 they are cut with "…" so the counts still fit."""
+    app = make(example_project)
+    name = "Complementary role, expertise and becoming part of the team"
+
+    async def script(pilot: Any) -> None:
+        await burst(pilot, app, "2")
+        tree = app.screen.query_one(CodebookTree)
+        labels = [str(node.label) for node in tree._tree_nodes.values()]
+        assert any(name in label for label in labels) == whole
+        assert all("exc ·" in label or "—" in label for label in labels
+                   if label.lstrip("⚠ ").startswith(name[:10]))
+
+    drive(app, script, size=size)
