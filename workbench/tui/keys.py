@@ -98,6 +98,9 @@ class KeyQueue:
         start = monotonic()
         spins = 0
         while True:
+            if self.app._closing or self.app._closed:  # the app is going: nothing left to type into
+                self.keys.clear()
+                return
             held = self.held()
             if not held and not self._busy():
                 return
