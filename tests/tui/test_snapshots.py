@@ -89,7 +89,14 @@ def test_coder_name_dialog_at_80x24(snap_compare, example_project) -> None:  # t
     """The first start without a coder name asks for one."""
 
     async def run_before(pilot: Any) -> None:
-        await pilot.pause()
+        from textual.widgets import Input
+
+        from workbench.tui.screens.dialogs import CoderName
+
+        for _ in range(500):
+            await pilot.pause()
+            if isinstance(pilot.app.screen, CoderName) and isinstance(pilot.app.focused, Input):
+                break
         await pilot.pause()
 
     assert snap_compare(make(example_project, coder=None), run_before=run_before, terminal_size=(80, 24))
