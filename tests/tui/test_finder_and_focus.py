@@ -147,3 +147,22 @@ def test_themes_names_use_the_width(example_project, size: tuple[int, int], whol
                    if label.lstrip("⚠ ").startswith(name[:10]))
 
     drive(app, script, size=size)
+
+
+def test_help_leads_every_footer_at_80_columns(example_project) -> None:
+    """An 80-column footer is cut at its right end; "? Help" is first on every screen, and each
+    screen starts in its main pane (so the digit keys switch screens, never type into a Select)."""
+    from textual.widgets._footer import FooterKey
+
+    app = make(example_project)
+
+    async def script(pilot: Any) -> None:
+        for key in "234561":
+            await burst(pilot, app, key)
+            assert app.current_mode == {"1": "code", "2": "themes", "3": "matrix", "4": "table",
+                                        "5": "sources", "6": "reconcile"}[key]
+            first = app.screen.query(FooterKey).first()
+            assert first.key == "question_mark" and first.region.x < 10
+            assert type(app.focused).__name__ not in ("Select", "SelectCurrent")
+
+    drive(app, script, size=(80, 24))
