@@ -19,15 +19,15 @@ from workbench.store.api import Project
 
 
 def _uncoded_by(project: Project, coder: str) -> str:
-    coded = {c.excerpt for c in project.codings([coder])}
-    return next(e.key for e in project.excerpts() if e.key not in coded)
+    coded = {c.excerpt for c in project.records.codings([coder])}
+    return next(e.key for e in project.records.excerpts() if e.key not in coded)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_nothing_applies_is_exported_and_imported_back(example_dir: Path, tmp_path: Path, run, fmt: str) -> None:  # type: ignore[no-untyped-def]
     with Project.open(example_dir) as project:
         key = _uncoded_by(project, "ben")
-        project.mark_nothing_applies(key, "ben")
+        project.records.mark_nothing_applies(key, "ben")
     out = tmp_path / f"codings.{fmt}"
     assert run("-p", str(example_dir), "export", "codings", "-o", str(out)).exit_code == 0
     if fmt == "csv":
@@ -38,15 +38,15 @@ def test_nothing_applies_is_exported_and_imported_back(example_dir: Path, tmp_pa
     assert [(r["excerpt"], r["coder"], r["subtheme"]) for r in marks] == [(key, "ben", "")]
     # withdrawn in the project, then the file brings it back; a second import changes nothing
     with Project.open(example_dir) as project:
-        project.unmark_nothing_applies(key, "ben")
-        assert (key, "ben") not in project.nothing_applies()
+        project.workspace.unmark_nothing_applies(key, "ben")
+        assert (key, "ben") not in project.records.nothing_applies()
     result = run("-p", str(example_dir), "import", "codings", str(out))
     assert result.exit_code == 0, result.output
     assert "nothing applies: 1 marked, 0 already present" in result.output
     again = run("-p", str(example_dir), "import", "codings", str(out))
     assert "nothing applies: 0 marked, 1 already present" in again.output
     with Project.open(example_dir) as project:
-        assert (key, "ben") in project.nothing_applies()
+        assert (key, "ben") in project.records.nothing_applies()
 
 
 def test_a_nothing_applies_row_for_an_unknown_excerpt_changes_nothing(example_dir: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def test_a_nothing_applies_row_for_an_unknown_excerpt_changes_nothing(example_di
     assert result.exit_code == 1
     assert "row 3" in result.output and "e999" in result.output and "Traceback" not in result.output
     with Project.open(example_dir) as project:
-        assert project.codings(["zoe"]) == []
+        assert project.records.codings(["zoe"]) == []
 
 
 def test_status_coverage_agrees_with_the_app(example_dir: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +67,7 @@ def test_status_coverage_agrees_with_the_app(example_dir: Path, run) -> None:  #
 
     with Project.open(example_dir) as project:
         key = _uncoded_by(project, "ben")
-        project.mark_nothing_applies(key, "ben")
+        project.records.mark_nothing_applies(key, "ben")
         session = Session(project, "ben")
         session.load()
         in_app = session.counts().coded_by_me
@@ -94,11 +94,11 @@ def test_the_apps_table_export_never_replaces_an_earlier_file(example_dir: Path)
 
 
 def test_audit_entries_for_a_note_and_a_memo_name_the_excerpt(example_project: Project) -> None:
-    coding = next(c for c in example_project.codings(["amira"]) if c.excerpt == "e002")
-    example_project.set_coding_note(coding.uuid, "check wording", "amira")
-    uuid, _location = example_project.excerpt_meta("e002")
-    memo = example_project.add_memo("excerpt", uuid, "ask the team", "amira")
-    example_project.delete_memo(memo, "amira")
+    coding = next(c for c in example_project.records.codings(["amira"]) if c.excerpt == "e002")
+    example_project.workspace.set_coding_note(coding.uuid, "check wording", "amira")
+    uuid, _location = example_project.workspace.excerpt_meta("e002")
+    memo = example_project.interchange.add_memo("excerpt", uuid, "ask the team", "amira")
+    example_project.workspace.delete_memo(memo, "amira")
     entries = example_project.audit_log(3)
     details = {e["action"]: json.loads(e["detail"]) for e in entries}
     assert details["note"]["excerpt"] == "e002" and details["note"]["subtheme"] == coding.subtheme

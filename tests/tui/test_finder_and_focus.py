@@ -20,7 +20,7 @@ from workbench.tui.widgets.excerpt_text import ExcerptText
 
 @pytest.fixture
 def names(example_project) -> list[str]:  # type: ignore[no-untyped-def]
-    cb = example_project.codebook()
+    cb = example_project.codebook.get()
     return [s.name for t in cb.themes for s in t.subthemes] + [s.name for s in cb.ungrouped]
 
 
@@ -55,11 +55,11 @@ def test_enter_applies_the_top_match_and_the_status_line_says_so(example_project
         top = app.screen.query_one(OptionList).get_option_at_index(0)
         assert top.id == "Treatment models"
         await burst(pilot, app, "enter")
-        assert [(c.excerpt, c.subtheme) for c in example_project.codings(["tess"])] == [("e001", "Treatment models")]
+        assert [(c.excerpt, c.subtheme) for c in example_project.records.codings(["tess"])] == [("e001", "Treatment models")]
         status = str(app.screen.query_one("#status").render())
         assert status.startswith("✓ 09:30:00 coded e001 with Treatment models") and "ctrl+z undoes" in status
         await burst(pilot, app, "ctrl+z")
-        assert example_project.codings(["tess"]) == []
+        assert example_project.records.codings(["tess"]) == []
         assert "ctrl+y redoes" in str(app.screen.query_one("#status").render())
 
     drive(app, script)
@@ -89,9 +89,9 @@ def test_undo_and_redo_from_the_excerpt_text_and_the_footer_shows_them(example_p
         footer = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
         assert {"ctrl+z", "ctrl+y"} <= footer
         await burst(pilot, app, "ctrl+z")
-        assert example_project.codings(["tess"]) == []
+        assert example_project.records.codings(["tess"]) == []
         await burst(pilot, app, "ctrl+y", "question_mark")
-        assert len(example_project.codings(["tess"])) == 1
+        assert len(example_project.records.codings(["tess"])) == 1
         assert type(app.screen).__name__ == "HelpScreen"
         help_text = str(app.screen.query_one("Markdown").source)  # type: ignore[attr-defined]
         assert "`1`–`6` switch screens" in help_text

@@ -19,7 +19,7 @@ ISSUE_BURST = "a w e l l b enter u a b o u n d enter".split()
 
 
 def mine(project: Any, coder: str = "tess") -> list[tuple[Any, ...]]:
-    return sorted((c.excerpt, c.subtheme, c.valence, c.perspective, c.note) for c in project.codings([coder]))
+    return sorted((c.excerpt, c.subtheme, c.valence, c.perspective, c.note) for c in project.records.codings([coder]))
 
 
 def current(app: Any) -> str | None:
@@ -37,7 +37,7 @@ def test_the_issue_burst_codes_two_excerpts_in_order(example_project) -> None:
         assert [c.message.split(" (")[0] for c in app.acknowledged] == [
             "coded e001 with Wellbeing and recovery", "coded e002 with Boundaries"]
         assert len(app.screen_stack) == 1 and isinstance(app.screen, CodeScreen)
-        assert example_project.memos() == [] or all(m.text for m in example_project.memos())
+        assert example_project.interchange.memos() == [] or all(m.text for m in example_project.interchange.memos())
         assert "coded e002 with Boundaries" in str(app.screen.query_one("#status").render())
 
     drive(app, script)
@@ -49,9 +49,9 @@ def test_the_issue_burst_as_amira_on_the_example(example_project) -> None:
     app = make(example_project, coder="amira")
 
     async def script(pilot: Any) -> None:
-        before = len(example_project.codings(["amira"]))
+        before = len(example_project.records.codings(["amira"]))
         await burst(pilot, app, *ISSUE_BURST)
-        after = example_project.codings(["amira"])
+        after = example_project.records.codings(["amira"])
         assert len(after) == before + 1
         assert [(c.excerpt, c.subtheme) for c in after if c.excerpt == "e060"] == [("e060", "Boundaries")]
         assert current(app) == "e060" and len(app.screen_stack) == 1
@@ -92,7 +92,7 @@ def test_note_and_memo_in_a_burst(example_project) -> None:
                     "m", *"ask the team", "ctrl+s", "u")
         assert mine(example_project) == [("e001", "Boundaries", "benefit", "PSWs", "unsure")]
         uuid = next(e.uuid for e in [app.session.detail("e001")])
-        assert [m.text for m in example_project.memos(uuid)] == ["ask the team"]
+        assert [m.text for m in example_project.interchange.memos(uuid)] == ["ask the team"]
         assert current(app) == "e002"
 
     drive(app, script)
@@ -105,7 +105,7 @@ def test_new_subtheme_from_the_finder_in_a_burst(example_project) -> None:
 
     async def script(pilot: Any) -> None:
         await burst(pilot, app, "a", *"zzq", "up", "enter", "enter", *"odd one", "enter", "u")
-        cb = example_project.codebook()
+        cb = example_project.codebook.get()
         assert [(s.name, s.definition) for s in cb.ungrouped] == [("zzq", "odd one")]
         assert mine(example_project) == [("e001", "zzq", "benefit", "PSWs", "")]
         assert current(app) == "e002"
@@ -123,7 +123,7 @@ def test_merge_on_the_themes_screen_in_a_burst(example_project) -> None:
         tree.select_subtheme("Bridge")
         await settle(pilot, app)
         await burst(pilot, app, "g", *"rapport", "enter", "y", "1")
-        names = [s.name for s in example_project.codebook().all_subthemes()]
+        names = [s.name for s in example_project.codebook.get().all_subthemes()]
         assert "Bridge" not in names and "Rapport and empathy with service users" in names
         assert app.current_mode == "code"
 
@@ -139,7 +139,7 @@ def test_summary_editor_in_a_burst(example_project) -> None:
         editor = app.screen
         cell = editor.cell  # type: ignore[attr-defined]
         await burst(pilot, app, "end", *" more.", "ctrl+s", "1")
-        saved = example_project.summary(cell.subtheme, cell.valence, cell.perspective)
+        saved = example_project.summaries.get(cell.subtheme, cell.valence, cell.perspective)
         assert saved is not None and " more." in saved.text
         assert app.current_mode == "code" and len(app.screen_stack) == 1
         assert not any(isinstance(w, TextArea) and "more." in w.text for w in app.screen.query(TextArea))
@@ -167,7 +167,7 @@ def test_keys_right_after_a_move_act_on_the_new_excerpt(example_project) -> None
     async def script(pilot: Any) -> None:
         await burst(pilot, app, "down", "down", "a", *"bound", "enter", "down", "n")
         assert mine(example_project) == [("e003", "Boundaries", "benefit", "PSWs", "")]
-        assert ("e004", "tess") in example_project.nothing_applies()
+        assert ("e004", "tess") in example_project.records.nothing_applies()
 
     drive(app, script)
 

@@ -45,7 +45,7 @@ def test_random_key_bursts_lose_nothing(_example_template: Path, tmp_path_factor
 
         asyncio.run(main())
         assert app._exception is None
-        saved = {(c.excerpt, c.subtheme) for c in project.codings(["tess"])}
+        saved = {(c.excerpt, c.subtheme) for c in project.records.codings(["tess"])}
         for change in app.acknowledged:
             for part in change.message.split("; "):
                 m = CODED.match(part)

@@ -90,6 +90,7 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
 
             click.echo(import_coding_sheet(ctx, file))
             return
+    extra = ""  # what a codings file adds besides codings ("nothing applies" rows)
     with ctx.open() as project:
         if renumber and project.setting("citation", "numeric") != "numeric":
             from workbench.core.errors import UserError
@@ -130,7 +131,7 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
                 new = len({(m.excerpt, m.coder) for _l, m in marks} - known)
                 extra = f"; nothing applies: {new} marked, {len(marks) - new} already present"
         changed = project.interchange.renumber_sources(actor) if renumber else {}
-    click.echo(f"{file}: {result}")
+    click.echo(f"{file}: {result}{extra}")
     if renumber:
         click.echo(f"renumbered {len(changed)} sources" if changed else "labels already run 1..N; none renumbered")
 
