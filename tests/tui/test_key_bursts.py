@@ -119,7 +119,7 @@ def test_merge_on_the_themes_screen_in_a_burst(example_project) -> None:
 
     async def script(pilot: Any) -> None:
         await burst(pilot, app, "2")
-        tree = app.screen.tree
+        tree = app.screen.codebook_tree
         tree.select_subtheme("Bridge")
         await settle(pilot, app)
         await burst(pilot, app, "g", *"rapport", "enter", "y", "1")
