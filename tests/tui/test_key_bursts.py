@@ -213,3 +213,33 @@ def test_a_superseded_read_does_not_hold_the_keys(example_project) -> None:
         assert not app.keys.held()
 
     drive(app, script)
+
+
+def test_keys_that_arrive_while_the_last_one_settles_are_applied(example_project) -> None:
+    """Keys in trickles (as the browser's driver delivers them): `a` alone, then the rest while the
+    queue is still waiting for what `a` set off (the finder opening). They were left in the queue."""
+    import asyncio
+
+    from tui_helpers import key_event
+
+    app = make(example_project)
+
+    async def script(pilot: Any) -> None:
+        q = app.keys
+        app.post_message(key_event("a"))
+        for _ in range(5000):  # until `a` has been handed on and the queue waits for it to settle
+            await asyncio.sleep(0)
+            if not q.keys and not q._released and q._task is not None and not q._task.done():
+                break
+        else:
+            raise AssertionError("never saw the queue settling after `a`")
+        for key in [*"bound", "enter"]:
+            assert q.take(key_event(key))  # as the app does with a key arriving now
+        for _ in range(1000):
+            await asyncio.sleep(0.01)
+            if not q.pending:
+                break
+        await settle(pilot, app)
+        assert mine(example_project) == [("e001", "Boundaries", "benefit", "PSWs", "")]
+
+    drive(app, script)

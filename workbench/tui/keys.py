@@ -79,20 +79,23 @@ class KeyQueue:
             await self._feed_keys()
         except Exception as e:  # noqa: BLE001 — a fault here must not strand the keys behind it
             self.app.log.error("key queue", e)
-            while self.keys:
-                self.app.post_message(self.keys.popleft())
+            while self.keys:  # handed on as they are, marked so that `take` lets them through
+                key = self.keys.popleft()
+                self._released.add(id(key))
+                self.app.post_message(key)
 
     async def _feed_keys(self) -> None:
-        while self.keys:
+        # One loop, so that keys typed while the last one settles are fed too (a check after a final
+        # settle outside the loop missed them: the web driver delivers keys in such trickles).
+        while True:
             await self._settle()
             if not self.keys:
-                break
+                return
             key = self.keys.popleft()
             self._released.add(id(key))
             key.set_sender(self.app)
             self.app.post_message(key)
             await asyncio.sleep(0)
-        await self._settle()
 
     async def _settle(self) -> None:
         start = monotonic()
