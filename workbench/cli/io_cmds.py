@@ -25,7 +25,7 @@ from workbench.cli.common import (
 from workbench.cli.lazy import LazyGroup
 
 if TYPE_CHECKING:
-    from workbench.store.api import Project
+    pass
 
 P = "workbench.cli."
 IMPORTS = {
