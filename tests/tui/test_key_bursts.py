@@ -84,10 +84,21 @@ def test_valence_and_perspective_in_a_burst(example_project) -> None:
 
 
 def test_note_and_memo_in_a_burst(example_project) -> None:
-    """Apply, then e (note) and m (memo, ctrl+s) with their text, then u: all in one burst."""
+    """Apply, then e (note) and m (memo, ctrl+s) with their text, then u: all in one burst. Saves
+    are slowed down: `e` must wait for the coding `a … Enter` saved, or it notes someone else's
+    coding (refused) and the note's letters run as Code-screen keys."""
+    import time
+
     app = make(example_project)
 
     async def script(pilot: Any) -> None:
+        run = app.session.run
+
+        def slow(action: Any) -> Any:
+            time.sleep(0.3)
+            return run(action)
+
+        app.session.run = slow
         await burst(pilot, app, "a", *"bound", "enter", "e", *"unsure", "enter",
                     "m", *"ask the team", "ctrl+s", "u")
         assert mine(example_project) == [("e001", "Boundaries", "benefit", "PSWs", "unsure")]

@@ -75,6 +75,7 @@ class WorkbenchApp(App[None]):
         self.versions: Counter[str] = Counter()
         self._jobs: deque[tuple[Any, Any, Any]] = deque()
         self._jobs_lock = threading.Lock()
+        self._when_saved: list[Callable[[], object]] = []
         self._writer_busy = False
         self.poll_seconds = poll_seconds
         self._data_version: int | None = None
@@ -289,16 +290,44 @@ class WorkbenchApp(App[None]):
     def _drain(self) -> None:
         while True:
             with self._jobs_lock:
-                if not self._jobs:
+                idle = not self._jobs
+                if idle:
                     self._writer_busy = False
-                    return
-                job, failed, done = self._jobs.popleft()
+                    waiting = bool(self._when_saved)
+                else:
+                    job, failed, done = self._jobs.popleft()
+            if idle:  # (outside the lock: the main thread takes it in _run_when_saved)
+                if waiting:
+                    self._from_thread(self._run_when_saved)
+                return
             try:
                 change = job(self.session)
             except Exception as e:  # noqa: BLE001 — reported below, never a crash
                 self._from_thread(self._job_failed, e, failed)
             else:
                 self._from_thread(self._saved, change, done)
+
+    def when_saved(self, fn: Callable[[], object]) -> None:
+        """Run `fn` once every queued write is saved (and shown), holding the keys typed meanwhile:
+        for a key that acts on what the keys before it saved (`e` on the coding `a … Enter` made)."""
+        with self._jobs_lock:
+            if not self._writer_busy:
+                idle = True
+            else:
+                idle = False
+                self._when_saved.append(fn)
+        if idle:
+            fn()
+            return
+        self.keys.hold_while(lambda: fn in self._when_saved)
+
+    def _run_when_saved(self) -> None:
+        with self._jobs_lock:
+            if self._writer_busy:
+                return  # more writes came: the drain calls again when they are done
+            pending, self._when_saved = self._when_saved, []
+        for fn in pending:
+            fn()
 
     def _job_failed(self, e: Exception, failed: Callable[[Exception], bool] | None) -> None:
         if failed is not None and failed(e):

@@ -395,7 +395,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.with_excerpt(lambda d: self.wb.save(lambda s: s.toggle_nothing_applies(d.key)))
 
     def action_remove(self) -> None:
-        self.with_excerpt(lambda _d: self._remove())
+        # after the saves before it: `x` right after `a … Enter` removes the coding just made
+        self.wb.when_saved(lambda: self.with_excerpt(lambda _d: self._remove()))
 
     def _remove(self) -> None:
         c = self._highlighted_coding()
@@ -405,7 +406,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.wb.save(lambda s: s.remove(c))
 
     def action_note(self) -> None:
-        self.with_excerpt(lambda _d: self._note())
+        # after the saves before it: `e` right after `a … Enter` notes the coding just made
+        self.wb.when_saved(lambda: self.with_excerpt(lambda _d: self._note()))
 
     def _note(self) -> None:
         c = self._highlighted_coding()
