@@ -28,6 +28,7 @@ from workbench.store.engine import (
     database_url,
     make_engine,
     require_project_folder,
+    shared_engine,
     sqlite_url,
 )
 from workbench.store.migrations import HEAD
@@ -58,7 +59,7 @@ class ProjectCore:
         if url is None and folder is not None and not url_from_env():
             require_project_folder(folder)
         try:
-            engine = make_engine(database_url(folder, url))
+            engine = shared_engine(database_url(folder, url))
         except (ArgumentError, ValueError) as e:
             raise UserError(f"not a database URL ({e}); write postgresql://USER@HOST:PORT/DATABASE") from None
         try:
@@ -108,7 +109,7 @@ class ProjectCore:
         from workbench.store.migrate import backup_sqlite, upgrade
 
         if self.is_sqlite and self.folder is not None:
-            backup_sqlite(self.folder / DB_NAME, current_revision(self.engine) or "none")
+            backup_sqlite(self.folder / DB_NAME, current_revision(self.engine, fresh=True) or "none")
         with self.engine.begin() as conn:
             upgrade(conn)
 

@@ -46,13 +46,30 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url, pool_pre_ping=True)
+    from workbench.store import server_connect
     from workbench.store.server_writes import route_writes  # the server's own doors for some writes
 
+    # No pre-ping and no hstore lookup: server_connect answers the start-up questions in one trip.
+    if url.startswith("postgresql"):
+        engine = create_engine(server_connect.libpq_url(url), use_native_hstore=False)
+        server_connect.install(engine)
+    else:
+        engine = create_engine(url)
     route_writes(engine)
     return engine
+
+
+_shared: dict[str, Engine] = {}
+
+
+def shared_engine(url: str) -> Engine:
+    """One engine per server URL in a process: the command's login lookup and its project then
+    share one connection (a second one costs the whole handshake again, ~5 round trips)."""
+    if url.startswith("sqlite"):
+        return make_engine(url)
+    if url not in _shared:
+        _shared[url] = make_engine(url)
+    return _shared[url]
 
 
 def database_url(folder: Path | None, url: str | None = None) -> str:
@@ -71,8 +88,15 @@ def require_project_folder(folder: Path) -> None:
         raise UserError(f"not a workbench project (no {DB_NAME}); create one with 'workbench new'", str(folder))
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine, fresh: bool = False) -> str | None:
+    """The schema revision; on a server, read by the connection's start-up statement unless `fresh`."""
     with engine.connect() as conn:
+        if not fresh and engine.dialect.name == "postgresql":
+            from workbench.store.server_connect import facts_of
+
+            facts = facts_of(conn)
+            if facts is not None and "revision" in facts:
+                return facts.pop("revision")  # type: ignore[no-any-return]  # once: later asks read the table
         try:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         except Exception:  # noqa: BLE001 — no table means an empty database: no revision yet

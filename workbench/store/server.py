@@ -31,7 +31,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from workbench.core.errors import UserError
 from workbench.store import schema as t
-from workbench.store.engine import make_engine
+from workbench.store.engine import make_engine, shared_engine
+from workbench.store.server_connect import facts_of
 from workbench.store.server_policies import GRANTS, KINDS, apply_policies
 
 KIND_OF = {"coder": "coders", "reconciler": "reconcilers", "admin": "admins"}
@@ -72,14 +73,15 @@ def connect_error(url: str, e: Exception) -> UserError:
 @lru_cache(maxsize=8)
 def database_user(url: str) -> str:
     """`current_user` on the server: on PostgreSQL the coder is the person logged in."""
-    engine = make_engine(url)
+    engine = shared_engine(url)  # the project opened next reuses this connection
     try:
         with engine.connect() as conn:
+            facts = facts_of(conn)
+            if facts is not None:  # asked by the connection's start-up statement
+                return str(facts["user"])
             return conn.execute(text("SELECT current_user")).scalar_one()
     except OperationalError as e:
         raise connect_error(url, e) from None
-    finally:
-        engine.dispose()
 
 
 def refused(e: DBAPIError, user: str | None = None) -> UserError | None:

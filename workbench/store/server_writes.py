@@ -24,6 +24,7 @@ from sqlalchemy import Delete, Engine, Insert, Update, cast, event, func, litera
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import BindParameter
 
+from workbench.store.server_connect import FACTS
 from workbench.store.server_policies import THROUGH_FUNCTIONS
 
 _FLAG = "workbench_server_functions"
@@ -35,8 +36,12 @@ def route_writes(engine: Engine) -> None:
 
 
 def _has_functions(conn: Any) -> bool:
-    """Asked once per pooled connection (init-server makes a fresh pool necessary anyway)."""
+    """Known from the connection's start-up statement (store/server_connect.py), else asked once per
+    pooled connection (init-server makes a fresh pool necessary anyway)."""
     info = conn.connection.info
+    facts = info.get(FACTS)
+    if _FLAG not in info and facts is not None:  # answered by the connection's start-up statement
+        info[_FLAG] = bool(facts["functions"])
     if _FLAG not in info:
         cursor = conn.connection.dbapi_connection.cursor()
         try:
