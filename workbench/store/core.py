@@ -124,10 +124,14 @@ class ProjectCore:
 
     # ----- transactions --------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One user action: everything inside commits together or not at all."""
+    def write(self, at_once: bool = False) -> Iterator[Connection]:
+        """One user action: everything inside commits together or not at all. `at_once`: on a
+        server, each statement inside is its own transaction (no BEGIN/COMMIT round trips), for a
+        caller whose change is one statement (`records.add_coding`)."""
         with self.engine.connect() as conn:
             conn = conn.execution_options(sqlite_immediate=True)
+            if at_once and not self.is_sqlite:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             try:
                 with conn.begin():
                     yield conn
@@ -143,8 +147,13 @@ class ProjectCore:
                 raise problem from None
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, at_once: bool = False) -> Iterator[Connection]:
+        """A read transaction. `at_once`: the caller sends one statement or one batch
+        (`server_connect.run_together`), which is a transaction by itself, so on a server no
+        BEGIN and COMMIT are sent around it (psycopg sends each in a round trip of its own)."""
         with self.engine.connect() as conn:
+            if at_once and not self.is_sqlite:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             with conn.begin():
                 yield conn
 
@@ -153,7 +162,7 @@ class ProjectCore:
         """Append to the audit log (who did what, when) inside the caller's transaction."""
         conn.execute(insert(t.audit).values(
             time=now(), actor=actor, action=action, entity=entity, entity_uuid=entity_uuid,
-            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""))
+            detail=audit_detail(detail)))
 
     def audit_log(self, limit: int | None = None) -> list[dict[str, Any]]:
         with self.read() as conn:
@@ -203,6 +212,11 @@ class ProjectCore:
                                         ("codings", t.coding), ("coders", t.coder),
                                         ("subthemes", t.subtheme), ("themes", t.theme),
                                         ("summaries", t.summary))}
+
+
+def audit_detail(detail: dict[str, Any]) -> str:
+    """An audit entry's detail as stored: sorted JSON, or "" for none."""
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""
 
 
 def insert_id(conn: Connection, stmt: Insert) -> int:

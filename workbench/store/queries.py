@@ -113,4 +113,8 @@ def status_counts(conn: Connection, coverage: bool = False) -> dict[str, Any]:
     """What `workbench status` prints: the statements of store/status.py, through this connection."""
     from workbench.store.status import collect
 
-    return collect(lambda sql: conn.exec_driver_sql(sql).all(), coverage)
+    if conn.dialect.name == "postgresql":
+        from workbench.store.server_connect import run_together
+
+        return collect(lambda stmts: run_together(conn, stmts), coverage)
+    return collect(lambda stmts: [conn.exec_driver_sql(sql).all() for sql in stmts], coverage)

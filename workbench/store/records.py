@@ -20,8 +20,9 @@ from workbench.core.errors import UserError
 from workbench.core.ids import new_uuid, now, stable_uuid, uuid5_text
 from workbench.core.model import Coding, Excerpt, Source
 from workbench.store import schema as t
-from workbench.store.core import ProjectCore, insert_id
+from workbench.store.core import ProjectCore, audit_detail, insert_id
 from workbench.store.retry import retry_locked
+from workbench.store.server_writes import coding_at_once, has_functions
 
 Progress = Callable[[int], None]
 
@@ -308,32 +309,45 @@ class RecordStore:
         """Record one coding durably (one transaction, committed before this returns); its uuid.
 
         The hot path of coding in the app: one lookup, one insert (the unique natural key answers
-        "already there?"), the audit entry, one commit.
+        "already there?"), the audit entry, one commit. On a server that is two round trips: the
+        lookup, then one statement for the insert, the "nothing applies" removal and the audit
+        entry (`server_writes.coding_at_once`), each atomic by itself.
         """
         c = coding if coding.uuid else Coding(**{**coding.__dict__, "uuid": new_uuid()})
+        detail = {"excerpt": c.excerpt, "subtheme": c.subtheme, "coder": c.coder, "valence": c.valence,
+                  "perspective": c.perspective, "start": c.start, "end": c.end, "note": c.note}
+        if not self.core.is_sqlite:
+            with self.core.write(at_once=True) as conn:
+                if has_functions(conn):
+                    value = self.resolve_codings(conn, [(0, c)], "coding")[0]
+                    stmt = coding_at_once(value, "code", value["uuid"], audit_detail(detail))
+                    return value["uuid"] if conn.execute(stmt).one()[0] else self._same_coding(conn, value)
         with self.core.write() as conn:
             value = self.resolve_codings(conn, [(0, c)], "coding")[0]
             # preserve_rowcount: PostgreSQL reports -1 for an INSERT … RETURNING unless asked to count.
             inserted = conn.execution_options(preserve_rowcount=True).execute(
                 on_conflict_ignore(conn, t.coding).values(**value)).rowcount
             if not inserted:
-                existing = conn.execute(select(t.coding.c.uuid).where(and_(
-                    t.coding.c.excerpt_id == value["excerpt_id"], t.coding.c.subtheme_id == value["subtheme_id"],
-                    t.coding.c.coder_id == value["coder_id"],
-                    func.coalesce(t.coding.c.valence_id, 0) == (value["valence_id"] or 0),
-                    func.coalesce(t.coding.c.perspective_id, 0) == (value["perspective_id"] or 0),
-                    func.coalesce(t.coding.c.start, -1) == (-1 if value["start"] is None else value["start"]),
-                    func.coalesce(t.coding.c.end, -1) == (-1 if value["end"] is None else value["end"])))).scalar()
-                if existing is None:
-                    raise UserError(f"another coding already has the uuid {value['uuid']}")
-                return existing
+                return self._same_coding(conn, value)
             conn.execute(delete(t.nothing_applies).where(and_(
                 t.nothing_applies.c.excerpt_id == value["excerpt_id"],
                 t.nothing_applies.c.coder_id == value["coder_id"])))
-            self.core.log(conn, actor or c.coder, "code", "coding", value["uuid"],
-                     excerpt=c.excerpt, subtheme=c.subtheme, coder=c.coder, valence=c.valence,
-                     perspective=c.perspective, start=c.start, end=c.end, note=c.note)
+            self.core.log(conn, actor or c.coder, "code", "coding", value["uuid"], **detail)
             return value["uuid"]
+
+    @staticmethod
+    def _same_coding(conn: Connection, value: dict[str, Any]) -> str:
+        """The uuid of the coding already holding this natural key (a repeated coding is no error)."""
+        existing = conn.execute(select(t.coding.c.uuid).where(and_(
+            t.coding.c.excerpt_id == value["excerpt_id"], t.coding.c.subtheme_id == value["subtheme_id"],
+            t.coding.c.coder_id == value["coder_id"],
+            func.coalesce(t.coding.c.valence_id, 0) == (value["valence_id"] or 0),
+            func.coalesce(t.coding.c.perspective_id, 0) == (value["perspective_id"] or 0),
+            func.coalesce(t.coding.c.start, -1) == (-1 if value["start"] is None else value["start"]),
+            func.coalesce(t.coding.c.end, -1) == (-1 if value["end"] is None else value["end"])))).scalar()
+        if existing is None:
+            raise UserError(f"another coding already has the uuid {value['uuid']}")
+        return str(existing)
 
     def remove_coding(self, uuid: str, actor: str) -> Coding:
         """Delete one coding; the audit log keeps every field, so nothing coded is ever lost."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, event, exc, make_url
@@ -155,3 +156,20 @@ def facts_of(conn: Any) -> dict[str, Any] | None:
         return conn.connection.info.get(FACTS)  # type: ignore[no-any-return]
     except AttributeError:
         return None
+
+
+def run_together(conn: Any, statements: Sequence[str]) -> list[list[tuple[Any, ...]]]:
+    """Parameter-free statements sent in one simple-query message: one round trip for all, and
+    one implicit transaction when the connection is in autocommit (`ProjectCore.read(at_once=True)`);
+    the rows of each, in order. Only constant SQL from store/ comes here (nothing a user typed)."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute("; ".join(statements))
+        out = []
+        while True:
+            out.append(list(cursor.fetchall()))
+            if not cursor.nextset():
+                break
+        return out
+    finally:
+        cursor.close()

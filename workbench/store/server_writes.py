@@ -20,10 +20,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Delete, Engine, Insert, Update, cast, event, func, literal, select
+from sqlalchemy import Delete, Engine, Insert, Select, Update, cast, event, exists, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import BindParameter
 
+from workbench.store import schema as t
 from workbench.store.server_connect import FACTS
 from workbench.store.server_policies import THROUGH_FUNCTIONS
 
@@ -33,6 +35,30 @@ AUDIT_FIELDS = ("action", "entity", "entity_uuid", "detail")
 
 def route_writes(engine: Engine) -> None:
     event.listen(engine, "before_execute", _rewrite, retval=True)
+
+
+def has_functions(conn: Any) -> bool:
+    """Does this server hold the definer functions (init-server has run)? False on SQLite."""
+    return conn.dialect.name == "postgresql" and _has_functions(conn)
+
+
+def coding_at_once(value: dict[str, Any], action: str, entity_uuid: str, detail: str) -> Select[Any]:
+    """One statement for one coding on a server: the INSERT (as the login, so row-level security
+    checks it as always), the removal of the coder's "nothing applies" for that excerpt through
+    `workbench_delete` (its guard trigger checks the rows) and the audit entry through
+    `workbench_log` — the same three writes, the same functions, in one round trip instead of
+    five (BEGIN, three statements, COMMIT). The two function calls run only when a row was added.
+    Its one row: (rows added, audit entries written)."""
+    ins = pg_insert(t.coding).values(**value).on_conflict_do_nothing().returning(t.coding.c.id).cte("added")
+    added = exists(select(ins.c.id))
+    na = t.nothing_applies
+    keys = (select(func.array_agg(na.c.id))
+            .where(na.c.excerpt_id == value["excerpt_id"], na.c.coder_id == value["coder_id"]).scalar_subquery())
+    gone = select(func.public.workbench_delete(literal("nothing_applies"), keys).label("k")).where(added).cte("gone")
+    logged = (select(func.public.workbench_log(literal(action), literal("coding"), literal(entity_uuid),
+                                               literal(detail)).label("v")).where(added).cte("logged"))
+    count = lambda q: select(func.count()).select_from(q).scalar_subquery()  # noqa: E731
+    return select(count(ins), count(logged), count(gone))
 
 
 def _has_functions(conn: Any) -> bool:

@@ -42,33 +42,39 @@ SQL = {
     "name": "SELECT value FROM setting WHERE key = 'name'",
 }
 
-Run = Callable[[str], Sequence[Sequence[Any]]]
+RunAll = Callable[[Sequence[str]], Sequence[Sequence[Sequence[Any]]]]
 
 
 def _pairs(rows: Sequence[Sequence[Any]]) -> dict[Any, Any]:
     return {r[0]: r[1] for r in rows}
 
 
-def collect(run: Run, coverage: bool = False) -> dict[str, Any]:
-    """The status figures through `run(sql) -> rows` (either driver).
+def collect(run_all: RunAll, coverage: bool = False) -> dict[str, Any]:
+    """The status figures through `run_all(statements) -> one list of rows per statement`.
 
-    `coverage` adds each coder's count of excerpts (None otherwise): counting distinct excerpts
-    per coder sorts every (excerpt, coder) pair, which on 500,000 codings costs more than all the
-    other figures together, so `status` asks for it only with --coverage.
+    All statements go to the driver at once, so on a server they travel in one round trip
+    (`server_connect.run_together`); SQLite runs them one by one. `coverage` adds each coder's
+    count of excerpts (None otherwise): counting distinct excerpts per coder sorts every (excerpt,
+    coder) pair, which on 500,000 codings costs more than all the other figures together, so
+    `status` asks for it only with --coverage.
     """
-    sources, excerpts, codings, themes, subthemes, summaries = run(SQL["counts"])[0]
-    names = _pairs(run(SQL["coders"]))
-    per_coding = _pairs(run(SQL["codings_per_coder"]))
-    per_excerpt = _pairs(run(SQL["excerpts_per_coder"])) if coverage else {}
-    uncoded = [r[0] for r in run(SQL["uncoded"])]
-    name = run(SQL["name"])
+    names = ["counts", "coders", "codings_per_coder", "uncoded", "name", "unused_subthemes"]
+    if coverage:
+        names.append("excerpts_per_coder")
+    got = dict(zip(names, run_all([SQL[n] for n in names]), strict=True))
+    sources, excerpts, codings, themes, subthemes, summaries = got["counts"][0]
+    coder_names = _pairs(got["coders"])
+    per_coding = _pairs(got["codings_per_coder"])
+    per_excerpt = _pairs(got["excerpts_per_coder"]) if coverage else {}
+    uncoded = [r[0] for r in got["uncoded"]]
+    name = got["name"]
     return {
         "name": name[0][0] if name else "",
         "sources": sources, "excerpts": excerpts, "codings": codings, "themes": themes,
         "subthemes": subthemes, "summaries": summaries,
         "per_coder": sorted((n, per_coding.get(i, 0), per_excerpt.get(i, 0) if coverage else None)
-                            for i, n in names.items()),
-        "unused_subthemes": [r[0] for r in run(SQL["unused_subthemes"])],
+                            for i, n in coder_names.items()),
+        "unused_subthemes": [r[0] for r in got["unused_subthemes"]],
         "uncoded_count": len(uncoded),
         "uncoded_sample": uncoded[:UNCODED_SAMPLE],
     }
@@ -88,7 +94,7 @@ def sqlite_status(folder: Path, coverage: bool = False) -> dict[str, Any] | None
         con.execute("PRAGMA query_only=ON")
         if con.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD,)]:
             return None
-        return collect(lambda sql: con.execute(sql).fetchall(), coverage)
+        return collect(lambda stmts: [con.execute(sql).fetchall() for sql in stmts], coverage)
     except sqlite3.DatabaseError:
         return None
     finally:
