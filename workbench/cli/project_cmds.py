@@ -109,7 +109,7 @@ def status(ctx: Context, coverage: bool) -> None:
     if s is None:  # a server, a project to upgrade, or an error to report: the full path
         from workbench.store import queries
 
-        with ctx.open_reader() as project, project.read(at_once=True) as conn:
+        with ctx.open_reader() as project, project.read() as conn:
             s = queries.status_counts(conn, coverage)
     name = s["name"] or str(ctx.project_dir)
     click.echo(f"project    {name}")

@@ -15,6 +15,7 @@ from workbench.core.errors import UserError
 from workbench.core.ids import stable_uuid
 from workbench.core.model import Codebook, Perspective, Subtheme, Theme
 from workbench.store import schema as t
+from workbench.store.batch import fetch_together
 from workbench.store.core import ProjectCore, insert_id
 
 
@@ -38,19 +39,23 @@ class CodebookStore:
         if conn is None:
             with self.core.read() as c:
                 return self.get(c)
-        settings = dict(conn.execute(select(t.setting.c.key, t.setting.c.value)).all())
-        subs = conn.execute(select(t.subtheme).order_by(t.subtheme.c.position, t.subtheme.c.id)).all()
+        setting_rows, subs, theme_rows, valences, perspective_rows = fetch_together(conn, [
+            select(t.setting.c.key, t.setting.c.value),
+            select(t.subtheme).order_by(t.subtheme.c.position, t.subtheme.c.id),
+            select(t.theme).order_by(t.theme.c.position, t.theme.c.id),
+            select(t.valence).order_by(t.valence.c.position, t.valence.c.id),
+            select(t.perspective).order_by(t.perspective.c.position, t.perspective.c.id)])  # one round trip
+        settings = {r.key: r.value for r in setting_rows}
 
         def _sub(r: Any) -> Subtheme:
             return Subtheme(r.name, r.definition, r.include, r.exclude, r.example, r.origin, r.uuid)
 
         themes = []
-        for th in conn.execute(select(t.theme).order_by(t.theme.c.position, t.theme.c.id)):
+        for th in theme_rows:
             themes.append(Theme(th.name, tuple(_sub(s) for s in subs if s.theme_id == th.id), th.uuid))
-        valences = conn.execute(select(t.valence).order_by(t.valence.c.position, t.valence.c.id)).all()
         perspectives = tuple(
             Perspective(p.name, bool(p.mixed), tuple(json.loads(p.synonyms or "[]")), p.uuid)
-            for p in conn.execute(select(t.perspective).order_by(t.perspective.c.position, t.perspective.c.id)))
+            for p in perspective_rows)
         return Codebook(
             name=settings.get("name", ""),
             themes=tuple(themes),

@@ -147,12 +147,14 @@ class ProjectCore:
                 raise problem from None
 
     @contextmanager
-    def read(self, at_once: bool = False) -> Iterator[Connection]:
-        """A read transaction. `at_once`: the caller sends one statement or one batch
-        (`server_connect.run_together`), which is a transaction by itself, so on a server no
-        BEGIN and COMMIT are sent around it (psycopg sends each in a round trip of its own)."""
+    def read(self, transaction: bool = False) -> Iterator[Connection]:
+        """A read. On a server each statement runs by itself (autocommit): psycopg sends BEGIN and
+        COMMIT in round trips of their own, and under READ COMMITTED — the isolation every read
+        here had — each statement sees its own snapshot inside a transaction too, so for reads
+        nothing changes but two round trips fewer. `transaction=True` for a reader that needs one
+        (a server-side cursor: `pull` streams its rows)."""
         with self.engine.connect() as conn:
-            if at_once and not self.is_sqlite:
+            if not transaction and not self.is_sqlite:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             with conn.begin():
                 yield conn

@@ -92,11 +92,11 @@ def current_revision(engine: Engine, fresh: bool = False) -> str | None:
     """The schema revision; on a server, read by the connection's start-up statement unless `fresh`."""
     with engine.connect() as conn:
         if not fresh and engine.dialect.name == "postgresql":
-            from workbench.store.server_connect import facts_of
+            from workbench.store.server_connect import start_up_revision
 
-            facts = facts_of(conn)
-            if facts is not None and "revision" in facts:
-                return facts.pop("revision")  # type: ignore[no-any-return]  # once: later asks read the table
+            known, revision = start_up_revision(conn)
+            if known:
+                return revision
         try:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         except Exception:  # noqa: BLE001 — no table means an empty database: no revision yet

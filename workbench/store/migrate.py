@@ -33,6 +33,9 @@ def alembic_config(connection: Connection | None) -> Config:
 def upgrade(connection: Connection, revision: str = "heads") -> None:
     from alembic import command
 
+    from workbench.store import server_connect
+
+    server_connect.schema_changed()  # revisions read by connections' start-up statements are stale now
     command.upgrade(alembic_config(connection), revision)
 
 

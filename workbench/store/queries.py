@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Text, cast, func, select
 
 from workbench.store import schema as t
+from workbench.store.batch import fetch_together
 
 
 def cell_sources(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
@@ -77,24 +78,21 @@ def excerpt_coverage(conn: Connection, coders: Sequence[str] | None) -> tuple[in
 
 def cell_lookups(conn: Connection) -> dict[str, dict[int, Any]]:
     """`lookup_names` with only the columns the derivation reads (no citations or definitions)."""
-    return {
-        "subtheme": {r.id: r for r in conn.execute(select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.position))},
-        "valence": {r.id: r for r in conn.execute(select(t.valence.c.id, t.valence.c.name, t.valence.c.position))},
-        "perspective": {r.id: r for r in conn.execute(select(t.perspective.c.id, t.perspective.c.name,
-                                                             t.perspective.c.position, t.perspective.c.mixed))},
-        "source": {r.id: r for r in conn.execute(select(t.source.c.id, t.source.c.ref, t.source.c.groups))},
-    }
+    return _by_id(("subtheme", "valence", "perspective", "source"), fetch_together(conn, [
+        select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.position),
+        select(t.valence.c.id, t.valence.c.name, t.valence.c.position),
+        select(t.perspective.c.id, t.perspective.c.name, t.perspective.c.position, t.perspective.c.mixed),
+        select(t.source.c.id, t.source.c.ref, t.source.c.groups)]))
 
 
 def lookup_names(conn: Connection) -> dict[str, dict[int, Any]]:
-    """id → row for the small tables the derivation labels its cells with."""
-    return {
-        "subtheme": {r.id: r for r in conn.execute(select(t.subtheme))},
-        "valence": {r.id: r for r in conn.execute(select(t.valence))},
-        "perspective": {r.id: r for r in conn.execute(select(t.perspective))},
-        "source": {r.id: r for r in conn.execute(select(t.source))},
-        "theme": {r.id: r for r in conn.execute(select(t.theme))},
-    }
+    """id → row for the small tables the derivation labels its cells with (one round trip)."""
+    return _by_id(("subtheme", "valence", "perspective", "source", "theme"), fetch_together(
+        conn, [select(t.subtheme), select(t.valence), select(t.perspective), select(t.source), select(t.theme)]))
+
+
+def _by_id(names: Sequence[str], results: Sequence[Sequence[Any]]) -> dict[str, dict[int, Any]]:
+    return {name: {r.id: r for r in rows} for name, rows in zip(names, results, strict=True)}
 
 
 def coder_has_codings(conn: Connection, coder: str) -> bool:

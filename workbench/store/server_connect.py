@@ -28,6 +28,7 @@ from sqlalchemy import Engine, event, exc, make_url
 from sqlalchemy.engine import URL
 
 IDLE_PING_S = 30.0
+_schema_changes = [0]  # migrations run by this process: a revision read before one is stale
 FACTS = "workbench_facts"
 LAST_USED = "workbench_last_used"
 
@@ -75,7 +76,23 @@ def startup_facts(dbapi_connection: Any) -> dict[str, Any]:
         dbapi_connection.autocommit = was
     facts = dict(zip(_KEYS, row, strict=True))
     facts["revision"] = revision[0] if revision else None
+    facts["schema_changes"] = _schema_changes[0]
     return facts
+
+
+def schema_changed() -> None:
+    """Called before this process migrates a database (store/migrate.py)."""
+    _schema_changes[0] += 1
+
+
+def start_up_revision(conn: Any) -> tuple[bool, str | None]:
+    """(known, revision) from the connection's start-up statement, once, and only if no migration
+    ran in this process since (`push` migrates a database the login lookup connected to)."""
+    facts = facts_of(conn)
+    if facts is None or "revision" not in facts:
+        return False, None
+    revision = facts.pop("revision")
+    return facts["schema_changes"] == _schema_changes[0], revision
 
 
 def install(engine: Engine) -> None:
@@ -160,7 +177,7 @@ def facts_of(conn: Any) -> dict[str, Any] | None:
 
 def run_together(conn: Any, statements: Sequence[str]) -> list[list[tuple[Any, ...]]]:
     """Parameter-free statements sent in one simple-query message: one round trip for all, and
-    one implicit transaction when the connection is in autocommit (`ProjectCore.read(at_once=True)`);
+    one implicit transaction when the connection is in autocommit (`ProjectCore.read()`);
     the rows of each, in order. Only constant SQL from store/ comes here (nothing a user typed)."""
     cursor = conn.connection.dbapi_connection.cursor()
     try:

@@ -119,7 +119,7 @@ def push(folder: Path, url: str, actor: str = "", progress: Progress | None = No
     with Project.open(folder, sqlite_url(folder)) as source:
         engine = make_engine(url)
         try:
-            with source.read() as src, engine.connect() as dst, dst.begin():
+            with source.read(transaction=True) as src, engine.connect() as dst, dst.begin():
                 revision = dst.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar_one()
                 if not revision:
                     upgrade(dst)
@@ -158,7 +158,7 @@ def pull(url: str, folder: Path, actor: str = "", progress: Progress | None = No
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         with Project.open(None, url) as source, Project.create(scratch) as target:
-            with source.read() as src, target.write() as dst:
+            with source.read(transaction=True) as src, target.write() as dst:
                 copied = _copy_into_sqlite(src, dst, progress)
                 target.log(dst, actor, "pull", "project", "", server=_plain(url), time=now())
         if folder.exists():

@@ -90,13 +90,14 @@ class CoderView:
                 f"leave out --coders (or give --coders {self.coder}), or turn blind coding off once "
                 "everyone has coded (workbench settings blind off)")
         known = self.project.records.coders()
+        consensus = self.consensus  # read before the reads below: a read inside a read is a second connection
         if wanted in ("", "default"):
             with self.project.read() as conn:
-                has_agreed = queries.coder_has_codings(conn, self.consensus)
+                has_agreed = queries.coder_has_codings(conn, consensus)
             wanted = "consensus" if has_agreed else "all"
         if wanted == "consensus":
             with self.project.read() as conn:
-                if not queries.coder_has_codings(conn, self.consensus):
+                if not queries.coder_has_codings(conn, consensus):
                     raise UserError(
                         f"the agreed set ({self.consensus}) has no codings yet; settle disagreements first "
                         "(workbench compare, or the app's Reconcile screen), or choose --coders all")
