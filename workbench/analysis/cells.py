@@ -169,8 +169,7 @@ def _derive(view: CoderView, coders: str | None) -> Derivation:
     names, choice = scope.names, scope.choice
     project = view.project
     with project.read() as conn:
-        look = queries.cell_lookups(conn)
-        rows = queries.cell_refs(conn, names)
+        look, rows = queries.cell_inputs(conn, names)
     sources = look["source"]
     numeric = all_numeric(s.ref for s in sources.values())
     # Sort every source once; a cell's refs are then its source ids in that rank order.

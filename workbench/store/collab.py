@@ -82,11 +82,10 @@ class CollabStore:
 
     def is_blind(self) -> bool:
         """Blind coding: the `blind` setting when set, else on until reconciling starts."""
+        from workbench.store.queries import view_facts
+
         with self.core.read() as conn:
-            value = conn.execute(select(t.setting.c.value).where(t.setting.c.key == "blind")).scalar()
-            if value is not None:
-                return value == "1"
-            return not self.reconciling_started(conn)
+            return view_facts(conn).blind
 
     def data_version(self) -> int:
         """A number that grows with every change anyone commits (the newest audit entry).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, select
@@ -35,10 +36,15 @@ def cell_sources(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
     return list(conn.execute(q).all())
 
 
-def _coder_ids(conn: Connection, coders: Sequence[str] | None) -> list[int] | None:
+def _coder_ids(conn: Connection, coders: Sequence[str] | None) -> Any:
+    """The ids of `coders` (None: everyone) for an `IN`: on SQLite a list read first (its planner
+    walks the covering index best with constants), on a server a subquery (no round trip)."""
     if coders is None:
         return None
-    return [i for (i,) in conn.execute(select(t.coder.c.id).where(t.coder.c.name.in_(list(coders))))]
+    names = select(t.coder.c.id).where(t.coder.c.name.in_(list(coders)))
+    if conn.dialect.name != "sqlite":
+        return names
+    return [i for (i,) in conn.execute(names)]
 
 
 def _agg_distinct(conn: Connection, column: Any) -> Any:
@@ -53,36 +59,48 @@ def cell_refs(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
     Exactly the benchmark's baseline — one GROUP BY with group_concat(DISTINCT source) over the
     covering index ix_coding_cell — so the table costs little more than the query it needs.
     """
+    return list(conn.execute(_cell_refs(conn, coders)).all())
+
+
+def _cell_refs(conn: Connection, coders: Sequence[str] | None) -> Any:
     ids = _coder_ids(conn, coders)
     q = (select(t.coding.c.subtheme_id, t.coding.c.valence_id, t.coding.c.perspective_id,
                 _agg_distinct(conn, t.excerpt.c.source_id), func.count())
          .join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
          .group_by(t.coding.c.subtheme_id, t.coding.c.valence_id, t.coding.c.perspective_id))
-    if ids is not None:
-        q = q.where(t.coding.c.coder_id.in_(ids))
-    return list(conn.execute(q).all())
+    return q if ids is None else q.where(t.coding.c.coder_id.in_(ids))
 
 
 def excerpt_coverage(conn: Connection, coders: Sequence[str] | None) -> tuple[int, int]:
     """(excerpts the chosen coders coded, excerpts anyone coded): two scans of the coding indexes.
 
     The provenance note needs both; DISTINCT over ix_coding_excerpt streams in index order."""
-    everyone = conn.execute(select(func.count(t.coding.c.excerpt_id.distinct()))).scalar_one()
+    count = select(func.count(t.coding.c.excerpt_id.distinct()))
     ids = _coder_ids(conn, coders)
     if ids is None:
+        everyone = conn.execute(count).scalar_one()
         return everyone, everyone
-    covered = conn.execute(select(func.count(t.coding.c.excerpt_id.distinct()))
-                           .where(t.coding.c.coder_id.in_(ids))).scalar_one()
+    (everyone,), (covered,) = (rows[0] for rows in fetch_together(conn, [count,
+                                                                         count.where(t.coding.c.coder_id.in_(ids))]))
     return covered, everyone
+
+
+def cell_inputs(conn: Connection, coders: Sequence[str] | None) -> tuple[dict[str, dict[int, Any]], list[Any]]:
+    """What the derivation reads, in one round trip: `cell_lookups` and `cell_refs`."""
+    *lookups, refs = fetch_together(conn, [*_cell_lookups(), _cell_refs(conn, coders)])
+    return _by_id(("subtheme", "valence", "perspective", "source"), lookups), refs
 
 
 def cell_lookups(conn: Connection) -> dict[str, dict[int, Any]]:
     """`lookup_names` with only the columns the derivation reads (no citations or definitions)."""
-    return _by_id(("subtheme", "valence", "perspective", "source"), fetch_together(conn, [
-        select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.position),
-        select(t.valence.c.id, t.valence.c.name, t.valence.c.position),
-        select(t.perspective.c.id, t.perspective.c.name, t.perspective.c.position, t.perspective.c.mixed),
-        select(t.source.c.id, t.source.c.ref, t.source.c.groups)]))
+    return _by_id(("subtheme", "valence", "perspective", "source"), fetch_together(conn, _cell_lookups()))
+
+
+def _cell_lookups() -> list[Any]:
+    return [select(t.subtheme.c.id, t.subtheme.c.name, t.subtheme.c.position),
+            select(t.valence.c.id, t.valence.c.name, t.valence.c.position),
+            select(t.perspective.c.id, t.perspective.c.name, t.perspective.c.position, t.perspective.c.mixed),
+            select(t.source.c.id, t.source.c.ref, t.source.c.groups)]
 
 
 def lookup_names(conn: Connection) -> dict[str, dict[int, Any]]:
@@ -93,6 +111,36 @@ def lookup_names(conn: Connection) -> dict[str, dict[int, Any]]:
 
 def _by_id(names: Sequence[str], results: Sequence[Sequence[Any]]) -> dict[str, dict[int, Any]]:
     return {name: {r.id: r for r in rows} for name, rows in zip(names, results, strict=True)}
+
+
+@dataclass(frozen=True)
+class ViewFacts:
+    """What a view needs before it reads any coding, read in one round trip (`view_facts`)."""
+
+    blind_setting: str | None
+    consensus: str
+    decided: bool  # a decision exists
+    coders: list[str]  # every coder, by name
+    coded: frozenset[str]  # coders with at least one coding
+
+    @property
+    def blind(self) -> bool:
+        """The `blind` setting when set, else on until reconciling starts (a decision exists or
+        the agreed set has codings)."""
+        if self.blind_setting is not None:
+            return self.blind_setting == "1"
+        return not (self.decided or self.consensus in self.coded)
+
+
+def view_facts(conn: Connection) -> ViewFacts:
+    settings, decided, coders, coded = fetch_together(conn, [
+        select(t.setting.c.key, t.setting.c.value).where(t.setting.c.key.in_(["blind", "consensus_coder"])),
+        select(t.decision.c.id).limit(1),
+        select(t.coder.c.name).order_by(t.coder.c.name),
+        select(t.coder.c.name).where(select(t.coding.c.id).where(t.coding.c.coder_id == t.coder.c.id).exists())])
+    found = {r.key: r.value for r in settings}
+    return ViewFacts(found.get("blind"), found.get("consensus_coder") or "consensus", bool(decided),
+                     [r.name for r in coders], frozenset(r.name for r in coded))
 
 
 def coder_has_codings(conn: Connection, coder: str) -> bool:

@@ -50,6 +50,15 @@ class CoderView:
         self.coder = coder or None
         self._blind: bool | None = None
         self._consensus: str | None = None
+        self._facts: queries.ViewFacts | None = None
+
+    def facts(self) -> queries.ViewFacts:
+        """The blind setting, the consensus coder and who has coded: one read per view (one
+        round trip on a server), since a view lives for one command or refresh."""
+        if self._facts is None:
+            with self.project.read() as conn:
+                self._facts = queries.view_facts(conn)
+        return self._facts
 
     @classmethod
     def for_bookkeeping(cls, project: Project) -> CoderView:
@@ -64,13 +73,13 @@ class CoderView:
     def blind(self) -> bool:
         """The project codes blind (read once per view: a view lives for one command or refresh)."""
         if self._blind is None:
-            self._blind = self.project.collab.is_blind()
+            self._blind = self.facts().blind
         return self._blind
 
     @property
     def consensus(self) -> str:
         if self._consensus is None:
-            self._consensus = self.project.setting("consensus_coder", "consensus") or "consensus"
+            self._consensus = self.facts().consensus
         return self._consensus
 
     def scope(self, choice: str | None = None) -> Scope:
@@ -89,18 +98,15 @@ class CoderView:
                 f"the project codes blind: {self.coder} may see only their own codings, not '{wanted}'; "
                 f"leave out --coders (or give --coders {self.coder}), or turn blind coding off once "
                 "everyone has coded (workbench settings blind off)")
-        known = self.project.records.coders()
-        consensus = self.consensus  # read before the reads below: a read inside a read is a second connection
+        facts = self.facts()
+        known, consensus = facts.coders, self.consensus
         if wanted in ("", "default"):
-            with self.project.read() as conn:
-                has_agreed = queries.coder_has_codings(conn, consensus)
-            wanted = "consensus" if has_agreed else "all"
+            wanted = "consensus" if consensus in facts.coded else "all"
         if wanted == "consensus":
-            with self.project.read() as conn:
-                if not queries.coder_has_codings(conn, consensus):
-                    raise UserError(
-                        f"the agreed set ({self.consensus}) has no codings yet; settle disagreements first "
-                        "(workbench compare, or the app's Reconcile screen), or choose --coders all")
+            if consensus not in facts.coded:
+                raise UserError(
+                    f"the agreed set ({self.consensus}) has no codings yet; settle disagreements first "
+                    "(workbench compare, or the app's Reconcile screen), or choose --coders all")
             return Scope([self.consensus], "consensus")
         if wanted == "all":
             return Scope([c for c in known if c != self.consensus], "all")
