@@ -10,7 +10,9 @@ process (what a user waits for) through `delay_proxy.Proxy`, which delays each d
 time near and far, the round trips (far − near) / RTT as DESIGN's issue 19 measures them, and the
 round trips the proxy itself counted (client turns), and those beyond the connection handshake
 (GSS and TLS negotiation and SCRAM authentication take several round trips before the first query;
-the bare psycopg connect + one count measures them). The targets are issue 19's.
+"connect only" — psycopg's connect and close — measures them: 5 client turns with TLS
+negotiation refused and SCRAM, counting the Terminate sent on close). The targets are issue 19's,
+compared with "beyond connect" (counted − connect only).
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ BARE = """
 import sys, psycopg
 with psycopg.connect(sys.argv[1]) as c:
     c.execute("select count(*) from coding").fetchone()
+"""
+# The handshake alone: TLS negotiation (SSLRequest), the startup packet, SCRAM's two exchanges, and
+# the Terminate message on close (sent without waiting, but the proxy counts it as a client turn).
+CONNECT = """
+import sys, psycopg
+psycopg.connect(sys.argv[1]).close()
 """
 
 TARGETS = {"status": 6, "code": 6, "query": 8, "table": 8}
@@ -89,6 +97,7 @@ def main() -> None:
             py = [sys.executable, "-m", "workbench"]
             counter = iter(range(10_000))
             commands = {
+                "connect only": lambda u: [sys.executable, "-c", CONNECT, u.render_as_string(hide_password=False)],
                 "bare connect + count": lambda u: [sys.executable, "-c", BARE,
                                                    u.render_as_string(hide_password=False)],
                 "status": lambda u: [*py, "--db", u.render_as_string(hide_password=False), "status"],
@@ -115,8 +124,8 @@ def main() -> None:
                 trips = (far_m - near_m) / rtt
                 target = TARGETS.get(what)
                 n = statistics.median(counted)
-                if what.startswith("bare"):
-                    connect = n - 1  # the handshake: every command pays it once, before its first query
+                if what == "connect only":
+                    connect = n  # the handshake (and Terminate): every command pays it once
                 print(f"{what:<22} {near_m:8.2f} {far_m:8.2f} {far_m - near_m:8.2f} {trips:12.1f} "
                       f"{n:8.0f} {n - connect:15.0f} {('≤ ' + str(target)) if target else '':>7}")
 

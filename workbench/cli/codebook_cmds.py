@@ -184,8 +184,7 @@ def code(ctx: Context, excerpt: str, subtheme: str, valence: str | None, perspec
             raise UserError(f"--span must look like 10-42, not '{span}'") from None
     with ctx.open() as project:
         if perspective is None:
-            hint = next((e.perspective for e in project.records.excerpts() if e.key == excerpt), "")
-            perspective = hint or None
+            perspective = project.records.excerpt_hint(excerpt) or None
         c = Coding(excerpt, subtheme, coder, valence, perspective, start, end, note)
         if remove:
             match = [x for x in project.records.codings([coder]) if (x.excerpt, x.subtheme, x.valence, x.perspective,

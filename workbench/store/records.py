@@ -171,6 +171,12 @@ class RecordStore:
                 return self.coders(c)
         return [r[0] for r in conn.execute(select(t.coder.c.name).order_by(t.coder.c.name))]
 
+    def excerpt_hint(self, key: str) -> str:
+        """The perspective the excerpt's text suggests ("" if none, or no such excerpt): one row,
+        not the whole excerpt list (50,000 rows on a large project)."""
+        with self.core.read() as conn:
+            return conn.execute(select(t.excerpt.c.perspective).where(t.excerpt.c.key == key)).scalar() or ""
+
     def coder_id(self, conn: Connection, name: str) -> int:
         """The coder's id, registering a coder the first time they code."""
         found = conn.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()

@@ -1,0 +1,72 @@
+"""Round trips per command on a server (issue 19): a regression here costs every remote user.
+
+Each command runs as a whole process (what a user waits for) through the project's delay proxy
+(benchmarks/delay_proxy.py), which counts client turns: each time the client sends after having
+received an answer. A short delay (5 ms each way) makes the count exact: psycopg's pipeline sends
+its statements within microseconds, before any answer can come back. The handshake — TLS
+negotiation, the startup packet, SCRAM's two exchanges and the Terminate on close — is measured
+by a bare psycopg connect and subtracted, so the budgets below are what workbench itself asks.
+Figures and what each turn is: docs/server-admin.md "What each command costs".
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from delay_proxy import Proxy  # noqa: E402
+
+# Beyond the handshake: the start-up statement, the command's own round trips, and nothing else.
+BUDGET = {
+    "status": 1 + 1,  # start-up; the status statements in one message
+    "code": 1 + 2,  # start-up; the lookup; insert + "nothing applies" + audit entry in one statement
+    # (a coder's very first coding adds two: their coder row is looked up and registered)
+    "table": 1 + 6,  # start-up; codebook; view facts; cells; summaries; sources; provenance counts
+    "query": 1 + 6,  # start-up; view facts; cells; codebook; sources; excerpts behind the cells; names
+}
+CONNECT = "import sys, psycopg\npsycopg.connect(sys.argv[1]).close()\n"
+
+
+def _turns(proxy: Proxy, args: list[str]) -> int:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    env["PYTHONPATH"] = str(ROOT)
+    proxy.reset()
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return proxy.round_trips
+
+
+@pytest.fixture
+def far(team):  # type: ignore[no-untyped-def]
+    """A coder's URL through the counting proxy, and the proxy."""
+    _name, url = team.login("amira")
+    u = make_url(url)
+    with Proxy(u.host or "127.0.0.1", u.port or 5432, 0.005) as proxy:
+        yield u.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
+
+
+def test_each_command_stays_within_its_round_trips(far) -> None:  # type: ignore[no-untyped-def]
+    """status, one coding, a query and the table export, counted beyond psycopg's own connect."""
+    url, proxy = far
+    handshake = _turns(proxy, [sys.executable, "-c", CONNECT, url])
+    assert 3 <= handshake <= 8  # sanity: the proxy sees the connection at all
+    wb = [sys.executable, "-m", "workbench", "--db", url]
+    code = [*wb, "code", "e002", "Role ambiguity", "--valence", "challenge", "--perspective", "PSWs"]
+    assert _turns(proxy, code) - handshake <= BUDGET["code"] + 2  # a coder's first coding also registers them
+    commands = {
+        "status": [*wb, "status"],
+        "code": [*wb, "code", "e003", "Role ambiguity", "--valence", "challenge", "--perspective", "PSWs"],
+        "table": [*wb, "export", "table", "--format", "json"],
+        "query": [*wb, "query", "supports", "Role ambiguity", "--json"],
+    }
+    used = {what: _turns(proxy, args) - handshake for what, args in commands.items()}
+    over = {what: f"{n} > {BUDGET[what]}" for what, n in used.items() if n > BUDGET[what]}
+    assert not over, f"round trips beyond the handshake: {used}"
