@@ -10,28 +10,28 @@ Statements are compiled by SQLAlchemy with bound parameters, never with values p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Row
+from sqlalchemy import Connection, Row, Select
 from sqlalchemy.engine import IteratorResult
 from sqlalchemy.engine.result import SimpleResultMetaData
 
 
-def fetch_together(conn: Connection, statements: Sequence[Executable]) -> list[list[Row[Any]]]:
+def fetch_together(conn: Connection, statements: Sequence[Select[Any]]) -> list[list[Row[Any]]]:
     """The rows of each SELECT in `statements`, in order: one round trip on PostgreSQL."""
     if conn.dialect.name != "postgresql" or len(statements) < 2:
         return [list(conn.execute(s).all()) for s in statements]
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
-    compiled = [s.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})  # type: ignore[attr-defined]
+    compiled = [s.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
                 for s in statements]
     cursors = []
-    with dbapi.pipeline():  # type: ignore[attr-defined]  # psycopg: queued, sent with one Sync on exit
+    with cast(Any, dbapi).pipeline():  # psycopg: queued, sent with one Sync on exit
         for c in compiled:
             cursor = dbapi.cursor()
             cursor.execute(c.string, c.params)
             cursors.append(cursor)
-    out = []
+    out: list[list[Row[Any]]] = []
     for c, cursor in zip(compiled, cursors, strict=True):
         try:
             keys = [d[0] for d in cursor.description or ()]
@@ -42,5 +42,6 @@ def fetch_together(conn: Connection, statements: Sequence[Executable]) -> list[l
                       if i < len(c._result_columns) else None for i in range(len(keys))]
         if any(processors):
             rows = [tuple(p(v) if p else v for p, v in zip(processors, r, strict=True)) for r in rows]
-        out.append(list(IteratorResult(SimpleResultMetaData(keys), iter(rows)).all()))
+        result: IteratorResult[Any] = IteratorResult(SimpleResultMetaData(keys), iter(rows))
+        out.append(list(result.all()))
     return out

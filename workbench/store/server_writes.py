@@ -21,8 +21,8 @@ import json
 from typing import Any
 
 from sqlalchemy import Delete, Engine, Insert, Select, Update, cast, event, exists, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.elements import BindParameter
 
 from workbench.store import schema as t
