@@ -123,8 +123,7 @@ class Derivation:
         for c in self.cells:
             c._excerpts, c._coders = {}, {}
         with self._project.read() as conn:
-            rows = queries.cell_sources(conn, self.coders)
-            look = queries.lookup_names(conn)
+            rows, look = queries.cell_sources_named(conn, self.coders)
         for r in rows:
             key = (look["subtheme"][r.subtheme_id].name,
                    look["valence"][r.valence_id].name if r.valence_id else None,

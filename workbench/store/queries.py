@@ -12,8 +12,8 @@ from workbench.store import schema as t
 from workbench.store.batch import fetch_together
 
 
-def cell_sources(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
-    """One row per subtheme × valence × perspective × source with its excerpts and coders.
+def cell_sources(conn: Connection, coders: Sequence[str] | None) -> Any:
+    """The query of one row per subtheme × valence × perspective × source with its excerpts and coders.
 
     Grouped in SQL over the covering index ix_coding_cell, so 500,000 codings become a few
     thousand rows before Python sees them.
@@ -33,7 +33,13 @@ def cell_sources(conn: Connection, coders: Sequence[str] | None) -> list[Any]:
                    t.excerpt.c.source_id))
     if coders is not None:
         q = q.where(t.coder.c.name.in_(list(coders)))
-    return list(conn.execute(q).all())
+    return q
+
+
+def cell_sources_named(conn: Connection, coders: Sequence[str] | None) -> tuple[list[Any], dict[str, dict[int, Any]]]:
+    """`cell_sources` and `lookup_names` in one round trip (what a cell's excerpts and coders need)."""
+    rows, *names = fetch_together(conn, [cell_sources(conn, coders), *_named()])
+    return rows, _by_id(_NAMED, names)
 
 
 def _coder_ids(conn: Connection, coders: Sequence[str] | None) -> Any:
@@ -105,8 +111,14 @@ def _cell_lookups() -> list[Any]:
 
 def lookup_names(conn: Connection) -> dict[str, dict[int, Any]]:
     """id → row for the small tables the derivation labels its cells with (one round trip)."""
-    return _by_id(("subtheme", "valence", "perspective", "source", "theme"), fetch_together(
-        conn, [select(t.subtheme), select(t.valence), select(t.perspective), select(t.source), select(t.theme)]))
+    return _by_id(_NAMED, fetch_together(conn, _named()))
+
+
+_NAMED = ("subtheme", "valence", "perspective", "source", "theme")
+
+
+def _named() -> list[Any]:
+    return [select(t.subtheme), select(t.valence), select(t.perspective), select(t.source), select(t.theme)]
 
 
 def _by_id(names: Sequence[str], results: Sequence[Sequence[Any]]) -> dict[str, dict[int, Any]]:
