@@ -82,6 +82,11 @@ def _functions(prefix_literal: str) -> list[str]:
         f"CREATE OR REPLACE FUNCTION public.workbench_audit_stamp() RETURNS trigger LANGUAGE plpgsql {PINNED} "
         f"AS $$ BEGIN IF NOT {COPYING} THEN NEW.actor := session_user; NEW.time := {SERVER_TIME}; END IF; "
         "RETURN NEW; END $$",
+        # Every change writes an audit entry, so one notification per audited statement tells the
+        # team's open apps to look (store/server_watch.py). Runs as the caller; pg_notify needs no
+        # privilege, and a notification carries nothing but the channel's name.
+        f"CREATE OR REPLACE FUNCTION public.workbench_audit_notify() RETURNS trigger LANGUAGE plpgsql {PINNED} "
+        "AS $$ BEGIN PERFORM pg_catalog.pg_notify('workbench_changes', ''); RETURN NULL; END $$",
         f"CREATE OR REPLACE FUNCTION public.workbench_summary_author() RETURNS trigger LANGUAGE plpgsql {PINNED} "
         "AS $$ BEGIN IF public.workbench_is('admins') THEN RETURN NEW; END IF; "
         # A new text is the login's; moving a summary (a merge of subthemes) keeps its author.
@@ -209,6 +214,9 @@ def apply_policies(conn: Connection, prefix: str, database: str) -> None:
     run("DROP TRIGGER IF EXISTS workbench_audit_stamp ON public.audit")
     run("CREATE TRIGGER workbench_audit_stamp BEFORE INSERT ON public.audit "
         "FOR EACH ROW EXECUTE FUNCTION public.workbench_audit_stamp()")
+    run("DROP TRIGGER IF EXISTS workbench_audit_notify ON public.audit")
+    run("CREATE TRIGGER workbench_audit_notify AFTER INSERT ON public.audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION public.workbench_audit_notify()")
     run("DROP TRIGGER IF EXISTS workbench_summary_author ON public.summary")
     run("CREATE TRIGGER workbench_summary_author BEFORE INSERT OR UPDATE ON public.summary "
         "FOR EACH ROW EXECUTE FUNCTION public.workbench_summary_author()")
