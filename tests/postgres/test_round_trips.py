@@ -70,3 +70,25 @@ def test_each_command_stays_within_its_round_trips(far) -> None:  # type: ignore
     used = {what: _turns(proxy, args) - handshake for what, args in commands.items()}
     over = {what: f"{n} > {BUDGET[what]}" for what, n in used.items() if n > BUDGET[what]}
     assert not over, f"round trips beyond the handshake: {used}"
+
+
+def test_a_connection_dropped_while_idle_is_replaced(pg_example_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """No ping on every checkout any more: one after idling, and a dead connection is replaced."""
+    from sqlalchemy import text
+
+    from workbench.store import server_connect
+    from workbench.store.engine import make_engine
+
+    engine = make_engine(pg_example_url)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        admin = make_engine(pg_example_url)
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.dispose()
+        monkeypatch.setattr(server_connect, "IDLE_PING_S", 0.0)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        engine.dispose()

@@ -128,8 +128,13 @@ def install(engine: Engine) -> None:
 
     @event.listens_for(engine.pool, "checkout")
     def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        last = record.info.get(LAST_USED, 0.0)
-        if time.monotonic() - last > IDLE_PING_S and not dialect.do_ping(dbapi_connection):
+        if time.monotonic() - record.info.get(LAST_USED, 0.0) <= IDLE_PING_S:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception:  # noqa: BLE001 — any failure of the ping means the same: reconnect
+            alive = False
+        if not alive:  # the pool then discards this connection and makes a new one
             raise exc.DisconnectionError("the server closed an idle connection")
 
     @event.listens_for(engine.pool, "checkin")
