@@ -92,3 +92,37 @@ def test_a_connection_dropped_while_idle_is_replaced(pg_example_url: str, monkey
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
     finally:
         engine.dispose()
+
+
+def test_the_one_statement_coding_is_checked_logged_and_safe_to_resend(team) -> None:  # type: ignore[no-untyped-def]
+    """A coding sent again (the answer to the first was lost with the connection) is not doubled;
+    the audit entry is the server's; another coder's row is still refused."""
+    from sqlalchemy import func, select
+
+    from workbench.core.errors import UserError
+    from workbench.core.model import Coding
+    from workbench.store import schema as t
+    from workbench.store.api import Project
+
+    amira, url = team.login("amira")
+    ben, ben_url = team.login("ben")
+    with Project.open(None, ben_url) as project:  # ben's coder row exists: the coding INSERT itself is refused
+        project.records.add_coding(Coding("e007", "Role ambiguity", ben, "challenge", "PSWs"))
+    with Project.open(None, url) as project:
+        project.records.mark_nothing_applies("e005", amira)
+        c = Coding("e005", "Role ambiguity", amira, "challenge", "PSWs", uuid="0b5e55ed-0000-4000-8000-000000000001")
+        assert project.records.add_coding(c) == c.uuid
+        assert project.records.add_coding(c) == c.uuid  # resent: the same coding, not a second one
+        with project.read() as conn:
+            mine = select(t.coder.c.id).where(t.coder.c.name == amira).scalar_subquery()
+            assert conn.execute(select(func.count()).select_from(t.coding).where(t.coding.c.uuid == c.uuid)).scalar() == 1
+            assert conn.execute(select(func.count()).select_from(t.nothing_applies)
+                                .where(t.nothing_applies.c.coder_id == mine)).scalar() == 0
+            logged = conn.execute(select(t.audit.c.actor).where(t.audit.c.entity_uuid == c.uuid)).scalars().all()
+        assert logged == [amira]
+        try:
+            project.records.add_coding(Coding("e006", "Role ambiguity", ben, "challenge", "PSWs"))
+        except UserError as e:
+            assert "refused" in str(e)
+        else:
+            raise AssertionError("a coder wrote another coder's coding")
