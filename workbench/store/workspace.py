@@ -18,6 +18,7 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from workbench.core.errors import UserError
 from workbench.core.model import Coding
 from workbench.store import schema as t
+from workbench.store.batch import fetch_together
 from workbench.store.codebook_ops import CodebookStore
 from workbench.store.core import ProjectCore, insert_id
 from workbench.store.interchange import memo_target_names
@@ -112,29 +113,37 @@ class WorkspaceStore:
         return row[0], row[1]
 
     def coded_keys(self, coder: str) -> tuple[set[str], set[str]]:
-        """Excerpts this coder has coded, and those they marked "nothing applies"."""
+        """Excerpts this coder has coded, and those they marked "nothing applies" (one round trip)."""
+        cid: Any = select(t.coder.c.id).where(t.coder.c.name == coder).scalar_subquery()
         with self.core.read() as conn:
-            cid = conn.execute(select(t.coder.c.id).where(t.coder.c.name == coder)).scalar()
-            if cid is None:
-                return set(), set()
-            coded = {r[0] for r in conn.execute(
+            if conn.dialect.name == "sqlite":  # a constant walks the index best there (3× faster)
+                cid = conn.execute(select(t.coder.c.id).where(t.coder.c.name == coder)).scalar()
+                if cid is None:
+                    return set(), set()
+            coded, nothing = fetch_together(conn, [
                 select(t.excerpt.c.key).where(t.excerpt.c.id.in_(
-                    select(t.coding.c.excerpt_id).where(t.coding.c.coder_id == cid))))}
-            nothing = {r[0] for r in conn.execute(
+                    select(t.coding.c.excerpt_id).where(t.coding.c.coder_id == cid))),
                 select(t.excerpt.c.key).join(t.nothing_applies, t.nothing_applies.c.excerpt_id == t.excerpt.c.id)
-                .where(t.nothing_applies.c.coder_id == cid))}
-        return coded, nothing
+                .where(t.nothing_applies.c.coder_id == cid)])
+        return {r[0] for r in coded}, {r[0] for r in nothing}
 
     def excerpt_codings(self, key: str, coders: Sequence[str] | None = None) -> list[Coding]:
         """The codings of one excerpt (only these coders' when given), in the order they were made."""
+        eid: Any = select(t.excerpt.c.id).where(t.excerpt.c.key == key)
         with self.core.read() as conn:
-            eid = conn.execute(select(t.excerpt.c.id).where(t.excerpt.c.key == key)).scalar()
-            if eid is None:
-                raise UserError(f"unknown excerpt '{key}'")
-            q = _coding_query().where(t.coding.c.excerpt_id == eid).order_by(t.coding.c.id)
-            if coders is not None:
-                q = q.where(t.coder.c.name.in_(list(coders)))
-            return [_as_coding(r) for r in conn.execute(q)]
+            if conn.dialect.name == "sqlite":  # the id first: SQLite plans the codings by a constant best
+                found = conn.execute(eid).all()
+                rows = conn.execute(self._excerpt_codings(found[0][0] if found else -1, coders)).all()
+            else:  # one round trip on a server
+                found, rows = fetch_together(conn, [eid, self._excerpt_codings(eid.scalar_subquery(), coders)])
+        if not found:
+            raise UserError(f"unknown excerpt '{key}'")
+        return [_as_coding(r) for r in rows]
+
+    @staticmethod
+    def _excerpt_codings(eid: Any, coders: Sequence[str] | None) -> Any:
+        q = _coding_query().where(t.coding.c.excerpt_id == eid).order_by(t.coding.c.id)
+        return q if coders is None else q.where(t.coder.c.name.in_(list(coders)))
 
     def has_nothing_applies(self, key: str, coder: str) -> bool:
         with self.core.read() as conn:
