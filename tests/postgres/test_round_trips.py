@@ -29,7 +29,7 @@ BUDGET = {
     "status": 1 + 1,  # start-up; the status statements in one message
     "code": 1 + 2,  # start-up; the lookup; insert + "nothing applies" + audit entry in one statement
     # (a coder's very first coding adds two: their coder row is looked up and registered)
-    "table": 1 + 6,  # start-up; codebook; view facts; cells; summaries; sources; provenance counts
+    "table": 1 + 5,  # start-up; codebook; view facts; cells; summaries; provenance counts
     "query": 1 + 5,  # start-up; view facts; cells; codebook; sources; the cells' excerpts and coders
 }
 CONNECT = "import sys, psycopg\npsycopg.connect(sys.argv[1]).close()\n"
