@@ -12,7 +12,8 @@ round trips the proxy itself counted (client turns), and those beyond the connec
 (GSS and TLS negotiation and SCRAM authentication take several round trips before the first query;
 "connect only" — psycopg's connect and close — measures them: 5 client turns with TLS
 negotiation refused and SCRAM, counting the Terminate sent on close). The targets are issue 19's,
-compared with "beyond connect" (counted − connect only).
+compared with "beyond connect" (counted − connect only). Last, the app's first screen
+(benchmarks/bench_tui.py's script, opened on the server as the coder's login), near and far.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -128,6 +130,26 @@ def main() -> None:
                     connect = n  # the handshake (and Terminate): every command pays it once
                 print(f"{what:<22} {near_m:8.2f} {far_m:8.2f} {far_m - near_m:8.2f} {trips:12.1f} "
                       f"{n:8.0f} {n - connect:15.0f} {('≤ ' + str(target)) if target else '':>7}")
+            first_screen(coder, far, proxy, args.repeat, rtt)
+
+
+def first_screen(near: Any, far: Any, proxy: Proxy, repeat: int, rtt: float) -> None:
+    """The app's first screen (a frame showing excerpts), as benchmarks/bench_tui.py times it,
+    opened on the server as the coder's login, near and far."""
+    import bench_tui
+
+    code = bench_tui.FIRST_SCREEN_APP.replace('ctx = Context(Path(sys.argv[1]), None, "bench")',
+                                              'ctx = Context(Path("."), sys.argv[1], None)')
+    assert "sys.argv[1], None)" in code, "bench_tui's first-screen script changed: adapt the line above"
+    near_t = [bench_tui.first_screen(code, near.render_as_string(hide_password=False))[0] for _ in range(repeat)]
+    far_t, counted = [], []
+    for _ in range(repeat):
+        proxy.reset()
+        far_t.append(bench_tui.first_screen(code, far.render_as_string(hide_password=False))[0])
+        counted.append(proxy.round_trips)
+    near_m, far_m = statistics.median(near_t), statistics.median(far_t)
+    print(f"{'app: first screen':<22} {near_m:8.2f} {far_m:8.2f} {far_m - near_m:8.2f} "
+          f"{(far_m - near_m) / rtt:12.1f} {statistics.median(counted):8.0f} {'':>15} {'≤ 1.5 s':>7}")
 
 
 if __name__ == "__main__":
