@@ -68,14 +68,15 @@ def startup_facts(dbapi_connection: Any) -> dict[str, Any]:
                 row = cur.fetchone()
                 cur.nextset()
                 revision = cur.fetchone()
-            except psycopg.errors.UndefinedTable:
+            except psycopg.DatabaseError:  # no revision table (an empty database), or not readable
                 cur.execute(STARTUP_SQL)
                 row = cur.fetchone()
-                revision = None
+                revision = False
     finally:
         dbapi_connection.autocommit = was
     facts = dict(zip(_KEYS, row, strict=True))
-    facts["revision"] = revision[0] if revision else None
+    if revision is not False:  # else the revision check asks (and words the error) itself
+        facts["revision"] = revision[0] if revision else None
     facts["schema_changes"] = _schema_changes[0]
     return facts
 
