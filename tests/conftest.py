@@ -24,6 +24,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 _KEEP = {"WORKBENCH_TEST_PG"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any fixture, session-scoped ones included (the shared template projects): no
+    WORKBENCH_* variable of the person running the tests, and an empty config home."""
+    import os
+    import tempfile
+
+    for name in [n for n in os.environ if n.startswith("WORKBENCH_") and n not in _KEEP]:
+        del os.environ[name]
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="workbench-test-config-")
+
+
 @pytest.fixture(autouse=True)
 def _hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own empty config home and no WORKBENCH_* variables, so a machine where
