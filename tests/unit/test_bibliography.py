@@ -8,7 +8,7 @@ import pytest
 
 from workbench.core.errors import UserError
 from workbench.core.model import Source
-from workbench.formats.bibliography import (
+from workbench.formats.references import (
     author_year_label,
     citation_of,
     family_and_initials,

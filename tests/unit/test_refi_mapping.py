@@ -103,7 +103,7 @@ def test_interchange_modules_import_nothing_heavy() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, workbench.formats.refi.qdpx, workbench.formats.refi.qdc, workbench.formats.bibliography, "
+    code = ("import sys, workbench.formats.refi.qdpx, workbench.formats.refi.qdc, workbench.formats.references, "
             "workbench.formats.documents, workbench.store.interchange, workbench.cli.refi_cmds; "
             "print(sorted(m for m in ('textual', 'spacy', 'lxml', 'xmlschema', 'rispy', 'bibtexparser', 'pypdf', "
             "'docx', 'pandas', 'matplotlib') if m in sys.modules))")

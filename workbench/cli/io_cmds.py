@@ -78,8 +78,8 @@ def export_group() -> None:
 
 
 def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool = False) -> None:
-    from workbench.formats.bibliography import is_bibliography
     from workbench.formats.records import read_sources
+    from workbench.formats.references import is_bibliography
 
     actor = ctx.coder(required=False)
     if kind == "codings" and fmt in (None, "xlsx"):
@@ -98,7 +98,7 @@ def _import(ctx: Context, kind: str, file: Path, fmt: str | None, renumber: bool
             raise UserError("--renumber is for numeric reference labels; this project cites author-year")
         rows: Any
         if kind == "sources" and fmt is None and is_bibliography(file):
-            from workbench.formats.bibliography import read_bibliography
+            from workbench.formats.references import read_bibliography
 
             rows = read_bibliography(file, project.records.sources(), project.setting("citation", "numeric"))
             for line in [*rows.notes, *rows.skipped]:
