@@ -104,3 +104,69 @@ def test_excerpts_with_unknown_sources_and_perspectives_are_all_listed(example_d
     assert lines[0] == f"workbench: {f}: 2 rows to fix; nothing was imported"
     assert lines[1].startswith(f"{f}, row 3: unknown source '999'")
     assert lines[2].startswith(f"{f}, row 4: unknown perspective 'Carers'")
+
+
+def test_new_matches_names_like_import_and_says_so(run, tmp_path: Path) -> None:
+    """`new` reads codings and summaries with the codebook's names, as `import` does (one rule)."""
+    from workbench.core.example import example_files
+
+    f = example_files()
+    codings = tmp_path / "codings.csv"
+    codings.write_text("excerpt,subtheme,coder,valence,perspective\n"
+                       "e001,boundaries ,carla,Benefit,psws\ne002,Boundaries,carla,challenge,PSWs\n", encoding="utf-8")
+    summaries = tmp_path / "summaries.csv"
+    summaries.write_text("subtheme,valence,perspective,summary\nBOUNDARIES,benefit,psws,Peer workers kept limits.\n",
+                         encoding="utf-8")
+    target = tmp_path / "project"
+    result = run("new", str(target), "--codebook", str(f["codebook"]), "--sources", str(f["sources"]),
+                 "--excerpts", str(f["excerpts"]), "--codings", str(codings), "--summaries", str(summaries))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{codings}: subtheme 'boundaries' read as 'Boundaries' (case or spaces differ) in row 2",
+        f"{codings}: valence 'Benefit' read as 'benefit' (case or spaces differ) in row 2",
+        f"{codings}: perspective 'psws' read as 'PSWs' (case or spaces differ) in row 2",
+        f"{summaries}: subtheme 'BOUNDARIES' read as 'Boundaries' (case or spaces differ) in row 2",
+        f"{summaries}: perspective 'psws' read as 'PSWs' (case or spaces differ) in row 2"]
+    with Project.open(target) as p:
+        assert sorted((c.subtheme, c.valence, c.perspective) for c in p.records.codings()) == [
+            ("Boundaries", "benefit", "PSWs"), ("Boundaries", "challenge", "PSWs")]
+        assert [(s.subtheme, s.perspective) for s in p.summaries.all()] == [("Boundaries", "PSWs")]
+
+
+def test_new_reports_an_unknown_excerpt_by_row_and_leaves_no_folder(run, tmp_path: Path) -> None:
+    from workbench.core.example import example_files
+
+    f = example_files()
+    codings = tmp_path / "codings.csv"
+    codings.write_text("excerpt,subtheme,coder,valence,perspective\ne001,Boundaries,carla,,\ne9999,Boundarys,carla,,\n",
+                       encoding="utf-8")
+    target = tmp_path / "project"
+    result = run("new", str(target), "--codebook", str(f["codebook"]), "--sources", str(f["sources"]),
+                 "--excerpts", str(f["excerpts"]), "--codings", str(codings))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"workbench: {codings}: 2 problems in 1 row to fix; nothing was imported",
+        f"{codings}, row 3: unknown excerpt 'e9999' (not in the project)",
+        f"{codings}, row 3: unknown subtheme 'Boundarys' — did you mean 'Boundaries'?"]
+    assert not target.exists()
+
+
+def test_import_summaries_matches_names_and_suggests(example_dir: Path, run, tmp_path: Path) -> None:
+    f = tmp_path / "summaries.csv"
+    f.write_text("subtheme,valence,perspective,summary\nboundaries,Benefit,psws,Limits kept peer workers well.\n",
+                 encoding="utf-8")
+    result = run("-p", str(example_dir), "--coder", "lead", "import", "summaries", str(f))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{f}: subtheme 'boundaries' read as 'Boundaries' (case or spaces differ) in row 2",
+        f"{f}: valence 'Benefit' read as 'benefit' (case or spaces differ) in row 2",
+        f"{f}: perspective 'psws' read as 'PSWs' (case or spaces differ) in row 2"]
+    with Project.open(example_dir) as p:
+        assert any(s.text == "Limits kept peer workers well." and (s.subtheme, s.valence, s.perspective)
+                   == ("Boundaries", "benefit", "PSWs") for s in p.summaries.all())
+    f.write_text("subtheme,valence,perspective,summary\nBoundarys,benefit,PSWs,Another text.\n", encoding="utf-8")
+    before = _digest(example_dir)
+    result = run("-p", str(example_dir), "--coder", "lead", "import", "summaries", str(f))
+    assert result.exit_code == 1
+    assert result.stderr == f"workbench: {f}, row 2: unknown subtheme 'Boundarys' — did you mean 'Boundaries'?\n"
+    assert _digest(example_dir) == before

@@ -192,3 +192,6 @@ class TerminalFeedback:
 
     def progress(self, total: int, label: str) -> AbstractContextManager[Callable[[int], None]]:
         return progress(total, label)
+
+    def note(self, text: str) -> None:
+        click.echo(text, err=True)

@@ -289,7 +289,12 @@ def import_summaries(ctx: Context, file: Path, fmt: str | None) -> None:
     rows = _read_edits(file, chosen)
     author = ctx.coder(required=False) or "import"
     with ctx.open() as project:
-        report = apply_edits(ctx.viewer(project), rows, str(file), author)
+        from workbench.formats.records import match_names
+
+        matched, notes = match_names([(r.line, r) for r in rows], project.codebook.get(), str(file))
+        for note in notes:
+            click.echo(note, err=True)
+        report = apply_edits(ctx.viewer(project), [r for _, r in matched], str(file), author)
     if report.refused:
         for line in report.refused:
             click.echo(line)

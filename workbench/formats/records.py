@@ -59,7 +59,11 @@ class RowProblems:
         if self.count == 1 and self.first is not None:
             raise self.first
         more = f" (the first {MAX_PROBLEMS} are listed)" if self.count > MAX_PROBLEMS else ""
-        head = f"{self.file}: {self.count} row{'s' if self.count > 1 else ''} to fix{more}; nothing was imported"
+        rows = len({line for line, _ in self.lines})
+        what = f"{rows} row{'s' if rows > 1 else ''}"
+        if rows != self.count:  # a row can have several problems (an unknown excerpt and subtheme)
+            what = f"{self.count} problems in {what}"
+        head = f"{self.file}: {what} to fix{more}; nothing was imported"
         shown = sorted(self.lines, key=lambda x: x[0])[:MAX_PROBLEMS]
         raise UserError("\n".join([head, *(text for _, text in shown)]))
 
@@ -253,12 +257,13 @@ def read_codings(path: Path, fmt: str | None = None, codebook: Codebook | None =
     return out
 
 
-def read_summaries(path: Path, fmt: str | None = None) -> list[tuple[int, Summary]]:
+def read_summaries(path: Path, fmt: str | None = None, codebook: Codebook | None = None) -> Records[Summary]:
+    """The summaries of a file; with `codebook`, names are matched to it as for codings."""
     f = str(path)
     out = _each(read_rows(path, REQUIRED["summaries"], fmt), f, lambda line, r: Summary(
         _need(r, "subtheme", f, line), r.get("valence", "").strip() or None, _need(r, "perspective", f, line),
         r.get("summary", ""), r.get("uuid", "").strip(), r.get("time", "").strip(), r.get("author", "").strip(),
-        _int(r, "version", f, line) or 1, r.get("references", "").strip()))
+        _int(r, "version", f, line) or 1, r.get("references", "").strip()), codebook)
     gate.check_summaries(out, f)
     return out
 

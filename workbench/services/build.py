@@ -45,10 +45,13 @@ def build_project(folder: Path, codebook: Path, sources: Path, excerpts: Path, c
         raise UserError("folder exists and is not empty", str(folder))
     cb = load_codebook(codebook)
     src_rows = read_sources(sources)
-    exc_rows = read_excerpts(excerpts)
+    exc_rows = read_excerpts(excerpts, None, cb, {s.ref for _, s in src_rows})
+    keys = {e.key for _, e in exc_rows}
     with feedback.busy(f"reading {codings.name}" if codings else "reading"):
-        cod_rows = read_codings(codings) if codings else []
-    sum_rows = read_summaries(summaries) if summaries else []
+        cod_rows = read_codings(codings, None, cb, keys) if codings else []
+    sum_rows = read_summaries(summaries, None, cb) if summaries else []
+    for note in [*exc_rows.notes, *getattr(cod_rows, "notes", []), *getattr(sum_rows, "notes", [])]:
+        feedback.note(note)
     typed_by_hand = summaries is not None and "references" not in read_header(summaries)
     report: dict[str, str] = {}
     with _scratch_for(folder) as scratch, Project.create(scratch) as project:

@@ -20,6 +20,10 @@ class Feedback(Protocol):
         """Work of `total` steps; the callable is told how many are done."""
         ...
 
+    def note(self, text: str) -> None:
+        """Something the person should know about how their files were read (a name matched)."""
+        ...
+
 
 class _Quiet:
     @contextmanager
@@ -29,6 +33,9 @@ class _Quiet:
     @contextmanager
     def progress(self, total: int, label: str) -> Iterator[Callable[[int], None]]:
         yield lambda _done: None
+
+    def note(self, text: str) -> None:
+        pass
 
 
 QUIET: Feedback = _Quiet()
