@@ -160,3 +160,26 @@ def test_opening_and_reading_leave_the_folder_unchanged(example_dir: Path) -> No
         p.records.codings()
         p.counts()
     assert digest() == before
+
+
+def test_opening_many_projects_does_not_grow_the_process(example_dir: Path, run) -> None:
+    """A notebook, the fuzz suite or a script opens hundreds of projects in one process: each one's
+    engine (with its compiled-statement caches) must go once the project is closed or forgotten."""
+    import gc
+
+    from workbench.store import core
+
+    def opened_now() -> int:
+        gc.collect()
+        return len(core._open_engines)
+
+    with Project.open(example_dir):
+        pass
+    run("-p", str(example_dir), "status")
+    before = opened_now()
+    for _ in range(5):
+        with Project.open(example_dir) as p:
+            p.records.codings()
+        Project.open(example_dir).records.excerpts()  # never closed: forgotten
+        run("-p", str(example_dir), "status")
+    assert opened_now() <= before

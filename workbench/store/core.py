@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,14 +34,16 @@ from workbench.store.engine import (
 )
 from workbench.store.migrations import HEAD
 
-_open_engines: list[Engine] = []
+# Weak, so a closed or forgotten project's engine (and its compiled-statement cache) can go: a
+# process that opens many projects — the Python API, a notebook, the test suite — must not grow.
+_open_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 @atexit.register
 def _dispose_all() -> None:
     """Close every pool at exit, so SQLite checkpoints and removes its -wal/-shm files: a command
     that only read leaves the project folder byte-for-byte as it was."""
-    for engine in _open_engines:
+    for engine in list(_open_engines):
         engine.dispose()
 
 
@@ -51,7 +54,7 @@ class ProjectCore:
         self.engine = engine
         self.folder = folder
         self.is_sqlite = engine.dialect.name == "sqlite"
-        _open_engines.append(engine)
+        _open_engines.add(engine)
 
     # ----- opening -------------------------------------------------------------------------
     @classmethod
@@ -115,6 +118,7 @@ class ProjectCore:
 
     def close(self) -> None:
         self.engine.dispose()
+        _open_engines.discard(self.engine)
 
     def __enter__(self) -> Self:
         return self
