@@ -132,3 +132,28 @@ def test_real_subprocess_export_graph(synthetic_graph_dir: Path, tmp_path: Path)
     bad = subprocess.run([sys.executable, "-m", "workbench", "-p", str(synthetic_graph_dir), "query", "supports",
                           "Nope"], capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 1 and bad.stderr.strip() == "workbench: unknown subtheme 'Nope'"
+
+
+TANGUT = "\U00017000"  # a script almost no installed font covers
+
+
+@pytest.mark.parametrize("what", ["graph", "matrix", "cooccurrence"])
+def test_a_name_no_font_can_draw_is_one_note_not_a_warning(example_dir: Path, run, tmp_path: Path,
+                                                          what: str) -> None:  # type: ignore[no-untyped-def]
+    """The picture is written; the person gets one line naming the characters drawn as boxes, not
+    matplotlib's warnings with a source path (a subtheme named in another script is ordinary)."""
+    assert run("-p", str(example_dir), "--coder", "lead", "codebook", "rename", "Boundaries",
+               f"Boundaries {TANGUT}").exit_code == 0
+    png = tmp_path / f"{what}.png"
+    r = run("-p", str(example_dir), "export", what, "--format", "png", "-o", str(png))
+    assert r.exit_code == 0, r.output
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert r.stderr.splitlines() == [
+        f"workbench: note: the picture shows boxes for {TANGUT}: no font on this machine has them; install a font "
+        "that covers them (e.g. Noto Sans CJK for Chinese, Japanese, Korean) and export again, or export SVG, "
+        "which leaves the fonts to the program that opens it"]
+
+
+def test_a_picture_of_latin_names_says_nothing(example_dir: Path, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run("-p", str(example_dir), "export", "graph", "--format", "png", "-o", str(tmp_path / "g.png"))
+    assert r.exit_code == 0 and r.stderr == ""

@@ -53,7 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
               help="The project folder (default: the current folder).")
 @click.option("--db", default=None, metavar="URL",
               help="A database URL (postgresql://…) instead of the folder's SQLite file; or set WORKBENCH_DB.")
-@click.option("--coder", default=None, help="Your coder name (else WORKBENCH_CODER, then your settings).")
+@click.option("--coder", default=None, help="Your coder name (else the server login, then WORKBENCH_CODER).")
 @click.version_option(__version__, prog_name="workbench")
 @click.pass_context
 def cli(ctx: click.Context, project: Path | None, db: str | None, coder: str | None) -> None:

@@ -8,6 +8,7 @@ command list in --help imports nothing.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import IO, Any
 
 import click
@@ -24,6 +25,12 @@ class UserFacingError(click.ClickException):
         click.echo(f"workbench: {self.message}", err=True)
 
 
+def _note(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
+          line: str | None = None) -> None:
+    """A warning reaches the person as one line (a library's, or a `PictureNote`), never a source path."""
+    click.echo(f"workbench: note: {message}", err=True)
+
+
 class LazyGroup(click.Group):
     def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,7 +38,9 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _note
+                return super().invoke(ctx)
         except UserError as e:
             raise UserFacingError(str(e)) from None
 

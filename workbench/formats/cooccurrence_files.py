@@ -84,6 +84,10 @@ def cooccurrence_xlsx(co: Cooccurrence, out: Path | IO[bytes]) -> None:
 def draw_cooccurrence(co: Cooccurrence) -> Any:
     """A matplotlib Figure (no pyplot state, so it is safe in threads and tests)."""
     import numpy as np
+
+    from workbench.formats.pictures import use_fonts
+
+    use_fonts()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -132,8 +136,9 @@ def draw_cooccurrence(co: Cooccurrence) -> Any:
 
 
 def cooccurrence_png(co: Cooccurrence, out: Path | IO[bytes]) -> None:
-    fig = draw_cooccurrence(co)
-    dpi = 200 if fig.get_size_inches()[1] < 20 else 100
     # a tight box: the labels' room is estimated from their length, so trim what they did not use
-    fig.savefig(out, format="png", dpi=dpi, metadata={"Software": "workbench"}, bbox_inches="tight",
+    from workbench.formats.pictures import save_figure
+
+    save_figure(lambda: draw_cooccurrence(co), out, "png", (200, 20), metadata={"Software": "workbench"},
+                bbox_inches="tight",
                 pad_inches=0.15)

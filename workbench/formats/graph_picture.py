@@ -82,9 +82,9 @@ def _edge_style(g: nx.DiGraph, valences: list[str]) -> tuple[Any, Any]:
 
 def draw_graph(g: nx.DiGraph) -> Any:
     """A matplotlib Figure of the graph (no pyplot state)."""
-    import matplotlib
+    from workbench.formats.pictures import use_fonts
 
-    matplotlib.rcParams["svg.fonttype"] = "none"
+    use_fonts()
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -171,8 +171,9 @@ def _source_label(d: dict[str, Any]) -> str:
 
 
 def _save(g: nx.DiGraph, out: Path | IO[bytes] | IO[str], fmt: str) -> None:
-    fig = draw_graph(g)
-    fig.savefig(out, format=fmt, dpi=170 if fig.get_size_inches()[1] < 16 else 100,
+    from workbench.formats.pictures import save_figure
+
+    save_figure(lambda: draw_graph(g), out, fmt, (170, 16),
                 metadata={"Software": "workbench"} if fmt == "png" else {"Date": None})
 
 

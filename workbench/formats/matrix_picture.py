@@ -41,9 +41,9 @@ def _short(text: str, limit: int = MAX_LABEL) -> str:
 
 def draw_matrix(matrix: Matrix) -> Any:
     """A matplotlib Figure (no pyplot state, so it is safe in threads and tests)."""
-    import matplotlib
+    from workbench.formats.pictures import use_fonts
 
-    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text in SVG: smaller, searchable
+    use_fonts()
     from matplotlib import colormaps
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
@@ -170,9 +170,9 @@ def _count_marker(n: int, prop: Any, text_path: Any, path_cls: Any) -> tuple[Any
 
 
 def _save(matrix: Matrix, out: Path | IO[bytes] | IO[str], fmt: str) -> None:
-    fig = draw_matrix(matrix)
-    dpi = 200 if fig.get_size_inches()[1] < 20 else 100
-    fig.savefig(out, format=fmt, dpi=dpi, metadata={"Software": "workbench"} if fmt == "png" else {"Date": None})
+    from workbench.formats.pictures import save_figure
+
+    save_figure(lambda: draw_matrix(matrix), out, fmt, (200, 20), metadata={"Software": "workbench"} if fmt == "png" else {"Date": None})
 
 
 def matrix_png(matrix: Matrix, out: Path | IO[bytes]) -> None:
