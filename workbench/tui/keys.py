@@ -17,7 +17,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, messages
 from textual.screen import Screen
@@ -27,6 +27,7 @@ from textual.widgets._footer import FooterKey, FooterLabel
 if TYPE_CHECKING:
     from textual.app import App
 
+T = TypeVar("T")
 _COSMETIC = (Footer, FooterKey, FooterLabel)
 _DRAWING = (messages.Update, messages.Layout, messages.UpdateScroll, messages.Prompt, events.Resize)
 SETTLE_CAP = 10.0  # seconds: a key is never kept longer by a widget that does not settle (a safety valve
@@ -61,6 +62,26 @@ class KeyQueue:
     def pending(self) -> int:
         """Keys typed but not yet handed on (tests and the benchmark wait for 0)."""
         return len(self.keys) + (0 if self._task is None or self._task.done() else 1)
+
+    def take_line(self, accept: Callable[[str], T | None]) -> T | None:
+        """Hand `accept` the text of the keys queued next if they are characters ended by Enter —
+        what a text box opened now would hold when that Enter reached it — and take those keys off
+        the queue if it answers (not None). Nothing is taken when an Enter is not queued yet or
+        another key comes first (an arrow, Backspace, Escape, Tab: the dialog is needed for those).
+        For a dialog whose answer follows from its text alone: the burst `a role Enter` then
+        costs no dialog composed, focused, painted and popped (most of the time a burst took)."""
+        text: list[str] = []
+        for n, key in enumerate(self.keys, start=1):
+            if key.key == "enter":
+                result = accept("".join(text))
+                if result is not None:
+                    for _ in range(n):
+                        self.keys.popleft()
+                return result
+            if not key.is_printable or key.character is None:
+                return None
+            text.append(key.character)
+        return None
 
     def hold_while(self, holding: Callable[[], bool]) -> None:
         """Keep the following keys back while `holding()` is true: an action is waiting for data

@@ -30,7 +30,7 @@ from workbench.tui.messages import DataChanged
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.code_parts import coding_label, definition_text, filter_dialog, source_text
 from workbench.tui.screens.dialogs import Ask, AskLong, NewSubtheme, Pick
-from workbench.tui.screens.finder import SubthemeFinder
+from workbench.tui.screens.finder import SubthemeFinder, answer, finder_entries
 from workbench.tui.session import ExcerptDetail
 from workbench.tui.widgets.codebook_tree import CodebookTree
 from workbench.tui.widgets.excerpt_list import ExcerptList
@@ -332,6 +332,12 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     def action_apply(self) -> None:
         def open_finder(d: ExcerptDetail) -> None:
             s = self.session
+            # The query and its Enter already typed (a burst): what the finder would answer, without it.
+            entries = finder_entries(s.codebook, s.words())
+            typed = self.wb.keys.take_line(lambda query: answer(entries, query))
+            if typed is not None:
+                self._finder_done(d, typed)
+                return
             self.app.push_screen(SubthemeFinder(s.codebook, f"Apply a {s.word('subtheme')} to {d.key}", s.words()),
                                  lambda result: self._finder_done(d, result))
 

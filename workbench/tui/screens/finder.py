@@ -72,6 +72,34 @@ def rank(query: str, names: list[str]) -> list[str]:
     return [n for tier in tiers for n in tier] + [n for n, _score, _i in fuzzy]
 
 
+def finder_entries(codebook: Codebook, words: dict[str, str], exclude: str | None = None) -> list[tuple[str, str]]:
+    """(name, where it sits) for every subtheme the finder offers, in codebook order."""
+    entries = [(s.name, th.name) for th in codebook.themes for s in th.subthemes if s.name != exclude]
+    entries += [(s.name, f"⚠ {words.get('ungrouped', 'ungrouped')}") for s in codebook.ungrouped if s.name != exclude]
+    return entries
+
+
+def choices(entries: list[tuple[str, str]], query: str, allow_new: bool) -> tuple[list[str], bool, int]:
+    """What the finder lists for `query`: the names shown (best first), whether "+ new" follows
+    them, and how many more matched. One function for the dialog and for `answer`, so a query
+    applied without the dialog gets exactly what Enter in the dialog would."""
+    names = [n for n, _ in entries]
+    ordered = rank(query, names) if query.strip() else names
+    exact = any(n.casefold() == query.strip().casefold() for n in names)
+    return ordered[:SHOWN], allow_new and bool(query.strip()) and not exact, len(ordered) - SHOWN
+
+
+def answer(entries: list[tuple[str, str]], query: str, allow_new: bool = True) -> tuple[str, str] | None:
+    """What the finder returns when `query` is typed and Enter pressed at once (its first option,
+    which Enter takes): ("apply", name), ("new", text), or None where Enter would do nothing."""
+    shown, offer_new, _more = choices(entries, query, allow_new)
+    if shown:
+        return "apply", shown[0]
+    if offer_new:
+        return "new", query.strip()
+    return None
+
+
 class SubthemeFinder(Dialog[tuple[str, str] | None]):
     """Returns ("apply", name) or ("new", typed text), or None when cancelled."""
 
@@ -85,11 +113,7 @@ class SubthemeFinder(Dialog[tuple[str, str] | None]):
                  exclude: str | None = None) -> None:
         super().__init__()
         self.title_text, self.words, self.allow_new = title, words, allow_new
-        self.entries: list[tuple[str, str]] = []  # (name, where)
-        for th in codebook.themes:
-            self.entries += [(s.name, th.name) for s in th.subthemes if s.name != exclude]
-        self.entries += [(s.name, f"⚠ {words.get('ungrouped', 'ungrouped')}") for s in codebook.ungrouped
-                         if s.name != exclude]
+        self.entries = finder_entries(codebook, words, exclude)  # (name, where)
         self.definitions = {s.name: s.definition for s in codebook.all_subthemes()}
 
     def compose(self) -> ComposeResult:
@@ -106,14 +130,10 @@ class SubthemeFinder(Dialog[tuple[str, str] | None]):
     def _fill(self, query: str) -> None:
         ol = self.query_one(OptionList)
         ol.clear_options()
-        names = [n for n, _ in self.entries]
         where = dict(self.entries)
-        ordered = rank(query, names) if query.strip() else names
-        more = len(ordered) - SHOWN
-        ordered = ordered[:SHOWN]
-        options = [Option(Text.assemble(n, (f"  — {where[n]}", "dim")), id=n) for n in ordered]
-        exact = any(n.casefold() == query.strip().casefold() for n in names)
-        if self.allow_new and query.strip() and not exact:
+        shown, offer_new, more = choices(self.entries, query, self.allow_new)
+        options = [Option(Text.assemble(n, (f"  — {where[n]}", "dim")), id=n) for n in shown]
+        if offer_new:
             options.append(Option(Text(f"+ new {self.words.get('subtheme', 'subtheme')} “{query.strip()}”"), id=NEW))
         if more > 0:
             options.append(Option(Text(f"… {more} more: type to narrow", style="dim italic"), disabled=True))
