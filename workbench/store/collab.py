@@ -87,14 +87,19 @@ class CollabStore:
         with self.core.read() as conn:
             return view_facts(conn).blind
 
-    def data_version(self) -> int:
-        """A number that grows with every change anyone commits (the newest audit entry).
+    def data_version(self, others_than: str | None = None) -> int:
+        """A number that grows with every change anyone commits (the newest audit entry); with
+        `others_than`, every change by someone else (the app's own saves then leave it alone, so
+        a colleague's change made in the same moment is never taken for one of ours).
 
-        A screen polls this (one indexed lookup) to notice other coders' work without re-reading
-        the project.
+        A screen polls this (one indexed lookup, walking back from the newest entry) to notice
+        other coders' work without re-reading the project.
         """
+        q = select(t.audit.c.id).order_by(t.audit.c.id.desc()).limit(1)  # (max() with a WHERE scans all)
+        if others_than is not None:
+            q = q.where(t.audit.c.actor != others_than)
         with self.core.read() as conn:
-            return conn.execute(select(func.coalesce(func.max(t.audit.c.id), 0))).scalar_one()
+            return conn.execute(q).scalar() or 0
 
     def integrity_check(self) -> str:
         """SQLite's own check of the database file ('ok' when sound); servers check themselves."""

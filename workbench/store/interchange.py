@@ -161,11 +161,15 @@ class InterchangeStore:
             q = q.where(t.memo.c.target_uuid == target_uuid)
         return [Memo(r.target_kind, r.target_uuid, r.text, r.author, r.uuid, r.time) for r in conn.execute(q)]
 
-    def add_memo(self, target_kind: str, target_uuid: str, text: str, author: str = "") -> str:
+    def add_memo(self, target_kind: str, target_uuid: str, text: str, author: str = "", uuid: str = "") -> str:
+        """A memo; given its `uuid`, sending it again adds nothing (the app resends after a dropped
+        connection, not knowing whether the first attempt committed)."""
         if not text.strip():
             raise UserError("a memo cannot be empty")
-        uuid = new_uuid()
+        uuid = uuid or new_uuid()
         with self.core.write() as conn:
+            if conn.execute(select(t.memo.c.id).where(t.memo.c.uuid == uuid)).first() is not None:
+                return uuid
             conn.execute(insert(t.memo).values(uuid=uuid, target_kind=target_kind, target_uuid=target_uuid,
                                                author=author, text=text, time=now()))
             self.core.log(conn, author, "memo", target_kind, target_uuid, memo=uuid,

@@ -371,6 +371,11 @@ class RecordStore:
                      time=found.time)
             return found
 
+    def has_coding(self, uuid: str) -> bool:
+        """Whether a coding with this uuid exists (the app asks before resending a removal)."""
+        with self.core.read() as conn:
+            return conn.execute(select(t.coding.c.id).where(t.coding.c.uuid == uuid)).first() is not None
+
     def coding_by_id(self, conn: Connection, row_id: int) -> Coding:
         """One coding by its row id, with names instead of ids (what an audit entry of a removal keeps)."""
         r = conn.execute(

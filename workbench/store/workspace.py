@@ -202,7 +202,8 @@ class WorkspaceStore:
                 self.core.log(conn, coder, "nothing applies withdrawn", "excerpt", "", excerpt=key)
 
     def set_coding_note(self, uuid: str, note: str, actor: str) -> str:
-        """Change a coding's note; returns the old note so the change can be undone."""
+        """Change a coding's note; returns the old note so the change can be undone. Setting the note
+        it already has changes and logs nothing, so a resend is harmless."""
         with self.core.write() as conn:
             row = conn.execute(select(t.coding.c.note, t.excerpt.c.key, t.subtheme.c.name)
                                .join(t.excerpt, t.excerpt.c.id == t.coding.c.excerpt_id)
@@ -211,6 +212,8 @@ class WorkspaceStore:
             if row is None:
                 raise UserError("that coding no longer exists")
             old = row.note
+            if old == note:  # nothing to change, nothing to log (a resent note lands here)
+                return old
             conn.execute(update(t.coding).where(t.coding.c.uuid == uuid).values(note=note))
             # the excerpt and subtheme are named, so the log reads without looking the uuid up
             self.core.log(conn, actor, "note", "coding", uuid, excerpt=row.key, subtheme=row.name,

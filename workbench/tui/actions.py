@@ -4,6 +4,12 @@ Undo is never a database rollback: it is the opposite verb (remove the coding th
 move the subtheme back, restore the merged subtheme from its snapshot), so it is itself one
 durable transaction in the audit log, and two coders working at once never undo each other.
 No Textual here: the app runs these in worker threads, and tests run them directly.
+
+An action whose write was cut off by a dropped connection may or may not have committed; the app
+sends it again (tui/writes.py) with `interrupted` set, and each action then takes "it is already
+so" for success rather than an error: a coding is added by its uuid (the store adds nothing the
+second time), a removal finds the coding gone, a memo carries its uuid, a note already set is not
+set or logged again. So a resend never duplicates a row or an audit entry.
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ class Action:
 
     kinds: frozenset[str] = field(default=frozenset(), init=False)
     excerpt: str | None = field(default=None, init=False)
+    interrupted: bool = field(default=False, init=False)  # a connection dropped during an attempt
+
+    def describe(self) -> str:
+        """What this change is, for the lists of changes not yet saved."""
+        return type(self).__name__.lower()
 
     def do(self, p: Project) -> str:  # -> message for the status bar
         raise NotImplementedError
@@ -50,6 +61,9 @@ class Code(Action):
         self.kinds = frozenset({"codings"})
         self.excerpt = self.coding.excerpt
 
+    def describe(self) -> str:
+        return f"code {self.coding.excerpt} with {_describe(self.coding)}"
+
     def do(self, p: Project) -> str:
         uuid = p.records.add_coding(self.coding)
         if uuid != self.coding.uuid:
@@ -57,7 +71,8 @@ class Code(Action):
         return f"coded {self.coding.excerpt} with {_describe(self.coding)}"
 
     def undo(self, p: Project) -> str:
-        p.records.remove_coding(self.coding.uuid, self.coding.coder)
+        if not (self.interrupted and not p.records.has_coding(self.coding.uuid)):
+            p.records.remove_coding(self.coding.uuid, self.coding.coder)
         return f"removed {_describe(self.coding)} from {self.coding.excerpt}"
 
 
@@ -65,12 +80,20 @@ class Code(Action):
 class Uncode(Action):
     uuid: str
     actor: str
-    removed: Coding | None = None
+    removed: Coding | None = None  # the coding as shown when the coder removed it (then as removed)
 
     def __post_init__(self) -> None:
         self.kinds = frozenset({"codings"})
+        if self.removed is not None:
+            self.excerpt = self.removed.excerpt
+
+    def describe(self) -> str:
+        what = f"{_describe(self.removed)} from {self.removed.excerpt}" if self.removed else "a coding"
+        return f"remove {what}"
 
     def do(self, p: Project) -> str:
+        if self.interrupted and self.removed is not None and not p.records.has_coding(self.uuid):
+            return f"removed {_describe(self.removed)} from {self.removed.excerpt}"  # the first attempt did
         self.removed = p.records.remove_coding(self.uuid, self.actor)
         self.excerpt = self.removed.excerpt
         return f"removed {_describe(self.removed)} from {self.removed.excerpt}"
@@ -90,6 +113,9 @@ class NothingApplies(Action):
     def __post_init__(self) -> None:
         self.kinds = frozenset({"codings"})
         self.excerpt = self.key
+
+    def describe(self) -> str:
+        return f"{self.key}: {'nothing applies' if self.mark else 'withdraw nothing applies'}"
 
     def _set(self, p: Project, mark: bool) -> str:
         if mark:
@@ -117,8 +143,13 @@ class Note(Action):
         self.kinds = frozenset({"codings"})
         self.excerpt = self.key
 
+    def describe(self) -> str:
+        return f"note on a coding of {self.key}"
+
     def do(self, p: Project) -> str:
-        self.old = p.workspace.set_coding_note(self.uuid, self.text, self.actor)
+        was = p.workspace.set_coding_note(self.uuid, self.text, self.actor)
+        if was != self.text:  # (a resend finds its own text there: `old` stays what it replaced)
+            self.old = was
         return f"note saved on a coding of {self.key}"
 
     def undo(self, p: Project) -> str:
@@ -138,9 +169,17 @@ class Memo(Action):
     def __post_init__(self) -> None:
         self.kinds = frozenset({"memos"})
         self.excerpt = self.key or None
+        if not self.memo_uuid:  # fixed up front: a resend adds no second memo
+            from workbench.core.ids import new_uuid
+
+            self.memo_uuid = new_uuid()
+
+    def describe(self) -> str:
+        return f"memo on {self.key or self.target_kind}"
 
     def do(self, p: Project) -> str:
-        self.memo_uuid = p.interchange.add_memo(self.target_kind, self.target_uuid, self.text, self.author)
+        self.memo_uuid = p.interchange.add_memo(self.target_kind, self.target_uuid, self.text, self.author,
+                                                self.memo_uuid)
         return f"memo saved on {self.key or self.target_kind}"
 
     def undo(self, p: Project) -> str:
@@ -158,11 +197,18 @@ class Sequence(Action):
         self.kinds = frozenset().union(*(s.kinds for s in self.steps))
         self.excerpt = next((s.excerpt for s in self.steps if s.excerpt), None)
 
+    def describe(self) -> str:
+        return "; ".join(s.describe() for s in self.steps)
+
     def do(self, p: Project) -> str:
+        for s in self.steps:
+            s.interrupted = s.interrupted or self.interrupted
         messages = [s.do(p) for s in self.steps]
         return "; ".join(messages)
 
     def undo(self, p: Project) -> str:
+        for s in self.steps:
+            s.interrupted = s.interrupted or self.interrupted
         return "; ".join(s.undo(p) for s in reversed(self.steps))
 
 
@@ -181,8 +227,12 @@ class NewSubtheme(CodebookAction):
     theme: str | None = None
     definition: str = ""
 
+    def describe(self) -> str:
+        return f"new subtheme '{self.name}'"
+
     def do(self, p: Project) -> str:
-        p.codebook.add_subtheme(self.name, self.theme, self.actor, self.definition)
+        if not (self.interrupted and any(s.name == self.name for s in p.codebook.get().all_subthemes())):
+            p.codebook.add_subtheme(self.name, self.theme, self.actor, self.definition)
         return f"new subtheme '{self.name}'" + (f" under '{self.theme}'" if self.theme else " (ungrouped)")
 
     def undo(self, p: Project) -> str:

@@ -2,16 +2,15 @@
 
 The app owns the two doors to the database: `fetch` (read in a worker thread, render on the
 main thread) and `save` (a FIFO of writes drained by one worker thread, so actions land in the
-order the keys were pressed, each one transaction). Screens call these and render the results;
-they never touch the store. A failed write becomes a notification: the transaction rolled back,
-so nothing half-written remains and nothing already saved is lost.
+order the keys were pressed, each one transaction: tui/writes.py). Screens call these and render
+the results; they never touch the store. A change is shown before it is saved, marked as saving;
+a failed write is taken off the screen, said, and kept for the coder to send again or drop.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -27,11 +26,12 @@ from textual.timer import Timer
 from textual.worker import WorkerState, get_current_worker
 
 from workbench.core.errors import UserError
-from workbench.tui.actions import NothingToDo
+from workbench.tui.actions import Action
 from workbench.tui.keys import KeyQueue
 from workbench.tui.messages import DataChanged, OpenExcerpt
 from workbench.tui.screens import SCREENS
 from workbench.tui.session import Change, Session
+from workbench.tui.writes import Write, Writer
 
 if TYPE_CHECKING:
     from workbench.store.api import Project
@@ -55,6 +55,7 @@ class WorkbenchApp(App[None]):
         Binding("ctrl+z", "undo", "Undo"),
         Binding("ctrl+y", "redo", "Redo"),
         Binding("f6", "toggle_contrast", "High contrast on/off", show=False),
+        Binding("ctrl+r", "unsaved", "Changes not saved: send again or drop", show=False),
         *[Binding(e.key, f"go('{e.mode}')", f"{e.title} screen", show=False) for e in SCREENS],
     ]
 
@@ -73,10 +74,8 @@ class WorkbenchApp(App[None]):
         self.session: Session = None  # type: ignore[assignment]  # set once the coder is known
         self.ready = False
         self.versions: Counter[str] = Counter()
-        self._jobs: deque[tuple[Any, Any, Any]] = deque()
-        self._jobs_lock = threading.Lock()
-        self._when_saved: list[Callable[[], object]] = []
-        self._writer_busy = False
+        self.writer = Writer(self)
+        self._quit_armed = False
         self.poll_seconds = poll_seconds
         self._data_version: int | None = None
         self._gc_threshold: tuple[int, int, int] | None = None
@@ -256,93 +255,51 @@ class WorkbenchApp(App[None]):
             self.keys.hold_while(lambda: not worker.is_cancelled
                                  and worker.state in (WorkerState.PENDING, WorkerState.RUNNING))
 
-    def save(self, job: Callable[[Session], Change], failed: Callable[[Exception], bool] | None = None,
-             done: Callable[[Change], object] | None = None, hold_keys: bool = False) -> None:
+    def save(self, job: Callable[[Session], Change] | None = None,
+             failed: Callable[[Exception], bool] | None = None, done: Callable[[Change], object] | None = None,
+             hold_keys: bool = False, *, action: Action | None = None, what: str = "") -> None:
         """Queue a write; one worker drains the queue in order, each job one transaction.
 
-        `failed` may take an error first (on the main thread); returning True means it was handled.
-        `done` runs on the main thread after a successful save. `hold_keys` keeps the keys typed
-        meanwhile queued until then (a dialog that closes once its text is saved).
+        Given an `action` (a coding, its removal, a note …) the change is on screen at once, marked
+        as saving (the session's overlay), before the write has even started. `failed` may take an
+        error first (on the main thread); returning True means it was handled. `done` runs on the
+        main thread after a successful save. `hold_keys` keeps the keys typed meanwhile queued until
+        then (a dialog that closes once its text is saved). tui/writes.py says what happens to a
+        write that fails or whose connection drops.
         """
         if self.session is None:
             return
+        if job is None:
+            if action is None:
+                raise ValueError("save() needs a job or an action")
+            run_action = action
+            job = lambda s: s.run(run_action)  # noqa: E731
+        write = Write(job, self.session.stage(action, what), failed, done)
         if hold_keys:
-            finished: list[bool] = []
+            finished = write.finished
             self.keys.hold_while(lambda: not finished)
-            failed, done = self._releasing(failed, finished), self._releasing(done, finished)
-        with self._jobs_lock:
-            self._jobs.append((job, failed, done))
-            if self._writer_busy:
-                return
-            self._writer_busy = True
-        self.run_worker(self._drain, thread=True, group="writer", exit_on_error=False)
-
-    @staticmethod
-    def _releasing(fn: Callable[[Any], Any] | None, finished: list[bool]) -> Callable[[Any], Any]:
-        def run(arg: Any) -> Any:
-            try:
-                return fn(arg) if fn is not None else None
-            finally:
-                finished.append(True)
-
-        return run
-
-    def _drain(self) -> None:
-        while True:
-            with self._jobs_lock:
-                idle = not self._jobs
-                if idle:
-                    self._writer_busy = False
-                    waiting = bool(self._when_saved)
-                else:
-                    job, failed, done = self._jobs.popleft()
-            if idle:  # (outside the lock: the main thread takes it in _run_when_saved)
-                if waiting:
-                    self._from_thread(self._run_when_saved)
-                return
-            try:
-                change = job(self.session)
-            except Exception as e:  # noqa: BLE001 — reported below, never a crash
-                self._from_thread(self._job_failed, e, failed)
-            else:
-                self._from_thread(self._saved, change, done)
-
-    def when_saved(self, fn: Callable[[], object]) -> None:
-        """Run `fn` once every queued write is saved (and shown), holding the keys typed meanwhile:
-        for a key that acts on what the keys before it saved (`e` on the coding `a … Enter` made)."""
-        with self._jobs_lock:
-            if not self._writer_busy:
-                idle = True
-            else:
-                idle = False
-                self._when_saved.append(fn)
-        if idle:
-            fn()
-            return
-        self.keys.hold_while(lambda: fn in self._when_saved)
-
-    def _run_when_saved(self) -> None:
-        with self._jobs_lock:
-            if self._writer_busy:
-                return  # more writes came: the drain calls again when they are done
-            pending, self._when_saved = self._when_saved, []
-        for fn in pending:
-            fn()
-
-    def _job_failed(self, e: Exception, failed: Callable[[Exception], bool] | None) -> None:
-        if failed is not None and failed(e):
-            return
-        if isinstance(e, NothingToDo):
-            self.notify(str(e), title="Nothing changed")
-        elif isinstance(e, UserError):
-            self.notify(str(e), severity="error", title="Not saved")
-        else:  # a failed write is a notification, never a crash
-            self._failed("Not saved", e)
+        if action is not None:
+            self.show_unsaved(action.excerpt)
+        self.writer.put(write)
 
     @property
     def busy(self) -> bool:
-        """True while writes are queued or running (tests and the benchmark wait on this)."""
-        return self._writer_busy
+        """True while writes are queued, running or waiting to be resent (tests and the benchmark
+        wait on this)."""
+        return self.writer.busy
+
+    def show_unsaved(self, excerpt: str | None) -> None:
+        """Repaint what the unsaved changes touch (at once, before any write): the screen on show
+        lays them over the excerpt; the status line counts them."""
+        from workbench.tui.screens.base import WorkbenchScreen
+
+        base = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(base, WorkbenchScreen):
+            base.show_unsaved(excerpt)
+        self.refresh_chrome(base)
+
+    def from_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._from_thread(fn, *args, **kwargs)
 
     def _from_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
@@ -384,7 +341,7 @@ class WorkbenchApp(App[None]):
 
         self.fetch(reread, show, group="poll-reload")
 
-    def _saved(self, change: Change, done: Callable[[Change], None] | None = None) -> None:
+    def saved(self, change: Change, done: Callable[[Change], object] | None = None) -> None:
         self.collect_when_idle()
         self.acknowledged.append(change)
         self._data_version = None  # our own write moved the counter: re-baseline on the next poll
@@ -428,7 +385,8 @@ class WorkbenchApp(App[None]):
         else:  # what the last key did comes first (a narrow terminal cuts the end), and how to take it back
             back = "ctrl+y redoes" if s.last_saved.split(" ", 1)[-1].startswith("undone") else "ctrl+z undoes"
             text = f"✓ {s.last_saved} · {back} · {counts}"
-        screen.query_one(StatusBar).update(text, layout=False)
+        unsaved = self.writer.describe()
+        screen.query_one(StatusBar).update(f"{unsaved} · {text}" if unsaved else text, layout=False)
 
     def _title(self, title: str) -> str:
         s = self.session
@@ -440,10 +398,27 @@ class WorkbenchApp(App[None]):
             self.switch_mode(mode)
 
     def action_undo(self) -> None:
-        self.save(lambda s: s.undo())
+        self.save(lambda s: s.undo(), what="undo")
 
     def action_redo(self) -> None:
-        self.save(lambda s: s.redo())
+        self.save(lambda s: s.redo(), what="redo")
+
+    def action_unsaved(self) -> None:
+        """ctrl+r: the changes the database refused or could not take, to send again or drop."""
+        from workbench.tui.screens.unsaved import open_unsaved
+
+        open_unsaved(self)
+
+    async def action_quit(self) -> None:
+        """Quitting with changes not saved asks for a second ctrl+q (nothing is lost unsaid)."""
+        n = self.writer.unsaved_count()
+        if n and not self._quit_armed:
+            self._quit_armed = True
+            self.set_timer(5, lambda: setattr(self, "_quit_armed", False))
+            self.notify(f"{n} change(s) not saved yet ({self.writer.describe()}). ctrl+q again within 5 s quits "
+                        "and loses them; ctrl+r shows them.", title="Not saved", severity="warning")
+            return
+        await super().action_quit()
 
     def action_help(self) -> None:
         from workbench.tui.screens.help import HelpScreen

@@ -4,13 +4,18 @@ Screens never touch the database: they call a `Session` method from a worker thr
 the plain result. Writes go through `run(action)` so each one is one transaction, lands on the
 undo stack and updates the in-memory excerpt index at once. No Textual import here, so the same
 code is exercised by the Pilot tests, the benchmarks and plain unit tests.
+
+What the coder sees of an excerpt is the database's state with the changes not yet saved laid
+over it (`stage` → `shown`): a coding applied is on screen, marked as saving, the moment the key
+is pressed, while the write waits its turn in the app's queue (tui/writes.py). The overlay lives
+here, beside the excerpts it changes, so every screen that shows an excerpt shows the same thing.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,7 +23,8 @@ from workbench.core.errors import UserError
 from workbench.core.interchange import Memo
 from workbench.core.model import Codebook, Coding, Source
 from workbench.store.viewer import CoderView
-from workbench.tui.actions import Action, Code, NothingApplies, NothingToDo, Uncode
+from workbench.tui.actions import Action, Code, Note, NothingApplies, NothingToDo, Sequence, Uncode
+from workbench.tui.actions import Memo as MemoAction
 from workbench.tui.excerpt_index import CODED, NOTHING, UNCODED, ExcerptIndex
 
 if TYPE_CHECKING:
@@ -43,6 +49,26 @@ class Change:
     excerpt: str | None = None
     time: str = ""
     detail: ExcerptDetail | None = None  # the touched excerpt as it now is (saves the screen a re-read)
+    seq: int = 0  # the session's count of saved writes once this one was saved
+
+
+# Where a change stands on its way to the database (Pending.state).
+SAVING = "saving"  # queued or being written
+WAITING = "waiting"  # the connection dropped: kept, and sent again when the database answers
+FAILED = "failed"  # refused or failed: no longer shown; the coder sends it again or drops it
+SAVED = "saved"
+
+
+@dataclass(eq=False)
+class Pending:
+    """A change the coder made that the database has not confirmed yet (or has refused)."""
+
+    action: Action | None  # None for a write that is not laid over an excerpt (an undo, a rename …)
+    what: str
+    excerpt: str | None = None
+    state: str = SAVING
+    error: str = ""
+    seq: int = 0  # once saved: the session's count of saved writes with it
 
 
 @dataclass
@@ -58,6 +84,9 @@ class ExcerptDetail:
     nothing_applies: bool
     uuid: str = ""
     location: str = ""
+    seq: int = 0  # the session's count of saved writes when this was read
+    saving: frozenset[str] = frozenset()  # uuids of codings (and memos) shown before they are saved
+    unsaved: tuple[str, ...] = ()  # what is still on its way for this excerpt, for the screen to say
 
 
 @dataclass
@@ -88,6 +117,9 @@ class Session:
         # One writer at a time, in the order the keys were pressed (see app.WorkbenchApp.save).
         self.write_lock = threading.Lock()
         self.view: CoderView = self.project.viewer(self.coder)
+        self.saved_count = 0  # writes saved so far: a read remembers it, to know which changes it saw
+        self.pending: list[Pending] = []  # main thread only: changes on their way, in key order
+        self._bases: dict[str, ExcerptDetail] = {}  # the latest read of excerpts shown (a few)
 
     # ----- loading -------------------------------------------------------------------------
     def load_codebook(self) -> Codebook:
@@ -142,16 +174,103 @@ class Session:
 
     # ----- reading for screens -------------------------------------------------------------
     def detail(self, key: str) -> ExcerptDetail:
+        """The excerpt as the database has it (`shown` lays the unsaved changes over it)."""
         idx = self.index
         assert idx is not None
+        seq = self.saved_count
         i = idx.position[key]
         codings = self.project.workspace.excerpt_codings(key, self.visible_coders())
         codings.sort(key=lambda c: c.coder != self.coder)  # mine first, the ones I can change
         uuid, location = self.project.workspace.excerpt_meta(key)
         memos = self.project.interchange.memos(uuid)
         nothing = self.project.workspace.has_nothing_applies(key, self.coder)
-        return ExcerptDetail(key, idx.texts[i], idx.perspectives[i], self.sources.get(idx.refs[i]),
-                             codings, memos, nothing, uuid, location)
+        d = ExcerptDetail(key, idx.texts[i], idx.perspectives[i], self.sources.get(idx.refs[i]),
+                          codings, memos, nothing, uuid, location, seq)
+        known = self._bases.get(key)
+        if known is None or known.seq <= seq:
+            if len(self._bases) > 64:
+                self._bases.clear()
+            self._bases[key] = d
+        return d
+
+    # ----- changes on their way ------------------------------------------------------------
+    def stage(self, action: Action | None, what: str = "") -> Pending:
+        """Record a change the moment the coder makes it (main thread): screens show it at once."""
+        p = Pending(action, what or (action.describe() if action is not None else "a change"),
+                    action.excerpt if action is not None else None)
+        self.pending.append(p)
+        self.restate(p.excerpt)
+        return p
+
+    def settle(self, p: Pending, state: str, error: str = "", seq: int = 0) -> None:
+        """The queue's news about a change: saved, waiting for the connection, failed, or (SAVING)
+        sent again. A saved change is forgotten once a read that includes it has been shown."""
+        p.state, p.error, p.seq = state, error, seq or p.seq
+        if p not in self.pending and state != SAVED:
+            self.pending.append(p)
+        self.restate(p.excerpt)
+        base = self._bases.get(p.excerpt or "")
+        self.pending = [x for x in self.pending if x.state != SAVED or (base is not None and base.seq < x.seq)]
+
+    def drop(self, p: Pending) -> None:
+        """The coder gave a failed change up: it leaves the screen for good."""
+        if p in self.pending:
+            self.pending.remove(p)
+        self.restate(p.excerpt)
+
+    def base(self, key: str) -> ExcerptDetail | None:
+        """The latest read of this excerpt, if it was read lately."""
+        return self._bases.get(key)
+
+    def unsaved(self) -> list[Pending]:
+        return [p for p in self.pending if p.state != SAVED]
+
+    def shown(self, d: ExcerptDetail) -> ExcerptDetail:
+        """`d` (as read from the database) with the changes not yet saved laid over it, in the order
+        they were made: what the coder intends, marked. Failed changes are left out (rolled back).
+        A change saved after `d` was read is laid over it too, unmarked, so a read that raced a
+        save never makes a coding blink away."""
+        on = [p for p in self.pending if p.excerpt == d.key and p.action is not None
+              and (p.state in (SAVING, WAITING) or (p.state == SAVED and p.seq > d.seq))]
+        if not on:
+            return d
+        codings, memos, nothing = list(d.codings), list(d.memos), d.nothing_applies
+        saving: set[str] = set()
+        for p in on:
+            marked = p.state != SAVED
+            for step in _steps(p.action):
+                if isinstance(step, Code) and step.coding.excerpt == d.key:
+                    if all(c.uuid != step.coding.uuid for c in codings):
+                        mine = sum(1 for c in codings if c.coder == self.coder)
+                        codings.insert(mine, step.coding)  # after my codings, before others' (as read)
+                    nothing = False
+                    if marked:
+                        saving.add(step.coding.uuid)
+                elif isinstance(step, Uncode):
+                    codings = [c for c in codings if c.uuid != step.uuid]
+                elif isinstance(step, NothingApplies):
+                    nothing = step.mark
+                elif isinstance(step, Note):
+                    codings = [replace(c, note=step.text) if c.uuid == step.uuid else c for c in codings]
+                    if marked:
+                        saving.add(step.uuid)
+                elif isinstance(step, MemoAction) and all(m.uuid != step.memo_uuid for m in memos):
+                    memos.append(Memo(step.target_kind, step.target_uuid, step.text, step.author,
+                                      step.memo_uuid, "saving…"))
+                    if marked:
+                        saving.add(step.memo_uuid)
+        return replace(d, codings=codings, memos=memos, nothing_applies=nothing, saving=frozenset(saving),
+                       unsaved=tuple(p.what for p in on if p.state != SAVED))
+
+    def restate(self, key: str | None) -> None:
+        """The list's mark for `key` (✓ ∅ ·) as the coder will see it once everything is saved."""
+        base = self._bases.get(key or "")
+        if base is None or self.index is None:
+            return
+        d = self.shown(base)
+        mine = any(c.coder == self.coder for c in d.codings)
+        self.index.set_state(d.key, CODED if mine else NOTHING if d.nothing_applies else UNCODED)
+
 
     def load_subtheme_filter(self, subtheme: str) -> set[str]:
         assert self.index is not None
@@ -169,7 +288,7 @@ class Session:
     def run(self, action: Action) -> Change:
         """Do one action (one transaction), push it on the undo stack and update the index."""
         with self.write_lock:
-            message = action.do(self.project)
+            message = self._attempt(action, action.do)
             self.undo_stack.append(action)
             self.redo_stack.clear()
             return self._after(action, message)
@@ -179,7 +298,7 @@ class Session:
             if not self.undo_stack:
                 raise NothingToDo("nothing to undo")
             action = self.undo_stack[-1]
-            message = action.undo(self.project)
+            message = self._attempt(action, action.undo)
             self.redo_stack.append(self.undo_stack.pop())
             return self._after(action, "undone: " + message)
 
@@ -188,9 +307,23 @@ class Session:
             if not self.redo_stack:
                 raise NothingToDo("nothing to redo")
             action = self.redo_stack[-1]
-            message = action.do(self.project)
+            message = self._attempt(action, action.do)
             self.undo_stack.append(self.redo_stack.pop())
             return self._after(action, "redone: " + message)
+
+    def _attempt(self, action: Action, step: Callable[[Project], str]) -> str:
+        """One attempt; a dropped connection marks the action, so that its resend takes "already
+        done" for done (the attempt may have committed before the connection went)."""
+        from workbench.store.retry import connection_lost
+
+        try:
+            message = step(self.project)
+        except Exception as e:
+            if connection_lost(e):
+                action.interrupted = True
+            raise
+        self.saved_count += 1
+        return message
 
     def _after(self, action: Action, message: str) -> Change:
         if "codebook" in action.kinds:
@@ -207,7 +340,7 @@ class Session:
                     self.refresh_state(key)
         stamp = self.clock().strftime("%H:%M:%S")
         self.last_saved = f"{stamp} {message}"
-        return Change(message, action.kinds, action.excerpt, stamp, detail)
+        return Change(message, action.kinds, action.excerpt, stamp, detail, self.saved_count)
 
     def refresh_state(self, key: str) -> int:
         """Re-read whether I have coded this excerpt (after any write that touched it)."""
@@ -220,28 +353,43 @@ class Session:
     # ----- the Code screen's verbs ---------------------------------------------------------
     def apply(self, key: str, subtheme: str, valence: str | None, perspective: str | None,
               span: tuple[int, int] | None = None, note: str = "") -> Change:
+        return self.run(self.coding_action(key, subtheme, valence, perspective, span, note))
+
+    def coding_action(self, key: str, subtheme: str, valence: str | None, perspective: str | None,
+                      span: tuple[int, int] | None = None, note: str = "") -> Code:
         from workbench.tui.actions import with_uuid
 
         start, end = span if span else (None, None)
-        return self.run(Code(with_uuid(Coding(key, subtheme, self.coder, valence or None, perspective or None,
-                                             start, end, note))))
+        return Code(with_uuid(Coding(key, subtheme, self.coder, valence or None, perspective or None,
+                                     start, end, note)))
 
-    def remove(self, coding: Coding) -> Change:
+    def removal(self, coding: Coding) -> Uncode:
         if coding.coder != self.coder:
             raise UserError(f"that coding is {coding.coder}'s; you can remove only your own")
-        return self.run(Uncode(coding.uuid, self.coder))
+        return Uncode(coding.uuid, self.coder, coding)
+
+    def remove(self, coding: Coding) -> Change:
+        return self.run(self.removal(coding))
+
+    def nothing_applies_toggle(self, d: ExcerptDetail) -> NothingApplies:
+        """Mark or withdraw "nothing applies" on the excerpt as shown (its unsaved changes included)."""
+        if d.nothing_applies:
+            return NothingApplies(d.key, self.coder, mark=False)
+        if any(c.coder == self.coder for c in d.codings):
+            raise UserError("you have coded this excerpt; remove your codings before marking 'nothing applies'")
+        return NothingApplies(d.key, self.coder)
 
     def toggle_nothing_applies(self, key: str) -> Change:
-        if self.project.workspace.has_nothing_applies(key, self.coder):
-            return self.run(NothingApplies(key, self.coder, mark=False))
-        if self.project.workspace.excerpt_codings(key, [self.coder]):
-            raise UserError("you have coded this excerpt; remove your codings before marking 'nothing applies'")
-        return self.run(NothingApplies(key, self.coder))
+        return self.run(self.nothing_applies_toggle(self.detail(key)))
+
+
+def _steps(action: Action | None) -> list[Action]:
+    if isinstance(action, Sequence):
+        return [x for s in action.steps for x in _steps(s)]
+    return [action] if action is not None else []
 
 
 def _touched_excerpts(action: Action) -> list[str]:
-    from workbench.tui.actions import Sequence
-
     if isinstance(action, Sequence):
         return [k for s in action.steps for k in _touched_excerpts(s)]
     return [action.excerpt] if action.excerpt and "codings" in action.kinds else []

@@ -82,6 +82,10 @@ class WorkbenchScreen(Screen[None]):
     def reload(self, change: DataChanged | None = None) -> None:
         """Fetch what the screen shows (in a worker) and render it."""
 
+    def show_unsaved(self, excerpt: str | None) -> None:
+        """Changes not saved yet were made, saved, refused or dropped (`excerpt`: the one they touch):
+        a screen that shows them repaints from what it has (no read: this runs on the key's path)."""
+
 
 class CoderChoiceScreen(WorkbenchScreen):
     """A screen that shows the one derivation for a choice of coders (agreed set, all, one coder).

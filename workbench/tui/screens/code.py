@@ -3,7 +3,8 @@
 Left: the excerpt list (virtualised) with search and filters. Middle: the excerpt's text with
 coded spans underlined, the valence and perspective pickers, the codings, the source and memos.
 Right: the codebook (Enter applies the subtheme under the cursor). Every verb goes through the
-app's save queue (one transaction each, undoable); this screen only renders what comes back.
+app's save queue (one transaction each, undoable) and is on screen at once, marked ⧗ until the
+database has it (the session's overlay: `Session.shown`); this screen only renders.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workbench.core.errors import UserError
 from workbench.core.model import Coding
 from workbench.tui.actions import Code as CodeAction
 from workbench.tui.actions import NewSubtheme as NewSubthemeAction
@@ -204,7 +206,15 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
     def _chosen(self) -> None:
         self.query_one(ExcerptText).focus()
 
+    def show_unsaved(self, excerpt: str | None) -> None:
+        """Repaint the excerpt with its unsaved changes laid over it, and the list's mark."""
+        self.excerpt_list.refresh()
+        base = self.session.base(excerpt) if excerpt else None
+        if base is not None and self.detail is not None and self.detail.key == excerpt:
+            self.show_detail(base)
+
     def show_detail(self, d: ExcerptDetail) -> None:
+        d = self.session.shown(d)  # what the coder has done to it, saved or not
         same = self.detail is not None and self.detail.key == d.key
         if d.key != self._hinted:  # a new excerpt: its hint is the perspective until changed
             self._hinted = d.key
@@ -216,6 +226,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
                              f"  ·  hint: {d.perspective or '—'}", (f"  ·  {d.location}" if d.location else "", "dim"))
         if d.nothing_applies:
             head.append(f"  ·  ∅ {s.word('nothing_applies')}", style="bold")
+        if d.unsaved:
+            head.append(f"  ·  ⧗ saving {len(d.unsaved)}", style="italic")
         self._update("#excerpt-head", head)
         spans = [(c.start, c.end) for c in d.codings if c.start is not None and c.end is not None]
         text = self.query_one(ExcerptText)
@@ -227,8 +239,8 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         keep = codings.highlighted if same else 0  # a new excerpt starts at its first coding
         codings.clear_options()
         if d.codings:
-            codings.add_options([Option(coding_label(i, c, d.text, s.coder, s.blind), id=c.uuid)
-                                 for i, c in enumerate(d.codings)])
+            codings.add_options([Option(coding_label(i, c, d.text, s.coder, s.blind, c.uuid in d.saving),
+                                        id=c.uuid) for i, c in enumerate(d.codings)])
             codings.highlighted = min(keep or 0, len(d.codings) - 1)
         else:
             codings.add_option(Option(Text("no codings yet — a applies a subtheme", style="dim"), disabled=True))
@@ -326,8 +338,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
 
     def _apply(self, d: ExcerptDetail, subtheme: str) -> None:
         span = self.query_one(ExcerptText).selected_span
-        valence, perspective = self.valence, self.perspective
-        self.wb.save(lambda s: s.apply(d.key, subtheme, valence, perspective, span))
+        self.wb.save(action=self.session.coding_action(d.key, subtheme, self.valence, self.perspective, span))
 
     def action_apply(self) -> None:
         def open_finder(d: ExcerptDetail) -> None:
@@ -365,7 +376,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         start, end = span if span else (None, None)
         coding = with_uuid(Coding(d.key, name, s.coder, self.valence, self.perspective, start, end))
         action = Sequence([NewSubthemeAction(s.coder, name=name, definition=definition), CodeAction(coding)])
-        self.wb.save(lambda sess: sess.run(action))
+        self.wb.save(action=action)
 
     def action_valence(self) -> None:
         options = [*self.session.codebook.valences, None]
@@ -398,22 +409,36 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
         self.show_pickers()
 
     def action_nothing(self) -> None:
-        self.with_excerpt(lambda d: self.wb.save(lambda s: s.toggle_nothing_applies(d.key)))
+        def toggle(d: ExcerptDetail) -> None:
+            try:
+                action = self.session.nothing_applies_toggle(d)  # as shown, unsaved changes included
+            except UserError as e:
+                self.notify(str(e), severity="error", title="Not saved")
+                return
+            self.wb.save(action=action)
+
+        self.with_excerpt(toggle)
 
     def action_remove(self) -> None:
-        # after the saves before it: `x` right after `a … Enter` removes the coding just made
-        self.wb.when_saved(lambda: self.with_excerpt(lambda _d: self._remove()))
+        # the codings shown include those not saved yet: `x` right after `a … Enter` removes the
+        # coding just made (its removal is queued behind it)
+        self.with_excerpt(lambda _d: self._remove())
 
     def _remove(self) -> None:
         c = self._highlighted_coding()
         if c is None:
             self.notify("no coding to remove: highlight one in the codings list", severity="warning")
             return
-        self.wb.save(lambda s: s.remove(c))
+        try:
+            action = self.session.removal(c)
+        except UserError as e:
+            self.notify(str(e), severity="error", title="Not saved")
+            return
+        self.wb.save(action=action)
 
     def action_note(self) -> None:
-        # after the saves before it: `e` right after `a … Enter` notes the coding just made
-        self.wb.when_saved(lambda: self.with_excerpt(lambda _d: self._note()))
+        # as `x`: `e` right after `a … Enter` notes the coding just made, saved or not
+        self.with_excerpt(lambda _d: self._note())
 
     def _note(self) -> None:
         c = self._highlighted_coding()
@@ -428,7 +453,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             if text is not None:
                 from workbench.tui.actions import Note
 
-                self.wb.save(lambda s: s.run(Note(c.uuid, c.excerpt, text.strip(), s.coder)))
+                self.wb.save(action=Note(c.uuid, c.excerpt, text.strip(), self.session.coder, c.note))
 
         self.app.push_screen(Ask(f"Note on {c.subtheme} ({c.excerpt})", c.note), done)
 
@@ -440,7 +465,7 @@ Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in 
             if text and text.strip():
                 from workbench.tui.actions import Memo
 
-                self.wb.save(lambda s: s.run(Memo("excerpt", d.uuid, text.strip(), s.coder, d.key)))
+                self.wb.save(action=Memo("excerpt", d.uuid, text.strip(), self.session.coder, d.key))
 
         self.app.push_screen(AskLong(f"Memo on {d.key}"), done)
 

@@ -21,10 +21,13 @@ if TYPE_CHECKING:
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-def coding_label(i: int, c: Coding, text: str, me: str, blind: bool) -> Text:
-    """'① Boundaries · challenge · PSWs — “the span”  ✎ note', with the coder when others are shown."""
+def coding_label(i: int, c: Coding, text: str, me: str, blind: bool, saving: bool = False) -> Text:
+    """'① Boundaries · challenge · PSWs — “the span”  ✎ note', with the coder when others are shown;
+    '⧗' first while the coding (or its note) is on its way to the database."""
     mark = CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})"
     out = Text(f"{mark} ")
+    if saving:
+        out.append("⧗ saving ", style="italic")
     out.append(c.subtheme, style="bold")
     for part in (c.valence, c.perspective):
         out.append(f" · {part}" if part else "")
