@@ -7,6 +7,11 @@ and its answer cost 2 × delay — a round trip, as across a VPN. The proxy also
 each time the client sends after having received an answer, a new exchange has begun. `Proxy`
 runs in a thread, so a benchmark or a test in the same process can start it, point a database URL
 at it and read `round_trips` afterwards. It connects only to the target given (loopback here).
+
+For the app's tests of a dropped connection it can also fail like a network does: `cut()` closes
+every connection and refuses new ones until `restore()`; `mute()` (or `mute_on`, set to bytes
+of a statement) keeps forwarding what the client sends but drops the server's answers: a write
+that commits while its reply is lost on the way.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ class Proxy:
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._server: asyncio.AbstractServer | None = None
+        self._open: set[asyncio.StreamWriter] = set()
+        self.refusing = False
+        self.muted = False
+        self.mute_on: bytes | None = None  # mute once the client sends a message containing this
         self._thread = threading.Thread(target=self._run, daemon=True, name="delay-proxy")
 
     def __enter__(self) -> Proxy:
@@ -60,6 +69,29 @@ class Proxy:
         self.round_trips = 0
         self.connections = 0
 
+    def cut(self) -> None:
+        """Drop every connection now (both ends see it closed) and refuse new ones until `restore`."""
+        done = threading.Event()
+
+        def _cut() -> None:
+            self.refusing = True
+            for writer in list(self._open):
+                writer.transport.abort()
+            self._open.clear()
+            done.set()
+
+        self._loop.call_soon_threadsafe(_cut)
+        done.wait(5)
+
+    def restore(self) -> None:
+        self.refusing = False
+        self.muted = False
+        self.mute_on = None
+
+    def mute(self) -> None:
+        """Forward the client's messages but drop the server's answers (until `restore`)."""
+        self.muted = True
+
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
 
@@ -73,12 +105,16 @@ class Proxy:
             self._loop.run_forever()
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        if self.refusing:
+            client_w.transport.abort()
+            return
         self.connections += 1
         try:
             server_r, server_w = await asyncio.open_connection(*self.target)
         except OSError:
             client_w.close()
             return
+        self._open.update((client_w, server_w))
         state = {"answered": True}  # the client speaks first; that opens the first exchange
 
         async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, upstream: bool) -> None:
@@ -93,6 +129,8 @@ class Proxy:
                     if not data:
                         writer.close()
                         return
+                    if self.muted and not upstream:
+                        continue  # the answer is lost on the way
                     writer.write(data)
                     await writer.drain()
 
@@ -100,6 +138,8 @@ class Proxy:
             try:
                 while True:
                     data = await reader.read(65536)
+                    if upstream and self.mute_on is not None and self.mute_on in data:
+                        self.muted = True  # this message reaches the server; its answer will not come back
                     if upstream and data and state["answered"]:
                         self.round_trips += 1
                         state["answered"] = False

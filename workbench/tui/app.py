@@ -27,6 +27,7 @@ from textual.worker import WorkerState, get_current_worker
 
 from workbench.core.errors import UserError
 from workbench.tui.actions import Action
+from workbench.tui.colleagues import Colleagues
 from workbench.tui.keys import KeyQueue
 from workbench.tui.messages import DataChanged, OpenExcerpt
 from workbench.tui.screens import SCREENS
@@ -76,8 +77,7 @@ class WorkbenchApp(App[None]):
         self.versions: Counter[str] = Counter()
         self.writer = Writer(self)
         self._quit_armed = False
-        self.poll_seconds = poll_seconds
-        self._data_version: int | None = None
+        self.colleagues = Colleagues(self, poll_seconds)
         self._gc_threshold: tuple[int, int, int] | None = None
         self._gc_timer: Timer | None = None
         self._screen_up = False
@@ -175,9 +175,8 @@ class WorkbenchApp(App[None]):
                 lst.set_rows(list(range(len(page))))
 
     def _load(self) -> int | None:
-        """Load the session; the data version read first is the poll's baseline, so what a colleague
-        saves while (or just after) we load is noticed rather than taken for what we already show."""
-        version = self.project.collab.data_version()
+        """Load the session, after reading what colleagues' changes to watch for start from."""
+        version = self.colleagues.baseline()
         self.session.load()
         return version
 
@@ -209,6 +208,7 @@ class WorkbenchApp(App[None]):
         gc.collect()
 
     def on_unmount(self) -> None:
+        self.colleagues.stop()
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
             gc.unfreeze()
@@ -216,10 +216,8 @@ class WorkbenchApp(App[None]):
 
     def _loaded(self, version: int | None) -> None:
         self.ready = True
-        self._data_version = version
         self.call_after_refresh(self._settle_gc)
-        if self.poll_seconds > 0:
-            self.set_interval(self.poll_seconds, self._poll)
+        self.colleagues.start(version)
         self.versions["all"] += 1
         if self.screen_stack:  # else on_mount shows it once the first screen exists
             self.notify_screens(DataChanged(frozenset({"all"})))
@@ -313,38 +311,9 @@ class WorkbenchApp(App[None]):
         self.notify(f"{first[:200]}\nThe database is unchanged by this action; nothing saved before is lost.",
                     title=title, severity="error", timeout=12)
 
-    # ----- other coders ---------------------------------------------------------------------
-    def _poll(self) -> None:
-        """Notice what colleagues saved (one indexed lookup every few seconds) and show it."""
-        if self.ready and not self.busy:
-            self.fetch(self.project.collab.data_version, self._polled, group="poll")
-
-    def _polled(self, version: int) -> None:
-        if self._data_version is None or self.busy:
-            self._data_version = version  # (re)baseline: after our own saves, or at start
-            return
-        if version == self._data_version:
-            return
-        self._data_version = version
-
-        def reread() -> None:
-            self.session.load_codebook()
-            if self.session.index is not None:
-                coded, nothing = self.project.workspace.coded_keys(self.session.coder)
-                self.session.index.refresh_states(coded, nothing)
-
-        def show(_none: None) -> None:
-            kinds = frozenset({"codings", "codebook", "summaries", "memos"})
-            for kind in kinds:
-                self.versions[kind] += 1
-            self.notify_screens(DataChanged(kinds))
-
-        self.fetch(reread, show, group="poll-reload")
-
     def saved(self, change: Change, done: Callable[[Change], object] | None = None) -> None:
         self.collect_when_idle()
         self.acknowledged.append(change)
-        self._data_version = None  # our own write moved the counter: re-baseline on the next poll
         for kind in change.kinds:
             self.versions[kind] += 1
         self.notify_screens(DataChanged(change.kinds, change.excerpt, change.detail))
