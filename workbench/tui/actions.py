@@ -236,7 +236,8 @@ class NewSubtheme(CodebookAction):
         return f"new subtheme '{self.name}'" + (f" under '{self.theme}'" if self.theme else " (ungrouped)")
 
     def undo(self, p: Project) -> str:
-        p.codebook.delete_subtheme(self.name, self.actor)
+        if not (self.interrupted and all(s.name != self.name for s in p.codebook.get().all_subthemes())):
+            p.codebook.delete_subtheme(self.name, self.actor)
         return f"subtheme '{self.name}' withdrawn"
 
 
