@@ -13,12 +13,18 @@ round trips the proxy itself counted (client turns), and those beyond the connec
 "connect only" — psycopg's connect and close — measures them: 5 client turns with TLS
 negotiation refused and SCRAM, counting the Terminate sent on close). The targets are issue 19's,
 compared with "beyond connect" (counted − connect only). Last, the app's first screen
-(benchmarks/bench_tui.py's script, opened on the server as the coder's login), near and far.
+(benchmarks/bench_tui.py's script, opened on the server as the coder's login), near and far, and
+the app's key that applies a subtheme (Enter in the codebook tree) to the frame that shows the
+coding, near and far — with, beside it, the key to the write saved (the status line's ✓): the
+coding is on screen, marked ⧗ saving, before its write has reached the server (tui/writes.py), so
+the first figure does not grow with the distance and the second does. The app runs in this process
+for that (its terminal frames are timed as bench_tui.py times them), the proxy in a thread beside it.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import subprocess
@@ -131,6 +137,18 @@ def main() -> None:
                 print(f"{what:<22} {near_m:8.2f} {far_m:8.2f} {far_m - near_m:8.2f} {trips:12.1f} "
                       f"{n:8.0f} {n - connect:15.0f} {('≤ ' + str(target)) if target else '':>7}")
             first_screen(coder, far, proxy, args.repeat, rtt)
+            env_before = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("WORKBENCH_")}
+            try:
+                near_keys = asyncio.run(key_to_screen(coder.render_as_string(hide_password=False), login,
+                                                      max(args.repeat, 5), 0))
+                far_keys = asyncio.run(key_to_screen(far.render_as_string(hide_password=False), login,
+                                                     max(args.repeat, 5), 20))
+            finally:
+                os.environ.update(env_before)
+            for label, i, target in (("app: key → screen", 0, "≤ 50 ms"), ("app: key → saved", 1, "")):
+                near_m, far_m = statistics.median(near_keys[i]), statistics.median(far_keys[i])
+                print(f"{label:<22} {near_m:8.3f} {far_m:8.3f} {far_m - near_m:8.3f} "
+                      f"{(far_m - near_m) / rtt:12.1f} {'':>8} {'':>15} {target:>7}")
 
 
 def first_screen(near: Any, far: Any, proxy: Proxy, repeat: int, rtt: float) -> None:
@@ -150,6 +168,48 @@ def first_screen(near: Any, far: Any, proxy: Proxy, repeat: int, rtt: float) -> 
     near_m, far_m = statistics.median(near_t), statistics.median(far_t)
     print(f"{'app: first screen':<22} {near_m:8.2f} {far_m:8.2f} {far_m - near_m:8.2f} "
           f"{(far_m - near_m) / rtt:12.1f} {statistics.median(counted):8.0f} {'':>15} {'≤ 1.5 s':>7}")
+
+
+async def key_to_screen(url: str, coder: str, repeat: int, first: int) -> tuple[list[float], list[float]]:
+    """(key → frame showing the coding, key → the write saved) for Enter on a subtheme in the
+    codebook tree, each on another excerpt (from the `first`-th on), the app opened on `url`."""
+    import bench_tui
+
+    from workbench.store.api import Project
+    from workbench.tui.app import make_app
+    from workbench.tui.widgets.codebook_tree import CodebookTree
+    from workbench.tui.widgets.excerpt_list import ExcerptList
+
+    shown: list[float] = []
+    saved: list[float] = []
+    with Project.open(None, url) as project:
+        app = make_app(project, coder, "bench", poll_seconds=0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await bench_tui.wait_until(lambda: app.ready and bool(app.screen.query_one(ExcerptList).rows))
+            await pilot.pause()
+            clock = bench_tui.FrameClock(app)
+            screen: Any = app.screen
+            lst = screen.query_one(ExcerptList)
+            tree = screen.query_one(CodebookTree)
+            subthemes = [s.name for s in app.session.codebook.all_subthemes()]
+            for i in range(repeat):
+                lst.focus()
+                lst.cursor = (first + i) % len(lst.rows)
+                await bench_tui.wait_until(lambda: screen.detail is not None and screen.detail.key == lst.current_key)
+                await pilot.pause()
+                before = len(screen.detail.codings)
+                tree.focus()
+                tree.select_subtheme(subthemes[(i * 7) % len(subthemes)])
+                await pilot.pause()
+                clock.arm(lambda b=before: len(screen.detail.codings) > b)
+                t0 = bench_tui.press(app, "enter")
+                shown.append(await clock.frame_after(t0))
+                await bench_tui.wait_until(lambda: not app.busy)
+                saved.append(time.perf_counter() - t0)
+                await pilot.pause()
+                if app.writer.failed:
+                    raise SystemExit(f"the write failed: {app.writer.failed[0].pending.error}")
+    return shown, saved
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ Targets (issue 5), each printed beside a baseline measured in the same run, with
   Textual app with one Static, to its first frame. Also shown: which heavy modules that process imported (none may be
   pandas, networkx or spaCy).
 - key that applies a subtheme → repaint (≤ 50 ms): Enter on a subtheme in the codebook tree, until
-  the terminal receives the frame in which the coding shows (the coding is committed before);
+  the terminal receives the frame in which the coding shows (marked ⧗ saving: the write follows);
   baseline: a key that changes a Static's text in a bare app, to its frame.
 - filter the list by a word (≤ 50 ms from key to repaint): each key of a word typed into the
   search box, to the frame with the refiltered list; baseline: a key typed into an Input whose

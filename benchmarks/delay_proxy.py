@@ -54,15 +54,19 @@ class Proxy:
             raise RuntimeError("the delay proxy did not start")
 
     def stop(self) -> None:
-        def _close() -> None:
+        async def _close() -> None:
             if self._server is not None:
                 self._server.close()
-            for task in asyncio.all_tasks(self._loop):
+            for writer in list(self._open):
+                writer.transport.abort()
+            tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
+            for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # let them finish, then stop
             self._loop.stop()
 
         if self._loop.is_running():
-            self._loop.call_soon_threadsafe(_close)
+            self._loop.call_soon_threadsafe(lambda: self._loop.create_task(_close()))
         self._thread.join(5)
 
     def reset(self) -> None:
