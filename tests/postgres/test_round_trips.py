@@ -126,3 +126,23 @@ def test_the_one_statement_coding_is_checked_logged_and_safe_to_resend(team) -> 
             assert "refused" in str(e)
         else:
             raise AssertionError("a coder wrote another coder's coding")
+
+
+def test_the_app_reads_an_excerpt_in_one_round_trip(far) -> None:  # type: ignore[no-untyped-def]
+    """What the Code screen shows of an excerpt (codings, memos, "nothing applies") — read on every
+    move and after every save — costs one round trip on a warm connection, and reads the same as
+    the statements one by one."""
+    from workbench.store.api import Project
+
+    url, proxy = far
+    with Project.open(None, url) as project:
+        me = project.engine.url.username or ""
+        project.records.mark_nothing_applies("e002", me)
+        project.interchange.add_memo("excerpt", project.workspace.excerpt_meta("e002")[0], "a memo", me)
+        project.workspace.excerpt_detail("e001", None, me)  # the connection is made and warm
+        proxy.reset()
+        f = project.workspace.excerpt_detail("e002", None, me)
+        assert proxy.round_trips == 1
+        assert f.codings == project.workspace.excerpt_codings("e002")
+        assert (f.uuid, f.location) == project.workspace.excerpt_meta("e002")
+        assert [m.text for m in f.memos] == ["a memo"] and f.nothing_applies

@@ -46,6 +46,10 @@ def _free_uuid(conn: Connection, table: Any, wanted: str, *fallback_key: object)
     return new_uuid()
 
 
+def memo_from_row(r: Any) -> Memo:
+    return Memo(r.target_kind, r.target_uuid, r.text, r.author, r.uuid, r.time)
+
+
 def memo_target_names(conn: Connection, kind: str, uuid: str) -> dict[str, str]:
     """What a memo is about, by the name people use (an excerpt's key, a subtheme's name), for the
     audit log: an entry that gives only a uuid cannot be read without a second lookup."""
@@ -159,7 +163,7 @@ class InterchangeStore:
         q = select(t.memo).order_by(t.memo.c.id)
         if target_uuid is not None:
             q = q.where(t.memo.c.target_uuid == target_uuid)
-        return [Memo(r.target_kind, r.target_uuid, r.text, r.author, r.uuid, r.time) for r in conn.execute(q)]
+        return [memo_from_row(r) for r in conn.execute(q)]
 
     def add_memo(self, target_kind: str, target_uuid: str, text: str, author: str = "", uuid: str = "") -> str:
         """A memo; given its `uuid`, sending it again adds nothing (the app resends after a dropped

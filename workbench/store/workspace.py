@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, select, update
 
 from workbench.core.errors import UserError
+from workbench.core.interchange import Memo
 from workbench.core.model import Coding
 from workbench.store import schema as t
 from workbench.store.batch import fetch_together
 from workbench.store.codebook_ops import CodebookStore
 from workbench.store.core import ProjectCore, insert_id
-from workbench.store.interchange import memo_target_names
+from workbench.store.interchange import memo_from_row, memo_target_names
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,17 @@ class ExcerptRows:
     refs: list[str]
     perspectives: list[str]
     texts: list[str]
+
+
+@dataclass
+class ExcerptFacts:
+    """One excerpt as the app's Code screen shows it (`WorkspaceStore.excerpt_detail`)."""
+
+    codings: list[Coding]
+    uuid: str
+    location: str
+    memos: list[Memo]
+    nothing_applies: bool
 
 
 @dataclass
@@ -111,6 +123,34 @@ class WorkspaceStore:
         if row is None:
             raise UserError(f"unknown excerpt '{key}'")
         return row[0], row[1]
+
+    def excerpt_detail(self, key: str, coders: Sequence[str] | None, me: str) -> ExcerptFacts:
+        """What the app shows of one excerpt: its codings (these coders'), uuid and location, memos,
+        and whether `me` marked it "nothing applies" — one round trip on a server (the app reads it
+        on every move and after every save), the usual statements one by one on SQLite."""
+        if self.core.is_sqlite:
+            uuid, location = self.excerpt_meta(key)
+            with self.core.read() as conn:
+                memos = [memo_from_row(r) for r in conn.execute(
+                    select(t.memo).where(t.memo.c.target_uuid == uuid).order_by(t.memo.c.id))]
+            return ExcerptFacts(self.excerpt_codings(key, coders), uuid, location, memos,
+                                self.has_nothing_applies(key, me))
+        e = t.excerpt
+        eid: Any = select(e.c.id).where(e.c.key == key).scalar_subquery()
+        na = t.nothing_applies
+        with self.core.read() as conn:
+            meta, rows, memo_rows, nothing = fetch_together(conn, [
+                select(e.c.uuid, e.c.location).where(e.c.key == key),
+                self._excerpt_codings(eid, coders),
+                select(t.memo).where(t.memo.c.target_uuid == select(e.c.uuid).where(e.c.key == key)
+                                     .scalar_subquery()).order_by(t.memo.c.id),
+                select(na.c.id).join(t.coder, t.coder.c.id == na.c.coder_id)
+                .where(na.c.excerpt_id == eid, t.coder.c.name == me).limit(1)])
+        if not meta:
+            raise UserError(f"unknown excerpt '{key}'")
+        uuid, location = meta[0].uuid, meta[0].location
+        return ExcerptFacts([_as_coding(r) for r in rows], uuid, location, [memo_from_row(r) for r in memo_rows],
+                            bool(nothing))
 
     def coded_keys(self, coder: str) -> tuple[set[str], set[str]]:
         """Excerpts this coder has coded, and those they marked "nothing applies" (one round trip)."""

@@ -179,13 +179,10 @@ class Session:
         assert idx is not None
         seq = self.saved_count
         i = idx.position[key]
-        codings = self.project.workspace.excerpt_codings(key, self.visible_coders())
-        codings.sort(key=lambda c: c.coder != self.coder)  # mine first, the ones I can change
-        uuid, location = self.project.workspace.excerpt_meta(key)
-        memos = self.project.interchange.memos(uuid)
-        nothing = self.project.workspace.has_nothing_applies(key, self.coder)
+        f = self.project.workspace.excerpt_detail(key, self.visible_coders(), self.coder)  # one round trip
+        codings = sorted(f.codings, key=lambda c: c.coder != self.coder)  # mine first, the ones I can change
         d = ExcerptDetail(key, idx.texts[i], idx.perspectives[i], self.sources.get(idx.refs[i]),
-                          codings, memos, nothing, uuid, location, seq)
+                          codings, f.memos, f.nothing_applies, f.uuid, f.location, seq)
         known = self._bases.get(key)
         if known is None or known.seq <= seq:
             if len(self._bases) > 64:
