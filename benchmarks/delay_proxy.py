@@ -60,9 +60,11 @@ class Proxy:
             for writer in list(self._open):
                 writer.transport.abort()
             tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)  # let them finish, then stop
+            if tasks:  # the aborted connections end their pumps; only what hangs on is cancelled
+                _done, hanging = await asyncio.wait(tasks, timeout=1)
+                for task in hanging:
+                    task.cancel()
+                await asyncio.gather(*hanging, return_exceptions=True)
             self._loop.stop()
 
         if self._loop.is_running():
