@@ -206,8 +206,12 @@ class Session:
         if p not in self.pending and state != SAVED:
             self.pending.append(p)
         self.restate(p.excerpt)
+        self.pending = [x for x in self.pending if x.state != SAVED or self._read_before(x)]
+
+    def _read_before(self, p: Pending) -> bool:
+        """True while the latest read of p's excerpt predates p's save (p is still laid over it)."""
         base = self._bases.get(p.excerpt or "")
-        self.pending = [x for x in self.pending if x.state != SAVED or (base is not None and base.seq < x.seq)]
+        return base is not None and base.seq < p.seq
 
     def drop(self, p: Pending) -> None:
         """The coder gave a failed change up: it leaves the screen for good."""
@@ -225,8 +229,12 @@ class Session:
     def shown(self, d: ExcerptDetail) -> ExcerptDetail:
         """`d` (as read from the database) with the changes not yet saved laid over it, in the order
         they were made: what the coder intends, marked. Failed changes are left out (rolled back).
-        A change saved after `d` was read is laid over it too, unmarked, so a read that raced a
-        save never makes a coding blink away."""
+        A read that raced a save (begun before it, answered after) is replaced by the newer read,
+        and a change saved after `d` was read is laid over it too, unmarked: a coding never blinks
+        away."""
+        newer = self._bases.get(d.key)
+        if newer is not None and newer.seq > d.seq:
+            d = newer
         on = [p for p in self.pending if p.excerpt == d.key and p.action is not None
               and (p.state in (SAVING, WAITING) or (p.state == SAVED and p.seq > d.seq))]
         if not on:
