@@ -69,7 +69,8 @@ class CodeScreen(WorkbenchScreen):
 5. `ctrl+f` searches every excerpt (word forms, phrases, misspellings) and codes the ticked hits in one step;
    `g` shows the three subthemes a classifier trained on your project suggests (Enter accepts one).
 
-Every change is saved at once; `ctrl+z` undoes it, `ctrl+y` redoes it. Marks in the list: ✓ coded by you,
+Every change shows at once, marked ⧗ until it is saved; `ctrl+z` undoes it, `ctrl+y` redoes it; `ctrl+r`
+lists changes the database refused (send again or drop). Marks in the list: ✓ coded by you,
 ∅ nothing applies, · not yet. Coded spans are **underlined**.
 """
     BINDINGS = [
