@@ -234,3 +234,19 @@ def test_a_colleagues_coding_appears_through_listen_notify(team) -> None:  # typ
             assert time.monotonic() - started < 5
 
         _drive(app, script)
+
+
+def test_a_server_that_does_not_announce_is_polled(pg_example_url: str) -> None:
+    """A database without init-server's trigger: the app hears nothing, so it polls (here every
+    second) and a colleague's coding still shows."""
+    with Project.open(None, pg_example_url) as project:
+        project.set_setting("blind", "0")
+        app = _app(project, "tess", poll_seconds=1)
+
+        async def script(pilot: Any) -> None:
+            await _until(pilot, lambda: app.colleagues.listening)
+            with Project.open(None, pg_example_url) as theirs:
+                theirs.records.add_coding(Coding("e001", "Workload", "zoe", "challenge", "PSWs"))
+            await _until(pilot, lambda: any("zoe" in c and "Workload" in c for c in _shown(app)), seconds=8)
+
+        _drive(app, script)

@@ -29,6 +29,13 @@ class ChangeWatcher:
         self._conn: Any = psycopg.connect(conninfo, autocommit=True)
         self._conn.execute(f"LISTEN {CHANNEL}")
 
+    def announced(self) -> bool:
+        """Whether the server announces changes at all (init-server's trigger on the audit log; a
+        server set up before it was added stays silent, and the app must poll it instead)."""
+        row = self._conn.execute("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger "
+                                 "WHERE tgname = 'workbench_audit_notify')").fetchone()
+        return bool(row and row[0])
+
     def wait(self, timeout: float) -> bool:
         """Block up to `timeout` seconds for a notification (True if one came)."""
         heard = False

@@ -9,7 +9,8 @@ list marks are read again and the screens told.
 - A server: a `ChangeWatcher` (store/server_watch.py) — its own connection, LISTENing, in a thread
   of its own — hears of a change within milliseconds and the number is read then; no timer, no
   round trip every five seconds. If the watcher's connection drops, the thread polls once and
-  connects again every `poll_seconds` until it can listen (what was missed meanwhile is read).
+  connects again every `poll_seconds` until it can listen (what was missed meanwhile is read); on a
+  server set up before init-server added the trigger, it polls every `poll_seconds` as on SQLite.
 """
 
 from __future__ import annotations
@@ -76,9 +77,15 @@ class Colleagues:
             self.listening = True
             self.app.from_thread(self.check)  # anything missed while not listening
             try:
+                announced, quiet = watcher.announced(), 0.0
                 while not self._stop.is_set():
                     if watcher.wait(1.0):
                         self.app.from_thread(self.check)
+                    elif not announced:  # no trigger on this server (init-server not re-run): poll
+                        quiet += 1.0
+                        if quiet >= self.poll_seconds:
+                            quiet = 0.0
+                            self.app.from_thread(self.check)
             except Exception:  # noqa: BLE001 — the connection dropped: connect again
                 self._stop.wait(min(self.poll_seconds, 1.0))
             finally:
