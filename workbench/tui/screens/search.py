@@ -271,7 +271,7 @@ def open_search(screen: Any) -> None:
                 return
             action = CodeHits.of(chosen.keys, chosen.subtheme, s.coder, screen.valence, None, chosen.query,
                                  chosen.mode)
-            screen.wb.save(lambda sess: sess.run(action))
+            screen.wb.save(lambda sess: sess.run(action), what=f"code {len(chosen.keys)} hits with {chosen.subtheme}")
 
         screen.app.push_screen(SearchCode(index, s.codebook, s.coder, screen.valence, s.words()), done)
 
@@ -299,7 +299,7 @@ def _suggest(screen: Any, d: Any) -> None:
 
                 coding = with_uuid(Coding(d.key, subtheme, s.coder, screen.valence, screen.perspective,
                                           origin="suggestion"))
-                screen.wb.save(lambda sess: sess.run(Code(coding)))
+                screen.wb.save(action=Code(coding))  # on screen at once, as a subtheme applied by hand
 
         screen.app.push_screen(Suggestions(d.key, ranking, s.words(), screen.valence, screen.perspective), done)
 
