@@ -37,8 +37,10 @@ class Action:
     interrupted: bool = field(default=False, init=False)  # a connection dropped during an attempt
 
     def describe(self) -> str:
-        """What this change is, for the lists of changes not yet saved."""
-        return type(self).__name__.lower()
+        """What this change is, for the lists of changes not yet saved ("rename subtheme" …)."""
+        import re
+
+        return re.sub(r"(?<!^)(?=[A-Z])", " ", type(self).__name__).lower()
 
     def do(self, p: Project) -> str:  # -> message for the status bar
         raise NotImplementedError

@@ -136,8 +136,6 @@ class Writer:
             self.app.notify(str(error), title="Nothing changed")
             return
         reason = str(error) if isinstance(error, UserError) else _first_line(error)
-        if p.action is None:
-            p.what = reason if p.what == "a change" else p.what
         session.settle(p, FAILED, reason)
         self.failed.append(write)
         self.app.show_unsaved(p.excerpt)
