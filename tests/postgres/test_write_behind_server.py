@@ -250,3 +250,34 @@ def test_a_server_that_does_not_announce_is_polled(pg_example_url: str) -> None:
             await _until(pilot, lambda: any("zoe" in c and "Workload" in c for c in _shown(app)), seconds=8)
 
         _drive(app, script)
+
+
+def test_the_listening_connection_comes_back_after_it_is_cut(team) -> None:  # type: ignore[no-untyped-def]
+    """The server ends ben's listening connection (pg_terminate_backend); amira codes meanwhile;
+    the app connects again, reads what it missed, and listens on."""
+    from sqlalchemy import text
+
+    amira, amira_url = team.login("amira")
+    ben, ben_url = team.login("ben")
+    with Project.open(None, team.url) as admin:
+        admin.set_setting("blind", "0")
+    with Project.open(None, ben_url) as project:
+        app = _app(project, ben, poll_seconds=60)
+
+        async def script(pilot: Any) -> None:
+            await _until(pilot, lambda: app.colleagues.listening)
+            await _settle(pilot, app)
+            with Project.open(None, team.url) as admin, admin.engine.connect() as conn:
+                ended = conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                          "WHERE usename = :u AND application_name = 'workbench-listen'"),
+                                     {"u": ben}).all()
+            assert ended == [(True,)]
+            with Project.open(None, amira_url) as theirs:
+                theirs.records.add_coding(Coding("e001", "Workload", amira, "challenge", "PSWs"))
+            await _until(pilot, lambda: any(amira in c and "Workload" in c for c in _shown(app)), seconds=8)
+            await _until(pilot, lambda: app.colleagues.listening)
+            with Project.open(None, amira_url) as theirs:
+                theirs.records.add_coding(Coding("e001", "Boundaries", amira, "benefit", "PSWs"))
+            await _until(pilot, lambda: any(amira in c and "Boundaries" in c for c in _shown(app)), seconds=5)
+
+        _drive(app, script)

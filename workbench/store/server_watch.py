@@ -16,6 +16,7 @@ from typing import Any
 from workbench.store.server_connect import libpq_url
 
 CHANNEL = "workbench_changes"
+APPLICATION_NAME = "workbench-listen"
 
 
 class ChangeWatcher:
@@ -26,7 +27,8 @@ class ChangeWatcher:
 
         u = libpq_url(url)
         conninfo = u.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._conn: Any = psycopg.connect(conninfo, autocommit=True)
+        # named, so an administrator sees in pg_stat_activity what the idle connection is for
+        self._conn: Any = psycopg.connect(conninfo, autocommit=True, application_name=APPLICATION_NAME)
         self._conn.execute(f"LISTEN {CHANNEL}")
 
     def announced(self) -> bool:
