@@ -184,3 +184,52 @@ def test_quitting_with_a_change_not_saved_asks_twice(example_project) -> None:
         assert not app.is_running
 
     drive(app, script)
+
+
+def test_undo_and_redo_show_at_once(example_project) -> None:
+    """ctrl+z takes the coding off the screen before the removal is written, ctrl+y puts it back;
+    also straight after `a … Enter`, while the coding itself is still on its way."""
+    app = make(example_project)
+    gate = threading.Event()
+    gate.set()
+    remove, add = example_project.records.remove_coding, example_project.records.add_coding
+
+    def held_remove(uuid: str, actor: str) -> Any:
+        gate.wait(10)
+        return remove(uuid, actor)
+
+    def held_add(coding: Any, actor: Any = None) -> str:
+        gate.wait(10)
+        return add(coding, actor)
+
+    example_project.records.remove_coding = held_remove
+    example_project.records.add_coding = held_add
+
+    async def script(pilot: Any) -> None:
+        await pilot.press("a", *"bound", "enter")
+        await settle(pilot, app)
+        gate.clear()
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: not any("Boundaries" in c for c in codings_shown(app)))
+        assert mine(example_project) == [("e001", "Boundaries")]  # not written yet
+        assert app.session.index.state[0] == UNCODED
+        gate.set()
+        await settle(pilot, app)
+        assert mine(example_project) == []
+        gate.clear()
+        await pilot.press("ctrl+y")
+        await until(pilot, lambda: any("⧗" in c and "Boundaries" in c for c in codings_shown(app)))
+        assert mine(example_project) == []
+        gate.set()
+        await settle(pilot, app)
+        assert mine(example_project) == [("e001", "Boundaries")]
+        gate.clear()
+        await pilot.press("a", *"work", "enter", "ctrl+z")  # undo what is still on its way
+        await until(pilot, lambda: app.session.unsaved() and len(app.session.unsaved()) == 2)
+        assert not any("Workload" in c for c in codings_shown(app))
+        gate.set()
+        await settle(pilot, app)
+        assert mine(example_project) == [("e001", "Boundaries")]
+        assert not any("Workload" in c for c in codings_shown(app))
+
+    drive(app, script)

@@ -255,15 +255,17 @@ class WorkbenchApp(App[None]):
 
     def save(self, job: Callable[[Session], Change] | None = None,
              failed: Callable[[Exception], bool] | None = None, done: Callable[[Change], object] | None = None,
-             hold_keys: bool = False, *, action: Action | None = None, what: str = "") -> None:
+             hold_keys: bool = False, *, action: Action | None = None, what: str = "",
+             shows: Action | None = None) -> None:
         """Queue a write; one worker drains the queue in order, each job one transaction.
 
         Given an `action` (a coding, its removal, a note …) the change is on screen at once, marked
         as saving (the session's overlay), before the write has even started. `failed` may take an
         error first (on the main thread); returning True means it was handled. `done` runs on the
         main thread after a successful save. `hold_keys` keeps the keys typed meanwhile queued until
-        then (a dialog that closes once its text is saved). tui/writes.py says what happens to a
-        write that fails or whose connection drops.
+        then (a dialog that closes once its text is saved). `shows`: for a job (an undo) whose change
+        is known beforehand, that change, laid over the screen the same way. tui/writes.py says
+        what happens to a write that fails or whose connection drops.
         """
         if self.session is None:
             return
@@ -272,12 +274,13 @@ class WorkbenchApp(App[None]):
                 raise ValueError("save() needs a job or an action")
             run_action = action
             job = lambda s: s.run(run_action)  # noqa: E731
-        write = Write(job, self.session.stage(action, what), failed, done)
+        laid = action or shows
+        write = Write(job, self.session.stage(laid, what, runs=action is not None), failed, done)
         if hold_keys:
             finished = write.finished
             self.keys.hold_while(lambda: not finished)
-        if action is not None:
-            self.show_unsaved(action.excerpt)
+        if laid is not None:
+            self.show_unsaved(laid.excerpt)
         self.writer.put(write)
 
     @property
@@ -367,10 +370,13 @@ class WorkbenchApp(App[None]):
             self.switch_mode(mode)
 
     def action_undo(self) -> None:
-        self.save(lambda s: s.undo(), what="undo")
+        """ctrl+z: on screen at once when what it undoes is known (Session.undo_preview)."""
+        shows = self.session.undo_preview() if self.session is not None else None
+        self.save(lambda s: s.undo(), what=f"undo ({shows.describe()})" if shows else "undo", shows=shows)
 
     def action_redo(self) -> None:
-        self.save(lambda s: s.redo(), what="redo")
+        shows = self.session.redo_preview() if self.session is not None else None
+        self.save(lambda s: s.redo(), what=f"redo ({shows.describe()})" if shows else "redo", shows=shows)
 
     def action_unsaved(self) -> None:
         """ctrl+r: the changes the database refused or could not take, to send again or drop."""

@@ -63,12 +63,13 @@ SAVED = "saved"
 class Pending:
     """A change the coder made that the database has not confirmed yet (or has refused)."""
 
-    action: Action | None  # None for a write that is not laid over an excerpt (an undo, a rename …)
+    action: Action | None  # what is laid over the screen; None for a write that is not (a rename …)
     what: str
     excerpt: str | None = None
     state: str = SAVING
     error: str = ""
     seq: int = 0  # once saved: the session's count of saved writes with it
+    runs: bool = True  # the write runs `action` (False: an undo or redo, shown by what it will do)
 
 
 @dataclass
@@ -191,10 +192,10 @@ class Session:
         return d
 
     # ----- changes on their way ------------------------------------------------------------
-    def stage(self, action: Action | None, what: str = "") -> Pending:
+    def stage(self, action: Action | None, what: str = "", runs: bool = True) -> Pending:
         """Record a change the moment the coder makes it (main thread): screens show it at once."""
         p = Pending(action, what or (action.describe() if action is not None else "a change"),
-                    action.excerpt if action is not None else None)
+                    action.excerpt if action is not None else None, runs=runs)
         self.pending.append(p)
         self.restate(p.excerpt)
         return p
@@ -218,6 +219,22 @@ class Session:
         if p in self.pending:
             self.pending.remove(p)
         self.restate(p.excerpt)
+
+    def undo_preview(self) -> Action | None:
+        """What ctrl+z pressed now will do, as a change to lay over the screen — the inverse of the
+        last change — when it can be known before the queue has drained: None when an undo, redo or
+        other write still queued could change which change that is (the undo then shows when saved)."""
+        queued = [p for p in self.pending if p.state in (SAVING, WAITING)]
+        if any(not p.runs or p.action is None for p in queued):
+            return None
+        last = queued[-1].action if queued else (self.undo_stack[-1] if self.undo_stack else None)
+        return _inverse(last) if last is not None else None
+
+    def redo_preview(self) -> Action | None:
+        """What ctrl+y pressed now will do, when nothing is queued that could change it."""
+        if any(p.state in (SAVING, WAITING) for p in self.pending) or not self.redo_stack:
+            return None
+        return self.redo_stack[-1]
 
     def base(self, key: str) -> ExcerptDetail | None:
         """The latest read of this excerpt, if it was read lately."""
@@ -386,6 +403,23 @@ class Session:
 
     def toggle_nothing_applies(self, key: str) -> Change:
         return self.run(self.nothing_applies_toggle(self.detail(key)))
+
+
+def _inverse(a: Action) -> Action | None:
+    """The change undoing `a` makes, as an action to lay over the screen (never run: undo runs
+    `a.undo`); None for what the overlay does not show (codebook, summaries, a memo's removal)."""
+    if isinstance(a, Code):
+        return Uncode(a.coding.uuid, a.coding.coder, a.coding)
+    if isinstance(a, Uncode):
+        return Code(a.removed) if a.removed is not None else None
+    if isinstance(a, NothingApplies):
+        return NothingApplies(a.key, a.coder, mark=not a.mark)
+    if isinstance(a, Note):
+        return Note(a.uuid, a.key, a.old, a.actor, a.text)
+    if isinstance(a, Sequence):
+        steps = [x for x in (_inverse(s) for s in reversed(a.steps)) if x is not None]
+        return Sequence(steps) if steps else None
+    return None
 
 
 def _steps(action: Action | None) -> list[Action]:
