@@ -144,6 +144,9 @@ def test_a_connection_dropped_mid_queue_loses_nothing(far) -> None:  # type: ign
             assert sum("⧗" in c for c in shown) == 3 and any("Boundaries" in c and "unsure" in c for c in shown)
             await asyncio.sleep(1.5)  # a resend or two, refused while the network is down
             assert app.busy and len(app.writer.queue) == 4
+            await pilot.press("escape", "down")  # a read while the network is down: said, not an error
+            await _until(pilot, lambda: any(n.title == "Cannot read" for n in app._notifications))
+            assert not [n for n in app._notifications if n.severity == "error"]
             proxy.restore()
             await _until(pilot, lambda: not app.busy)
             await _settle(pilot, app)

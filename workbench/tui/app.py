@@ -241,8 +241,15 @@ class WorkbenchApp(App[None]):
                 self._from_thread(self.notify, str(e), severity="error")
                 return
             except Exception as e:  # noqa: BLE001 — shown to the user, never a crash
+                from workbench.store.retry import connection_lost
+
                 self._load_failed = self._load_failed or group == "load"
-                self._from_thread(self._failed, "Could not read the project", e)
+                if connection_lost(e) and self.ready:
+                    self._from_thread(self.notify, "The database does not answer; what you do is kept and saved "
+                                      "when it does. Move again to read.", title="Cannot read",
+                                      severity="warning")
+                else:
+                    self._from_thread(self._failed, "Could not read the project", e)
                 return
             if not worker.is_cancelled:
                 self._from_thread(then, result)  # the worker runs until `then` has returned

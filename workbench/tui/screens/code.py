@@ -154,7 +154,8 @@ lists changes the database refused (send again or drop). Marks in the list: ✓ 
                 and not change.kinds & {"codebook"}:
             self.show_detail(change.detail)  # the save read it back already: no second round trip
         elif key and (change is None or everything or change.excerpt in (None, key)
-                      or kinds & {"codebook", "memos"}):
+                      or kinds & {"codebook", "memos"}
+                      or (self.detail is not None and self.detail.key != key)):  # behind the list (a read failed)
             self.load_detail(key)
         self.wb.refresh_chrome(self)
 
