@@ -110,9 +110,10 @@ class SubthemeFinder(Dialog[tuple[str, str] | None]):
     ]
 
     def __init__(self, codebook: Codebook, title: str, words: dict[str, str], allow_new: bool = True,
-                 exclude: str | None = None) -> None:
+                 exclude: str | None = None, enter: str = "applies") -> None:
         super().__init__()
         self.title_text, self.words, self.allow_new = title, words, allow_new
+        self.enter = enter  # what Enter does here, for the hint line ("applies", "merges", …)
         self.entries = finder_entries(codebook, words, exclude)  # (name, where)
         self.definitions = {s.name: s.definition for s in codebook.all_subthemes()}
 
@@ -121,7 +122,7 @@ class SubthemeFinder(Dialog[tuple[str, str] | None]):
             yield Static(self.title_text, classes="title")
             yield Input(placeholder=f"type part of a {self.words.get('subtheme', 'subtheme')} name…", id="query")
             yield OptionList(id="matches")
-            yield Static("↑↓ choose · Enter applies · Escape cancels", classes="hint")
+            yield Static(f"↑↓ choose · Enter {self.enter} · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).styles.max_height = 14

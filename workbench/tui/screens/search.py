@@ -202,7 +202,7 @@ class SearchCode(Dialog[HitsChosen | None]):
 
         sub = self.words.get("subtheme", "subtheme")
         self.app.push_screen(SubthemeFinder(self.codebook, f"Code {len(chosen)} excerpts with which {sub}?",
-                                            self.words, allow_new=False),
+                                            self.words, allow_new=False, enter="codes them"),
                              lambda picked: self._picked(picked, chosen))
 
     def _picked(self, picked: tuple[str, str] | None, chosen: list[str]) -> None:

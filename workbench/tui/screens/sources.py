@@ -124,7 +124,7 @@ with its sources, their quality, the perspectives and warnings such as "single s
                 self._profile()
 
         self.app.push_screen(SubthemeFinder(s.codebook, f"Evidence profile of which {s.word('subtheme')}?", s.words(),
-                                            allow_new=False), chosen)
+                                            allow_new=False, enter="shows it"), chosen)
 
     def _profile(self) -> None:
         box = self.query_one("#profile", Static)

@@ -139,7 +139,7 @@ Merges and deletes ask first; `ctrl+z` undoes any of these.
                 lambda ok: self._save_if(ok, A.Merge(s.coder, source=node.name, into=into)))
 
         self.app.push_screen(SubthemeFinder(s.codebook, f"Merge '{node.name}' into…", s.words(), allow_new=False,
-                                            exclude=node.name), picked)
+                                            exclude=node.name, enter="chooses (you confirm next)"), picked)
 
     def action_rename(self) -> None:
         node = self.codebook_tree.current
