@@ -85,6 +85,19 @@ def far(team) -> Iterator[tuple[str, str, Proxy, str]]:  # type: ignore[no-untyp
         yield amira, u.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy, team.url
 
 
+def _hold_codings(project: Project) -> threading.Event:
+    """Hold every coding write until the returned event is set (at most 20 s)."""
+    gate = threading.Event()
+    add = project.records.add_coding
+
+    def held(coding: Any, actor: Any = None) -> str:
+        gate.wait(20)
+        return add(coding, actor)
+
+    project.records.add_coding = held  # type: ignore[method-assign]
+    return gate
+
+
 def test_a_write_the_server_refuses_is_rolled_back_and_offered_again(team) -> None:  # type: ignore[no-untyped-def]
     """The app codes as ben under amira's login: row security refuses. The coding leaves the screen,
     the reason is shown, ctrl+r offers it again (sent again: refused again, still offered), d drops it."""
@@ -124,14 +137,7 @@ def test_a_connection_dropped_mid_queue_loses_nothing(far) -> None:  # type: ign
     amira, url, proxy, direct = far
     with Project.open(None, url) as project:
         app = _app(project, amira)
-        gate = threading.Event()
-        add = project.records.add_coding
-
-        def held(coding: Any, actor: Any = None) -> str:
-            gate.wait(20)
-            return add(coding, actor)
-
-        project.records.add_coding = held  # type: ignore[method-assign]
+        gate = _hold_codings(project)
 
         async def script(pilot: Any) -> None:
             await pilot.press("a", *"bound", "enter", "a", *"workl", "enter", "a", *"role amb", "enter",
@@ -195,14 +201,7 @@ def test_the_saving_mark_then_saved_on_the_server(team) -> None:  # type: ignore
     amira, url = team.login("amira")
     with Project.open(None, url) as project:
         app = _app(project, amira)
-        gate = threading.Event()
-        add = project.records.add_coding
-
-        def held(coding: Any, actor: Any = None) -> str:
-            gate.wait(20)
-            return add(coding, actor)
-
-        project.records.add_coding = held  # type: ignore[method-assign]
+        gate = _hold_codings(project)
 
         async def script(pilot: Any) -> None:
             await pilot.press("a", *"bound", "enter")
